@@ -1,0 +1,59 @@
+package org.manilaj.driver;
+
+import java.util.List;
+
+/**
+ * A storage backend as the service sees it. One instance serves one configured backend and all of
+ * its pools; it is called from several worker threads at once and must be thread-safe.
+ *
+ * <p>Every mutating method is idempotent, because the service retries an operation after a crash
+ * without knowing how far the previous attempt got. Methods throw {@link DriverException} on
+ * failure; its message goes to the operator's log, never to the tenant.
+ */
+public interface ShareDriver extends AutoCloseable {
+
+    /**
+     * Reports capacity and capabilities of every pool of this backend. Called periodically; a
+     * failure marks the backend's stats as stale but changes no share.
+     */
+    BackendStats stats();
+
+    /**
+     * Creates the share on the pool named in the spec, or returns the existing share's export when
+     * a share with this id already exists there (a retry after a crash).
+     *
+     * @return the export locations to record; at least one
+     */
+    ShareExport create(ShareSpec spec);
+
+    /**
+     * Removes the share and everything the backend holds for it (exports, data). Deleting a share
+     * that does not exist succeeds.
+     */
+    void delete(ShareRef share);
+
+    /**
+     * Grows the share to {@code newSizeGib}. Repeating it with the same size changes nothing.
+     */
+    void extend(ShareRef share, int newSizeGib);
+
+    /**
+     * Shrinks the share to {@code newSizeGib}. Before touching any limit it reads the space in use
+     * and throws {@link ShrinkWouldLoseDataException} when the data would not fit; the share is then
+     * unchanged.
+     */
+    void shrink(ShareRef share, int newSizeGib);
+
+    /**
+     * Makes the backend grant exactly {@code rules}: the full desired set, not a diff, so that a
+     * retry converges. An empty list removes all access.
+     */
+    void applyAccess(ShareRef share, List<AccessGrant> rules);
+
+    /** What this backend supports beyond the basic operations. */
+    DriverCapabilities capabilities();
+
+    /** Releases connections and threads; the driver is not used afterwards. */
+    @Override
+    void close();
+}
