@@ -1,0 +1,48 @@
+package org.manilaj.driver.linux;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The Linux driver's options of one backend, bound strictly from the configuration.
+ *
+ * @param transport {@code local} (commands run on this machine) or {@code ssh}
+ * @param storageRoot absolute directory holding one directory per share
+ * @param layout {@code plain}: a share is a plain directory, with no size limit
+ * @param export {@code none}: the export location is reported, no NFS server is configured
+ * @param exportAddress the address clients mount from, the first half of {@code address:/path}
+ */
+public record LinuxBackendSettings(
+        @JsonProperty("transport") String transport,
+        @JsonProperty("ssh") SshSettings ssh,
+        @JsonProperty("storage_root") String storageRoot,
+        @JsonProperty("layout") String layout,
+        @JsonProperty("export") String export,
+        @JsonProperty("export_address") String exportAddress) {
+
+    public LinuxBackendSettings {
+        transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
+        layout = Objects.requireNonNullElse(layout, "plain").toLowerCase(Locale.ROOT);
+        export = Objects.requireNonNullElse(export, "none").toLowerCase(Locale.ROOT);
+        StoragePaths.requireAbsolute(storageRoot, "storage_root");
+        if (exportAddress == null || !exportAddress.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new IllegalArgumentException("export_address is required: a host name or IP address");
+        }
+        switch (transport) {
+            case "local" -> {
+                if (ssh != null) {
+                    throw new IllegalArgumentException("ssh settings given but transport is local");
+                }
+            }
+            case "ssh" -> Objects.requireNonNull(ssh, "transport ssh needs an ssh section");
+            default -> throw new IllegalArgumentException("transport must be local or ssh, not " + transport);
+        }
+        if (!layout.equals("plain")) {
+            throw new IllegalArgumentException("layout must be plain, not " + layout);
+        }
+        if (!export.equals("none")) {
+            throw new IllegalArgumentException("export must be none, not " + export);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.manilaj.driver.linux;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.manilaj.driver.BackendDefinition;
+import org.manilaj.driver.ShareDriver;
+import org.manilaj.driver.ShareDriverFactory;
+
+/** {@code driver: linux}. */
+public final class LinuxShareDriverFactory implements ShareDriverFactory {
+    private static final Duration LOCAL_COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .findAndRegisterModules()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    @Override
+    public ShareDriver create(BackendDefinition backend) {
+        LinuxBackendSettings settings = bind(backend.options(), LinuxBackendSettings.class, backend.name());
+        Map<String, String> poolRoots = new LinkedHashMap<>();
+        for (BackendDefinition.PoolDefinition pool : backend.pools()) {
+            LinuxPoolSettings poolSettings = bind(pool.options(), LinuxPoolSettings.class, backend.name() + "#" + pool.name());
+            poolRoots.put(pool.name(), poolSettings.storageRoot() != null ? poolSettings.storageRoot() : settings.storageRoot());
+        }
+        RemoteHost host = settings.transport().equals("ssh") ? new SshHost(settings.ssh()) : new LocalHost();
+        Duration timeout = settings.ssh() != null ? settings.ssh().commandTimeoutDuration() : LOCAL_COMMAND_TIMEOUT;
+        Map<String, String> capabilities = Map.of(
+                "storage_protocol", "NFS",
+                "driver_handles_share_servers", "False",
+                "snapshot_support", "False",
+                "layout", settings.layout(),
+                "vendor_name", "Manila-J",
+                "driver_version", "1.0");
+        return new LinuxShareDriver(host, poolRoots, new PlainDirectoryLayout(host, timeout),
+                new NoExportHelper(settings.exportAddress()), timeout, capabilities);
+    }
+
+    static <T> T bind(Map<String, Object> options, Class<T> type, String where) {
+        try {
+            return STRICT.convertValue(options, type);
+        } catch (IllegalArgumentException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("backend " + where + ": " + rootMessage(cause), e);
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.toString() : message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,66 @@
+package org.manilaj.driver.linux;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Runs commands on this machine, without a shell: argv goes straight to the kernel. */
+public final class LocalHost implements RemoteHost {
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "local-host-pipe");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Override
+    public CommandResult run(List<String> argv, Duration timeout) {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot start " + ShellQuoting.join(argv), e);
+        }
+        // Drain both pipes on other threads so that the timeout holds and a full pipe cannot block.
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readFully(process.getInputStream()), READERS);
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readFully(process.getErrorStream()), READERS);
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new CommandFailedException("timed out after " + timeout + ": " + ShellQuoting.join(argv));
+            }
+            return new CommandResult(argv, process.exitValue(), stdout.get(), stderr.get());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException("interrupted: " + ShellQuoting.join(argv), e);
+        } catch (ExecutionException e) {
+            throw new CommandFailedException("cannot read the output of " + ShellQuoting.join(argv), e);
+        }
+    }
+
+    private static String readFully(InputStream stream) {
+        try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "local";
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,25 @@
+package org.manilaj.driver.linux;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The one port through which the Linux driver touches a storage host. Commands are argv lists, never
+ * shell strings: implementations quote them (if they need a shell at all) in exactly one place.
+ */
+public interface RemoteHost extends AutoCloseable {
+
+    /**
+     * Runs {@code argv} and waits for it, at most {@code timeout}.
+     *
+     * @return the result, whatever the exit status
+     * @throws CommandFailedException when the command cannot be started or times out
+     */
+    CommandResult run(List<String> argv, Duration timeout);
+
+    /** A short description for logs, e.g. {@code ssh://manila@192.0.2.10:22}. */
+    String describe();
+
+    @Override
+    void close();
+}

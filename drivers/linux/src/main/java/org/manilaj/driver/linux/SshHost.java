@@ -1,0 +1,195 @@
+package org.manilaj.driver.linux;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A storage host reached over SSH with jsch. Sessions are pooled (at most {@code max_sessions},
+ * each running one command at a time) and kept open, because a fresh connect and authentication
+ * costs ten times a command on an open session. The host key is pinned through known_hosts.
+ */
+public final class SshHost implements RemoteHost {
+    private static final Logger LOG = LoggerFactory.getLogger(SshHost.class);
+    private static final long POLL_MILLIS = 1;
+
+    private final SshSettings settings;
+    private final JSch jsch = new JSch();
+    private final Semaphore permits;
+    private final BlockingQueue<Session> idle = new LinkedBlockingQueue<>();
+    private final String hostKeyAlgorithms;
+    private volatile boolean closed;
+
+    public SshHost(SshSettings settings) {
+        this.settings = settings;
+        this.permits = new Semaphore(settings.maxSessions(), true);
+        requirePrivateKeyIsPrivate(settings);
+        try {
+            jsch.setKnownHosts(settings.knownHostsFile().toString());
+            jsch.addIdentity(settings.privateKeyFile().toString());
+        } catch (JSchException e) {
+            throw new IllegalArgumentException("cannot load SSH key or known_hosts for " + describe() + ": " + e.getMessage(), e);
+        }
+        this.hostKeyAlgorithms = pinnedHostKeyAlgorithms();
+    }
+
+    private static void requirePrivateKeyIsPrivate(SshSettings settings) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(settings.privateKeyFile());
+            for (PosixFilePermission permission : permissions) {
+                if (permission.name().startsWith("GROUP") || permission.name().startsWith("OTHERS")) {
+                    throw new IllegalArgumentException("private key " + settings.privateKeyFile()
+                            + " must be readable by its owner only (chmod 600)");
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("cannot read private key " + settings.privateKeyFile(), e);
+        }
+    }
+
+    /**
+     * Offers the server the key types that known_hosts holds for it first, so that a host known by its
+     * ed25519 key is not refused because the server preferred to show its ECDSA key.
+     */
+    private String pinnedHostKeyAlgorithms() {
+        String name = settings.port() == 22 ? settings.host() : "[" + settings.host() + "]:" + settings.port();
+        HostKey[] known = jsch.getHostKeyRepository().getHostKey(name, null);
+        Set<String> types = new LinkedHashSet<>();
+        if (known != null) {
+            for (HostKey key : known) {
+                types.add(key.getType());
+            }
+        }
+        if (types.isEmpty()) {
+            LOG.warn("known_hosts {} has no key for {}: connections will be refused until it is added",
+                    settings.knownHostsFile(), name);
+        }
+        for (String algorithm : JSch.getConfig("server_host_key").split(",")) {
+            types.add(algorithm);
+        }
+        return String.join(",", types);
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, Duration timeout) {
+        String command = ShellQuoting.join(argv);
+        acquirePermit(command);
+        Session session = null;
+        boolean healthy = false;
+        try {
+            session = borrowSession();
+            CommandResult result = execute(session, argv, command, timeout);
+            healthy = true;
+            return result;
+        } finally {
+            if (session != null) {
+                if (healthy && !closed) {
+                    idle.add(session);
+                } else {
+                    session.disconnect();
+                }
+            }
+            permits.release();
+        }
+    }
+
+    private void acquirePermit(String command) {
+        try {
+            if (!permits.tryAcquire(settings.commandTimeout(), TimeUnit.SECONDS)) {
+                throw new CommandFailedException(describe() + ": no free SSH session for " + command);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException(describe() + ": interrupted waiting for an SSH session", e);
+        }
+    }
+
+    private Session borrowSession() {
+        Session session;
+        while ((session = idle.poll()) != null) {
+            if (session.isConnected()) {
+                return session;
+            }
+            session.disconnect();
+        }
+        return connect();
+    }
+
+    private Session connect() {
+        try {
+            Session session = jsch.getSession(settings.user(), settings.host(), settings.port());
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("server_host_key", hostKeyAlgorithms);
+            session.setConfig("PreferredAuthentications", "publickey");
+            session.setServerAliveInterval(15_000);
+            session.connect((int) settings.connectTimeoutDuration().toMillis());
+            LOG.debug("opened SSH session to {}", describe());
+            return session;
+        } catch (JSchException e) {
+            throw new CommandFailedException(describe() + ": cannot connect: " + e.getMessage(), e);
+        }
+    }
+
+    private CommandResult execute(Session session, List<String> argv, String command, Duration timeout) {
+        ChannelExec channel = null;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(command);
+            channel.setInputStream(null);
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            channel.setOutputStream(stdout);
+            channel.setErrStream(stderr);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            while (!channel.isClosed()) {
+                if (System.nanoTime() > deadline) {
+                    throw new CommandFailedException(describe() + ": timed out after " + timeout + ": " + command);
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+            return new CommandResult(argv, channel.getExitStatus(),
+                    stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } catch (JSchException e) {
+            throw new CommandFailedException(describe() + ": " + e.getMessage() + ": " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException(describe() + ": interrupted: " + command, e);
+        } finally {
+            if (channel != null) {
+                channel.disconnect();
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "ssh://" + settings.user() + "@" + settings.host() + ":" + settings.port();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<Session> sessions = new ArrayList<>();
+        idle.drainTo(sessions);
+        sessions.forEach(Session::disconnect);
+    }
+}

@@ -1,0 +1,56 @@
+package org.manilaj.driver.linux;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach a storage host over SSH. Key authentication only; the host key must already be in
+ * {@code known_hosts_file} (host key checking cannot be turned off).
+ *
+ * @param connectTimeout seconds to connect and authenticate
+ * @param commandTimeout seconds one command may run
+ * @param maxSessions SSH sessions kept open to the host and used in parallel
+ */
+public record SshSettings(
+        @JsonProperty("host") String host,
+        @JsonProperty("port") Integer port,
+        @JsonProperty("user") String user,
+        @JsonProperty("private_key_file") Path privateKeyFile,
+        @JsonProperty("known_hosts_file") Path knownHostsFile,
+        @JsonProperty("connect_timeout") Integer connectTimeout,
+        @JsonProperty("command_timeout") Integer commandTimeout,
+        @JsonProperty("max_sessions") Integer maxSessions) {
+
+    public SshSettings {
+        require(host, "ssh.host");
+        require(user, "ssh.user");
+        require(privateKeyFile, "ssh.private_key_file");
+        require(knownHostsFile, "ssh.known_hosts_file");
+        port = Objects.requireNonNullElse(port, 22);
+        connectTimeout = Objects.requireNonNullElse(connectTimeout, 10);
+        commandTimeout = Objects.requireNonNullElse(commandTimeout, 60);
+        maxSessions = Objects.requireNonNullElse(maxSessions, 4);
+        if (port < 1 || port > 65535 || connectTimeout < 1 || commandTimeout < 1 || maxSessions < 1) {
+            throw new IllegalArgumentException("ssh: port, timeouts and max_sessions must be positive");
+        }
+        if (!host.matches("[A-Za-z0-9.:\\-\\[\\]]+") || !user.matches("[A-Za-z_][A-Za-z0-9_.\\-]*")) {
+            throw new IllegalArgumentException("ssh.host or ssh.user contains characters that are not allowed");
+        }
+    }
+
+    private static void require(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+    }
+
+    public Duration connectTimeoutDuration() {
+        return Duration.ofSeconds(connectTimeout);
+    }
+
+    public Duration commandTimeoutDuration() {
+        return Duration.ofSeconds(commandTimeout);
+    }
+}

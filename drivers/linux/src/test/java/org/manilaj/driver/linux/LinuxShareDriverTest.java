@@ -1,0 +1,106 @@
+package org.manilaj.driver.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.manilaj.driver.BackendDefinition;
+import org.manilaj.driver.BackendStats;
+import org.manilaj.driver.ShareDriver;
+import org.manilaj.driver.ShareExport;
+import org.manilaj.driver.ShareSpec;
+import org.manilaj.driver.ShrinkWouldLoseDataException;
+
+class LinuxShareDriverTest {
+    @TempDir
+    Path root;
+
+    private ShareDriver localDriver() {
+        return new LinuxShareDriverFactory().create(new BackendDefinition("local",
+                Map.of("storage_root", root.toString(), "export_address", "192.0.2.10"),
+                List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))));
+    }
+
+    @Test
+    void createsAShareDirectoryAndReportsItsExportLocation() {
+        String id = UUID.randomUUID().toString();
+        try (ShareDriver driver = localDriver()) {
+            ShareExport export = driver.create(new ShareSpec(id, "pool0", 1, "NFS", Map.of()));
+            assertThat(root.resolve(id)).isDirectory();
+            assertThat(export.locations()).singleElement()
+                    .satisfies(location -> assertThat(location.path()).isEqualTo("192.0.2.10:" + root + "/" + id));
+        }
+    }
+
+    @Test
+    void createAndDeleteAreIdempotent() throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (ShareDriver driver = localDriver()) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of());
+            driver.create(spec);
+            Files.writeString(root.resolve(id).resolve("data"), "kept");
+            driver.create(spec);
+            assertThat(root.resolve(id).resolve("data")).hasContent("kept");
+            driver.delete(spec.ref());
+            assertThat(root.resolve(id)).doesNotExist();
+            driver.delete(spec.ref());
+        }
+    }
+
+    @Test
+    void reportsTheFileSystemOfTheStorageRoot() {
+        try (ShareDriver driver = localDriver()) {
+            BackendStats stats = driver.stats();
+            assertThat(stats.pools()).singleElement().satisfies(pool -> {
+                assertThat(pool.pool()).isEqualTo("pool0");
+                assertThat(pool.totalCapacityGb()).isPositive();
+                assertThat(pool.freeCapacityGb()).isPositive().isLessThanOrEqualTo(pool.totalCapacityGb());
+                assertThat(pool.capabilities()).containsEntry("storage_protocol", "NFS");
+            });
+        }
+    }
+
+    @Test
+    void refusesToShrinkBelowTheSpaceInUse() throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (ShareDriver driver = localDriver()) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 2, "NFS", Map.of());
+            driver.create(spec);
+            Files.write(root.resolve(id).resolve("big"), new byte[1024 * 1024]);
+            driver.shrink(spec.ref(), 1); // 1 MiB fits in 1 GiB
+            // 1 MiB does not fit in 0 GiB: the check compares real usage, not the recorded size.
+            assertThatThrownBy(() -> driver.shrink(new ShareSpec(id, "pool0", 1, "NFS", Map.of()).ref(), 0))
+                    .isInstanceOf(ShrinkWouldLoseDataException.class);
+            assertThat(root.resolve(id).resolve("big")).exists();
+        }
+    }
+
+    @Test
+    void rejectsUnknownOptionsAndUnsafePathsByName() {
+        LinuxShareDriverFactory factory = new LinuxShareDriverFactory();
+        Map<String, Object> unknown = new HashMap<>(Map.of("storage_root", root.toString(), "export_address", "h", "colour", "red"));
+        assertThatThrownBy(() -> factory.create(new BackendDefinition("b", unknown, List.of())))
+                .hasMessageContaining("colour");
+        Map<String, Object> unsafe = Map.of("storage_root", "/srv/shares; rm -rf /", "export_address", "h");
+        assertThatThrownBy(() -> factory.create(new BackendDefinition("b", unsafe, List.of())))
+                .hasMessageContaining("storage_root");
+        Map<String, Object> relative = Map.of("storage_root", "var/shares", "export_address", "h");
+        assertThatThrownBy(() -> factory.create(new BackendDefinition("b", relative, List.of())))
+                .hasMessageContaining("storage_root");
+    }
+
+    @Test
+    void refusesShareIdsThatAreNotUuids() {
+        try (ShareDriver driver = localDriver()) {
+            assertThatThrownBy(() -> driver.create(new ShareSpec("../etc", "pool0", 1, "NFS", Map.of())))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.manilaj.driver.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SshHostTest {
+    @TempDir
+    Path directory;
+    private InJvmSshServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new InJvmSshServer(directory);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void runsArgvWithEveryArgumentQuoted() {
+        Path marker = directory.resolve("marker");
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            CommandResult result = host.run(List.of("printf", "%s|", "a b", "it's", "$(touch " + marker + ")", "; touch " + marker),
+                    Duration.ofSeconds(10));
+            assertThat(result.exitStatus()).isZero();
+            assertThat(result.stdout()).isEqualTo("a b|it's|$(touch " + marker + ")|; touch " + marker + "|");
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void reportsExitStatusAndStandardError() {
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            CommandResult result = host.run(List.of("ls", directory.resolve("missing").toString()), Duration.ofSeconds(10));
+            assertThat(result.exitStatus()).isNotZero();
+            assertThat(result.stderr()).contains("missing");
+            assertThatThrownBy(() -> result.orThrow(host.describe())).isInstanceOf(CommandFailedException.class);
+        }
+    }
+
+    @Test
+    void reusesPooledSessionsAcrossManyParallelCommands() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            List<Future<CommandResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String word = "word" + i;
+                results.add(pool.submit(() -> host.run(List.of("echo", word), Duration.ofSeconds(10))));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(results.get(i).get().stdout()).isEqualTo("word" + i + "\n");
+            }
+            // max_sessions is 2: never more than two authenticated sessions for twenty commands
+            assertThat(server.server.getActiveSessions().size()).isLessThanOrEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void timesOutACommandThatRunsTooLong() {
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            assertThatThrownBy(() -> host.run(List.of("sleep", "5"), Duration.ofMillis(300)))
+                    .isInstanceOf(CommandFailedException.class)
+                    .hasMessageContaining("timed out");
+            // the host stays usable after a timeout
+            assertThat(host.run(List.of("true"), Duration.ofSeconds(10)).succeeded()).isTrue();
+        }
+    }
+
+    @Test
+    void refusesAHostWhoseKeyIsNotKnown() throws Exception {
+        Path emptyKnownHosts = Files.writeString(directory.resolve("empty_known_hosts"), "");
+        try (SshHost host = new SshHost(server.settings(emptyKnownHosts))) {
+            assertThatThrownBy(() -> host.run(List.of("true"), Duration.ofSeconds(10)))
+                    .isInstanceOf(CommandFailedException.class)
+                    .hasMessageContaining("cannot connect");
+        }
+    }
+
+    @Test
+    void refusesAHostWhoseKeyChanged() throws Exception {
+        // A known_hosts entry for this address and port, but with another server's key.
+        Path other = Files.createDirectory(directory.resolve("other"));
+        try (InJvmSshServer impostor = new InJvmSshServer(other)) {
+            String otherKey = Files.readString(impostor.knownHosts).split(" ", 2)[1];
+            Path wrongKnownHosts = Files.writeString(directory.resolve("wrong_known_hosts"),
+                    "[127.0.0.1]:" + server.server.getPort() + " " + otherKey);
+            try (SshHost host = new SshHost(server.settings(wrongKnownHosts))) {
+                assertThatThrownBy(() -> host.run(List.of("true"), Duration.ofSeconds(10)))
+                        .isInstanceOf(CommandFailedException.class);
+            }
+        }
+    }
+
+    @Test
+    void refusesAPrivateKeyReadableByOthers() throws Exception {
+        Files.setPosixFilePermissions(server.clientKey, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> new SshHost(server.settings(server.knownHosts)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chmod 600");
+    }
+}
