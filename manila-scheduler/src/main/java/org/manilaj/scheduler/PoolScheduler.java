@@ -17,9 +17,9 @@ public final class PoolScheduler {
         this.weighers = List.copyOf(weighers);
     }
 
-    /** The default pipeline: Manila's capacity filter and capacity weigher (multiplier 1.0). */
+    /** The default pipeline: availability zone and capacity filters, capacity weigher (multiplier 1.0). */
     public static PoolScheduler withDefaults() {
-        return new PoolScheduler(List.of(new CapacityFilter()), List.of(new CapacityWeigher(1.0)));
+        return new PoolScheduler(List.of(new AvailabilityZoneFilter(), new CapacityFilter()), List.of(new CapacityWeigher(1.0)));
     }
 
     public List<WeighedPool> rank(PlacementRequest request, List<PoolState> pools) {

@@ -52,4 +52,14 @@ class PoolSchedulerTest {
         assertThat(WeightNormalizer.normalize(new double[] {3, 3, 3})).containsExactly(0, 0, 0);
         assertThat(WeightNormalizer.normalize(new double[] {0, 5, 10})).containsExactly(0, 0.5, 1);
     }
+
+    @Test
+    void onlyPoolsOfTheRequestedAvailabilityZonePass() {
+        PoolState east = new PoolState("h@b#east", 100.0, 10.0, 0, 0, 0, false, 1.0, "east", Map.of());
+        PoolState west = new PoolState("h@b#west", 100.0, 90.0, 0, 0, 0, false, 1.0, "west", Map.of());
+        assertThat(PoolScheduler.withDefaults().rank(PlacementRequest.create(1, Map.of(), "east"), List.of(east, west)))
+                .extracting(w -> w.pool().name()).containsExactly("h@b#east");
+        assertThat(PoolScheduler.withDefaults().rank(PlacementRequest.create(1, Map.of(), null), List.of(east, west)))
+                .extracting(w -> w.pool().name()).containsExactly("h@b#west", "h@b#east");
+    }
 }

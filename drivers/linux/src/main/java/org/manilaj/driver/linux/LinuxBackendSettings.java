@@ -1,6 +1,7 @@
 package org.manilaj.driver.linux;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -8,7 +9,8 @@ import java.util.Objects;
  * The Linux driver's options of one backend, bound strictly from the configuration.
  *
  * @param transport {@code local} (commands run on this machine) or {@code ssh}
- * @param storageRoot absolute directory holding one directory per share
+ * @param storageRoot absolute directory holding one directory per share (relative: to the working
+ *     directory, for the local transport only)
  * @param layout {@code plain}: a share is a plain directory, with no size limit
  * @param export {@code none}: the export location is reported, no NFS server is configured
  * @param exportAddress the address clients mount from, the first half of {@code address:/path}
@@ -25,6 +27,10 @@ public record LinuxBackendSettings(
         transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
         layout = Objects.requireNonNullElse(layout, "plain").toLowerCase(Locale.ROOT);
         export = Objects.requireNonNullElse(export, "none").toLowerCase(Locale.ROOT);
+        if (transport.equals("local") && storageRoot != null && !storageRoot.startsWith("/")) {
+            // The embedded default keeps its shares under ./var: relative to the working directory.
+            storageRoot = Path.of(storageRoot).toAbsolutePath().normalize().toString();
+        }
         StoragePaths.requireAbsolute(storageRoot, "storage_root");
         if (exportAddress == null || !exportAddress.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
             throw new IllegalArgumentException("export_address is required: a host name or IP address");

@@ -2,6 +2,9 @@ package org.manilaj.driver.linux;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +33,13 @@ public final class LinuxShareDriverFactory implements ShareDriverFactory {
             LinuxPoolSettings poolSettings = bind(pool.options(), LinuxPoolSettings.class, backend.name() + "#" + pool.name());
             poolRoots.put(pool.name(), poolSettings.storageRoot() != null ? poolSettings.storageRoot() : settings.storageRoot());
         }
-        RemoteHost host = settings.transport().equals("ssh") ? new SshHost(settings.ssh()) : new LocalHost();
+        RemoteHost host;
+        if (settings.transport().equals("ssh")) {
+            host = new SshHost(settings.ssh());
+        } else {
+            host = new LocalHost();
+            poolRoots.values().forEach(LinuxShareDriverFactory::createLocalRoot);
+        }
         Duration timeout = settings.ssh() != null ? settings.ssh().commandTimeoutDuration() : LOCAL_COMMAND_TIMEOUT;
         Map<String, String> capabilities = Map.of(
                 "storage_protocol", "NFS",
@@ -41,6 +50,15 @@ public final class LinuxShareDriverFactory implements ShareDriverFactory {
                 "driver_version", "1.0");
         return new LinuxShareDriver(host, poolRoots, new PlainDirectoryLayout(host, timeout),
                 new NoExportHelper(settings.exportAddress()), timeout, capabilities);
+    }
+
+    /** On this machine the storage root is created if missing, so that the embedded default just starts. */
+    private static void createLocalRoot(String root) {
+        try {
+            Files.createDirectories(Path.of(root));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create storage_root " + root + ": " + e.getMessage(), e);
+        }
     }
 
     static <T> T bind(Map<String, Object> options, Class<T> type, String where) {

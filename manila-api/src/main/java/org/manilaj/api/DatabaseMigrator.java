@@ -1,0 +1,39 @@
+package org.manilaj.api;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/** Applies the Liquibase changelog at start-up; Liquibase's lock table serialises concurrent nodes. */
+final class DatabaseMigrator {
+    static final String CHANGELOG = "db/manila-changelog.xml";
+
+    private DatabaseMigrator() {
+    }
+
+    @SuppressWarnings("deprecation")
+    static void migrate(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database).update(new Contexts(), new LabelExpression());
+        } catch (SQLException | LiquibaseException e) {
+            throw new IllegalStateException("database migration failed", e);
+        }
+    }
+
+    static boolean isPostgres(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.manilaj.api;
+
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.api.errors.ManilaErrorMapper;
+import org.manilaj.api.filters.MicroversionFilter;
+import org.manilaj.api.filters.NoAuthFilter;
+import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.resources.MessagesResource;
+import org.manilaj.api.resources.ShareTypesResource;
+import org.manilaj.api.resources.SharesResource;
+import org.manilaj.api.resources.VersionsResource;
+import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.jobs.QuartzJobs;
+import org.manilaj.core.service.BackendRegistry;
+import org.manilaj.core.service.PlacementService;
+import org.manilaj.core.service.PoolStatsCollector;
+import org.manilaj.core.service.Reconciler;
+import org.manilaj.core.service.ShareService;
+import org.manilaj.core.service.ShareTypeService;
+import org.manilaj.core.service.ShareWorker;
+import org.manilaj.core.service.UserMessages;
+import org.manilaj.scheduler.PoolScheduler;
+
+/** Wires the service together: database, drivers, workers, jobs and the Manila v2 REST API. */
+public class ManilaApplication extends Application<ManilaConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new ManilaApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "manila-j";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ManilaConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(ManilaConfiguration configuration) {
+                return configuration.getDatabase();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return DatabaseMigrator.CHANGELOG;
+            }
+        });
+    }
+
+    @Override
+    public void run(ManilaConfiguration config, Environment environment) {
+        // Our one exception mapper must see every failure, including malformed JSON.
+        if (config.getServerFactory() instanceof DefaultServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        Clock clock = Clock.systemUTC();
+        ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "manila");
+        DatabaseMigrator.migrate(dataSource);
+        boolean postgres = DatabaseMigrator.isPostgres(dataSource);
+        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "manila");
+        // Quartz gets a pool of its own: its job store turns auto-commit off on the connections it uses.
+        ManagedDataSource quartzDataSource = config.getDatabase().build(environment.metrics(), "quartz");
+        environment.lifecycle().manage(quartzDataSource);
+
+        ManilaConfiguration.WorkConfig work = config.getWork();
+        WorkSettings settings = new WorkSettings(nodeName(config), work.getWorkerThreads(),
+                work.getLease().toJavaDuration(), work.getReconcileInterval().toJavaDuration(),
+                work.getStatsInterval().toJavaDuration());
+
+        BackendRegistry registry = BackendRegistry.load(config.getServiceHost(), config.getBackends());
+        PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
+        PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
+                config.getDefaultAvailabilityZone());
+        ShareTypeService shareTypes = new ShareTypeService(jdbi, clock, config.getDefaultShareType());
+        UserMessages messages = new UserMessages(jdbi, clock);
+        ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, settings, clock);
+        Reconciler reconciler = new Reconciler(jdbi, worker, clock);
+        ShareService shares = new ShareService(jdbi, shareTypes, worker, clock);
+        QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.isClustered(), work.getJobThreads());
+
+        environment.lifecycle().manage(closing(registry));
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                stats.registerConfiguredPools();
+                stats.refreshAll();
+                reconciler.reconcileOnce();
+            }
+
+            @Override
+            public void stop() {
+                worker.close();
+            }
+        });
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), reconciler::reconcileOnce);
+                jobs.scheduleEvery("pool-stats", settings.statsInterval(), stats::refreshAll);
+                jobs.start();
+            }
+
+            @Override
+            public void stop() {
+                jobs.close();
+            }
+        });
+
+        environment.jersey().register(new ProjectPathFilter());
+        environment.jersey().register(new MicroversionFilter());
+        environment.jersey().register(new NoAuthFilter());
+        environment.jersey().register(new ManilaErrorMapper());
+        environment.jersey().register(new VersionsResource());
+        environment.jersey().register(new SharesResource(shares));
+        environment.jersey().register(new ShareTypesResource(shareTypes));
+        environment.jersey().register(new MessagesResource(messages));
+    }
+
+    private static Managed closing(AutoCloseable resource) {
+        return new Managed() {
+            @Override
+            public void stop() throws Exception {
+                resource.close();
+            }
+        };
+    }
+
+    /** The configured node name, or {@code <hostname>-<application port>}: unique per process on a host. */
+    private static String nodeName(ManilaConfiguration config) {
+        if (config.getWork().getNodeName() != null && !config.getWork().getNodeName().isBlank()) {
+            return config.getWork().getNodeName();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + applicationPort(config.getServerFactory());
+    }
+
+    private static int applicationPort(ServerFactory serverFactory) {
+        if (serverFactory instanceof DefaultServerFactory server) {
+            for (ConnectorFactory connector : server.getApplicationConnectors()) {
+                if (connector instanceof HttpConnectorFactory http) {
+                    return http.getPort();
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package org.manilaj.api.filters;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+
+/**
+ * Negotiates Manila's microversion on every {@code /v2} request: no header means 2.0, a malformed one
+ * is a 400, one out of range a 406. Responses echo the version and vary on its header.
+ */
+@PreMatching
+@Priority(200)
+public final class MicroversionFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    public static final String HEADER = "X-OpenStack-Manila-API-Version";
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!isV2(request)) {
+            return;
+        }
+        String header = request.getHeaderString(HEADER);
+        request.setProperty(RequestAttributes.VERSION_HEADER, header);
+        request.setProperty(RequestAttributes.VERSION, ApiVersion.parse(header));
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!isV2(request)) {
+            return;
+        }
+        Object version = request.getProperty(RequestAttributes.VERSION);
+        Object echoed = version != null ? version.toString() : request.getProperty(RequestAttributes.VERSION_HEADER);
+        response.getHeaders().putSingle(HEADER, echoed != null ? echoed : ApiVersion.MIN.toString());
+        response.getHeaders().putSingle("Vary", HEADER);
+    }
+
+    private static boolean isV2(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath(false);
+        return path.equals("v2") || path.startsWith("v2/") || path.equals("/v2") || path.startsWith("/v2/");
+    }
+}

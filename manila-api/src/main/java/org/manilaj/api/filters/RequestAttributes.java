@@ -1,0 +1,24 @@
+package org.manilaj.api.filters;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.manilaj.core.RequestContext;
+
+/** Where the filters leave what they learned about a request, for resources to read. */
+public final class RequestAttributes {
+    static final String URL_PROJECT = "manila.urlProject";
+    static final String VERSION_HEADER = "manila.versionHeader";
+    static final String VERSION = "manila.version";
+    static final String CONTEXT = "manila.context";
+
+    private RequestAttributes() {
+    }
+
+    public static ApiVersion version(ContainerRequestContext request) {
+        Object version = request.getProperty(VERSION);
+        return version instanceof ApiVersion v ? v : ApiVersion.MIN;
+    }
+
+    public static RequestContext context(ContainerRequestContext request) {
+        return (RequestContext) request.getProperty(CONTEXT);
+    }
+}

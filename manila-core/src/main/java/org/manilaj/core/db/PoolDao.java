@@ -1,0 +1,45 @@
+package org.manilaj.core.db;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.manilaj.core.model.PoolRow;
+
+/** Backends and pools with their last reported stats. */
+@RegisterConstructorMapper(PoolRow.class)
+public interface PoolDao {
+    @SqlUpdate("UPDATE backends SET host = :host, driver = :driver WHERE name = :name")
+    int updateBackend(@Bind("name") String name, @Bind("host") String host, @Bind("driver") String driver);
+
+    @SqlUpdate("INSERT INTO backends (name, host, driver) VALUES (:name, :host, :driver)")
+    void insertBackend(@Bind("name") String name, @Bind("host") String host, @Bind("driver") String driver);
+
+    @SqlUpdate("UPDATE backends SET stats_updated_at = :at, stats_error = :error WHERE name = :name")
+    int recordStatsAttempt(@Bind("name") String name, @Bind("at") Instant at, @Bind("error") String error);
+
+    @SqlQuery("SELECT COUNT(*) FROM pools WHERE name = :name")
+    int countPool(@Bind("name") String name);
+
+    @SqlUpdate("INSERT INTO pools (name, backend, pool, allocated_capacity_gb) VALUES (:name, :backend, :pool, 0)")
+    void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool);
+
+    @SqlUpdate("UPDATE pools SET total_capacity_gb = :total, free_capacity_gb = :free, capabilities = :capabilities,"
+            + " stats_updated_at = :at WHERE name = :name")
+    int updateStats(@Bind("name") String name, @Bind("total") Double total, @Bind("free") Double free,
+                    @Bind("capabilities") String capabilities, @Bind("at") Instant at);
+
+    @SqlUpdate("DELETE FROM pools WHERE name NOT IN (<keep>)")
+    int deletePoolsExcept(@BindList("keep") Collection<String> keep);
+
+    @SqlUpdate("DELETE FROM backends WHERE name NOT IN (<keep>)")
+    int deleteBackendsExcept(@BindList("keep") Collection<String> keep);
+
+    @SqlQuery("SELECT name, backend, pool, total_capacity_gb, free_capacity_gb, allocated_capacity_gb, capabilities,"
+            + " stats_updated_at FROM pools ORDER BY name")
+    List<PoolRow> list();
+}

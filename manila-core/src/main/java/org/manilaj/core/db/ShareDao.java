@@ -1,0 +1,102 @@
+package org.manilaj.core.db;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.customizer.Define;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.manilaj.core.model.PoolUsage;
+import org.manilaj.core.model.Share;
+
+/** Share rows. Status changes are conditional updates: zero rows changed means someone else won. */
+@RegisterConstructorMapper(Share.class)
+@RegisterConstructorMapper(PoolUsage.class)
+public interface ShareDao {
+    String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
+            + " t.name AS share_type_name, s.status, s.host, s.availability_zone, s.is_public, s.task_state,"
+            + " s.access_rules_status, s.created_at, s.updated_at";
+    String FROM = " FROM shares s JOIN share_types t ON t.id = s.share_type_id";
+
+    @SqlUpdate("INSERT INTO shares (id, project_id, user_id, name, description, size_gb, share_proto, share_type_id,"
+            + " status, availability_zone, is_public, access_rules_status, lease_owner, lease_expires_at, created_at, updated_at)"
+            + " VALUES (:id, :projectId, :userId, :name, :description, :sizeGb, :shareProto, :shareTypeId,"
+            + " :status, :availabilityZone, :isPublic, :accessRulesStatus, :leaseOwner, :leaseExpiresAt, :createdAt, :updatedAt)")
+    void insert(@BindMethods Share share, @Bind("leaseOwner") String leaseOwner, @Bind("leaseExpiresAt") Instant leaseExpiresAt);
+
+    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE s.id = :id")
+    Optional<Share> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE s.id = :id AND s.project_id = :projectId")
+    Optional<Share> findInProject(@Bind("id") String id, @Bind("projectId") String projectId);
+
+    /**
+     * One page of a project's shares. {@code sortColumn} and {@code sortDirection} are spliced into the
+     * SQL, so callers must pass values from {@link ShareQuery}'s whitelist only.
+     */
+    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE (:allProjects OR s.project_id = :projectId)"
+            + " AND (:name IS NULL OR s.name = :name)"
+            + " AND (:status IS NULL OR s.status = :status)"
+            + " AND (:shareTypeId IS NULL OR s.share_type_id = :shareTypeId)"
+            + " ORDER BY s.<sortColumn> <sortDirection>, s.id <sortDirection>"
+            + " LIMIT :limit OFFSET :offset")
+    @AllowUnusedBindings
+    List<Share> list(@Bind("projectId") String projectId, @Bind("allProjects") boolean allProjects,
+                     @Bind("name") String name, @Bind("status") String status, @Bind("shareTypeId") String shareTypeId,
+                     @Define("sortColumn") String sortColumn, @Define("sortDirection") String sortDirection,
+                     @Bind("limit") int limit, @Bind("offset") long offset);
+
+    @SqlUpdate("UPDATE shares SET name = :name, description = :description, is_public = :isPublic, updated_at = :now"
+            + " WHERE id = :id")
+    int updateDisplay(@Bind("id") String id, @Bind("name") String name, @Bind("description") String description,
+                      @Bind("isPublic") boolean isPublic, @Bind("now") Instant now);
+
+    /** Moves a share from one status to another, taking the work lease for {@code owner}. */
+    @SqlUpdate("UPDATE shares SET status = :to, lease_owner = :owner, lease_expires_at = :leaseUntil, updated_at = :now"
+            + " WHERE id = :id AND status IN (<from>)")
+    int transition(@Bind("id") String id, @BindList("from") Collection<String> from, @Bind("to") String to,
+                   @Bind("owner") String owner, @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
+
+    /**
+     * Takes the work lease of a share in {@code status} when nobody holds it, it has expired, or this
+     * process held it before a restart.
+     */
+    @SqlUpdate("UPDATE shares SET lease_owner = :owner, lease_expires_at = :leaseUntil, updated_at = :now"
+            + " WHERE id = :id AND status = :status"
+            + " AND (lease_owner IS NULL OR lease_owner = :owner OR lease_expires_at < :now)")
+    int claim(@Bind("id") String id, @Bind("status") String status, @Bind("owner") String owner,
+              @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
+
+    /** Records the outcome of the leased operation and releases the lease. */
+    @SqlUpdate("UPDATE shares SET status = :to, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now"
+            + " WHERE id = :id AND status = :from AND lease_owner = :owner")
+    int finish(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("owner") String owner,
+               @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE shares SET host = :host, availability_zone = :availabilityZone, updated_at = :now"
+            + " WHERE id = :id AND host IS NULL AND status = 'creating' AND lease_owner = :owner")
+    int place(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
+              @Bind("owner") String owner, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM shares WHERE id = :id AND status = 'deleting' AND lease_owner = :owner")
+    int deleteFinished(@Bind("id") String id, @Bind("owner") String owner);
+
+    /** Shares whose pending operation nobody is running: lease free, expired, or ours from before a restart. */
+    @SqlQuery("SELECT s.id FROM shares s WHERE s.status IN (<statuses>)"
+            + " AND (s.lease_owner IS NULL OR s.lease_owner = :owner OR s.lease_expires_at < :now)")
+    List<String> findUnattended(@BindList("statuses") Collection<String> statuses, @Bind("owner") String owner,
+                                @Bind("now") Instant now);
+
+    @SqlQuery("SELECT host, SUM(size_gb) AS provisioned_gb FROM shares"
+            + " WHERE host IS NOT NULL AND status <> 'error' GROUP BY host")
+    List<PoolUsage> provisionedByPool();
+
+    @SqlQuery("SELECT COUNT(*) FROM shares WHERE share_type_id = :shareTypeId")
+    int countOfType(@Bind("shareTypeId") String shareTypeId);
+}

@@ -1,0 +1,105 @@
+package org.manilaj.core.jobs;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quartz with its JDBC job store in the service's own database: jobs and triggers survive restarts,
+ * and on PostgreSQL several processes form one cluster in which each periodic job runs on one node at
+ * a time. Tasks are plain {@link Runnable}s registered by name in this process.
+ */
+public final class QuartzJobs implements AutoCloseable {
+    static final String TASK_PREFIX = "task:";
+    private static final Logger LOG = LoggerFactory.getLogger(QuartzJobs.class);
+    private static final String GROUP = "manila";
+
+    private final Scheduler scheduler;
+
+    /**
+     * @param dataSource a pool used by Quartz alone (its job store switches auto-commit off)
+     * @param postgres whether the database is PostgreSQL (selects Quartz's delegate for it)
+     * @param clustered whether several processes share the database
+     */
+    public QuartzJobs(DataSource dataSource, boolean postgres, boolean clustered, int threads) {
+        String dataSourceName = "manila-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new DataSourceConnectionProvider(dataSource));
+        Properties properties = new Properties();
+        properties.setProperty("org.quartz.scheduler.instanceName", "manila");
+        properties.setProperty("org.quartz.scheduler.instanceId", clustered ? "AUTO" : "NON_CLUSTERED");
+        properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
+        properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        properties.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        properties.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
+        properties.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        properties.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
+        properties.setProperty("org.quartz.jobStore.useProperties", "true");
+        properties.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        try {
+            scheduler = new StdSchedulerFactory(properties).getScheduler();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot create the Quartz scheduler", e);
+        }
+    }
+
+    /**
+     * Runs {@code task} every {@code interval}, replacing any stored schedule of the same name so that a
+     * changed interval takes effect.
+     */
+    public void scheduleEvery(String name, Duration interval, Runnable task) {
+        try {
+            scheduler.getContext().put(TASK_PREFIX + name, task);
+            JobDetail job = JobBuilder.newJob(PeriodicTaskJob.class)
+                    .withIdentity(name, GROUP)
+                    .storeDurably()
+                    .requestRecovery(true)
+                    .build();
+            Trigger trigger = TriggerBuilder.newTrigger()
+                    .withIdentity(name, GROUP)
+                    .forJob(job)
+                    .startNow()
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                            .withIntervalInMilliseconds(interval.toMillis())
+                            .repeatForever()
+                            .withMisfireHandlingInstructionNextWithRemainingCount())
+                    .build();
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+            LOG.info("job {} runs every {}", name, interval);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot schedule job " + name, e);
+        }
+    }
+
+    public void start() {
+        try {
+            scheduler.start();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot start Quartz", e);
+        }
+    }
+
+    /** Stops Quartz, waiting for running jobs to finish. */
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            LOG.warn("Quartz did not shut down cleanly", e);
+        }
+    }
+}

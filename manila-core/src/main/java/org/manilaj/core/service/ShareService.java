@@ -1,0 +1,180 @@
+package org.manilaj.core.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.RequestContext;
+import org.manilaj.core.db.ExportLocationDao;
+import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareMetadataDao;
+import org.manilaj.core.model.ExportLocation;
+import org.manilaj.core.model.MetadataItem;
+import org.manilaj.core.model.NewShare;
+import org.manilaj.core.model.Share;
+import org.manilaj.core.model.ShareDetails;
+import org.manilaj.core.model.ShareQuery;
+import org.manilaj.core.model.ShareStatus;
+import org.manilaj.core.model.ShareType;
+import org.manilaj.core.model.ShareUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Share requests from tenants: each records its intent in one transaction and leaves the storage
+ * work to the {@link ShareWorker}.
+ */
+public final class ShareService {
+    private static final Logger LOG = LoggerFactory.getLogger(ShareService.class);
+    private static final int MAX_TEXT = 255;
+    private static final List<String> SUPPORTED_PROTOCOLS = List.of("NFS");
+    private static final List<String> DELETABLE = List.of(ShareStatus.AVAILABLE.wireName(), ShareStatus.ERROR.wireName());
+
+    private final Jdbi jdbi;
+    private final ShareTypeService shareTypes;
+    private final ShareWorker worker;
+    private final Clock clock;
+
+    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, ShareWorker worker, Clock clock) {
+        this.jdbi = jdbi;
+        this.shareTypes = shareTypes;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    public ShareDetails create(RequestContext context, NewShare request) {
+        String protocol = request.shareProto() == null ? null : request.shareProto().toUpperCase(Locale.ROOT);
+        if (protocol == null || !SUPPORTED_PROTOCOLS.contains(protocol)) {
+            throw ManilaException.badRequest("Invalid share protocol provided: " + request.shareProto()
+                    + ". It is either disabled or unsupported. Available protocols: " + SUPPORTED_PROTOCOLS + ".");
+        }
+        if (request.size() == null || request.size() <= 0) {
+            throw ManilaException.badRequest("Share size '" + request.size() + "' must be an integer and greater than 0.");
+        }
+        requireLength("name", request.name());
+        requireLength("description", request.description());
+        requireLength("availability_zone", request.availabilityZone());
+        request.metadata().forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > MAX_TEXT || value.length() > 1023) {
+                throw ManilaException.badRequest("Invalid metadata: keys must have 1 to 255 characters, values at most 1023.");
+            }
+        });
+        ShareType type = request.shareType() == null
+                ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
+                        "No share type given and no default share type is configured."))
+                : shareTypes.findByIdOrName(request.shareType()).orElseThrow(() -> ManilaException.notFound(
+                        "Share type " + request.shareType() + " could not be found."));
+        Instant now = clock.instant();
+        Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
+                request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),
+                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now);
+        List<MetadataItem> metadata = request.metadata().entrySet().stream()
+                .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
+                .toList();
+        jdbi.useTransaction(handle -> {
+            handle.attach(ShareDao.class).insert(share, worker.nodeName(), worker.leaseUntil());
+            if (!metadata.isEmpty()) {
+                handle.attach(ShareMetadataDao.class).insert(metadata);
+            }
+        });
+        LOG.info("share {} requested by project {}: {} GiB {} of type {}", share.id(), context.projectId(),
+                share.sizeGb(), protocol, type.name());
+        worker.submit(share.id());
+        return new ShareDetails(share, request.metadata(), List.of());
+    }
+
+    public ShareDetails get(RequestContext context, String shareId) {
+        Share share = find(context, shareId);
+        return jdbi.withHandle(handle -> new ShareDetails(share,
+                toMap(handle.attach(ShareMetadataDao.class).forShare(shareId)),
+                handle.attach(ExportLocationDao.class).forShare(shareId)));
+    }
+
+    /** One page of shares; with {@code details}, their metadata and export locations too (two more queries). */
+    public List<ShareDetails> list(RequestContext context, ShareQuery query, boolean details) {
+        if (query.allProjects() && !context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow listing the shares of all projects.");
+        }
+        return jdbi.withHandle(handle -> {
+            List<Share> shares = handle.attach(ShareDao.class).list(context.projectId(), query.allProjects(), query.name(),
+                    query.status(), query.shareTypeId(), query.sortColumn(), query.sortDirection(), query.limit(),
+                    query.offset());
+            if (!details || shares.isEmpty()) {
+                return shares.stream().map(share -> new ShareDetails(share, Map.of(), List.of())).toList();
+            }
+            List<String> ids = shares.stream().map(Share::id).toList();
+            Map<String, List<MetadataItem>> metadata = handle.attach(ShareMetadataDao.class).forShares(ids).stream()
+                    .collect(Collectors.groupingBy(MetadataItem::shareId));
+            Map<String, List<ExportLocation>> exports = handle.attach(ExportLocationDao.class).forShares(ids).stream()
+                    .collect(Collectors.groupingBy(ExportLocation::shareId));
+            List<ShareDetails> result = new ArrayList<>(shares.size());
+            for (Share share : shares) {
+                result.add(new ShareDetails(share, toMap(metadata.getOrDefault(share.id(), List.of())),
+                        exports.getOrDefault(share.id(), List.of())));
+            }
+            return result;
+        });
+    }
+
+    public ShareDetails update(RequestContext context, String shareId, ShareUpdate update) {
+        requireLength("name", update.name());
+        requireLength("description", update.description());
+        Share share = find(context, shareId);
+        jdbi.useExtension(ShareDao.class, shares -> shares.updateDisplay(shareId,
+                update.name() != null ? update.name() : share.name(),
+                update.description() != null ? update.description() : share.description(),
+                update.isPublic() != null ? update.isPublic() : share.isPublic(), clock.instant()));
+        return get(context, shareId);
+    }
+
+    public void delete(RequestContext context, String shareId) {
+        Share share = find(context, shareId);
+        Instant now = clock.instant();
+        int changed = jdbi.withExtension(ShareDao.class, shares -> shares.transition(shareId, DELETABLE,
+                ShareStatus.DELETING.wireName(), worker.nodeName(), worker.leaseUntil(), now));
+        if (changed == 0) {
+            throw ManilaException.forbidden("Invalid share: Share status must be one of ('available', 'error'), not '"
+                    + find(context, shareId).status() + "'.");
+        }
+        LOG.info("share {} delete requested by project {} (was {})", shareId, context.projectId(), share.status());
+        worker.submit(shareId);
+    }
+
+    public List<ExportLocation> exportLocations(RequestContext context, String shareId) {
+        find(context, shareId);
+        return jdbi.withExtension(ExportLocationDao.class, exports -> exports.forShare(shareId)).stream()
+                .filter(location -> context.admin() || !location.isAdminOnly())
+                .toList();
+    }
+
+    public ExportLocation exportLocation(RequestContext context, String shareId, String exportLocationId) {
+        return exportLocations(context, shareId).stream()
+                .filter(location -> location.id().equals(exportLocationId))
+                .findFirst()
+                .orElseThrow(() -> ManilaException.notFound("Export location " + exportLocationId + " could not be found."));
+    }
+
+    private Share find(RequestContext context, String shareId) {
+        return jdbi.withExtension(ShareDao.class, shares -> shares.findInProject(shareId, context.projectId()))
+                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
+    }
+
+    private static void requireLength(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw ManilaException.badRequest("Invalid input received: " + field + " has more than " + MAX_TEXT + " characters.");
+        }
+    }
+
+    private static Map<String, String> toMap(List<MetadataItem> items) {
+        Map<String, String> map = new LinkedHashMap<>();
+        items.forEach(item -> map.put(item.metaKey(), item.metaValue()));
+        return map;
+    }
+}

@@ -1,0 +1,127 @@
+package org.manilaj.core.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.manilaj.core.model.ExportLocation;
+import org.manilaj.core.model.MetadataItem;
+import org.manilaj.core.model.Share;
+import org.manilaj.core.model.ShareTypeRow;
+import org.manilaj.core.testing.TestDatabase;
+
+/** The DAOs against both real databases, from the same changelog. */
+class DaoTest {
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static Share share(String typeId, String project, String name, String status, int size, Instant createdAt) {
+        return new Share(UUID.randomUUID().toString(), project, "user", name, "d", size, "NFS", typeId, null, status,
+                null, null, false, null, "active", createdAt, createdAt);
+    }
+
+    private static String insertType(Jdbi jdbi) {
+        String id = UUID.randomUUID().toString();
+        jdbi.useExtension(ShareTypeDao.class, types -> {
+            types.insert(new ShareTypeRow(id, "type-" + id, null, true, T0));
+            types.insertSpec(new ShareTypeDao.ExtraSpec(id, "driver_handles_share_servers", "False"));
+        });
+        return id;
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void storesAndReadsBackAShareWithItsTypeMetadataAndExports(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String typeId = insertType(jdbi);
+        Share share = share(typeId, "p1", "one", "creating", 3, T0);
+        jdbi.useTransaction(handle -> {
+            handle.attach(ShareDao.class).insert(share, "node-a", T0.plusSeconds(600));
+            handle.attach(ShareMetadataDao.class).insert(List.of(new MetadataItem(share.id(), "k", "v")));
+        });
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        Share read = shares.findInProject(share.id(), "p1").orElseThrow();
+        assertThat(read.shareTypeName()).isEqualTo("type-" + typeId);
+        assertThat(read.createdAt()).isEqualTo(T0);
+        assertThat(read.sizeGb()).isEqualTo(3);
+        assertThat(shares.findInProject(share.id(), "p2")).isEmpty();
+        assertThat(jdbi.onDemand(ShareMetadataDao.class).forShares(List.of(share.id())))
+                .containsExactly(new MetadataItem(share.id(), "k", "v"));
+
+        jdbi.onDemand(ExportLocationDao.class).insert(List.of(
+                new ExportLocation(UUID.randomUUID().toString(), share.id(), "h:/a", true, false, T0)));
+        assertThat(jdbi.onDemand(ExportLocationDao.class).forShare(share.id())).extracting(ExportLocation::path)
+                .containsExactly("h:/a");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void listsFiltersSortsAndPages(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String typeId = insertType(jdbi);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        for (int i = 0; i < 5; i++) {
+            shares.insert(share(typeId, "p1", "s" + i, i % 2 == 0 ? "available" : "error", i + 1, T0.plusSeconds(i)), null, null);
+        }
+        shares.insert(share(typeId, "p2", "other", "available", 1, T0), null, null);
+
+        assertThat(shares.list("p1", false, null, null, null, "created_at", "desc", 1000, 0))
+                .extracting(Share::name).containsExactly("s4", "s3", "s2", "s1", "s0");
+        assertThat(shares.list("p1", false, null, "available", null, "size_gb", "asc", 1000, 0))
+                .extracting(Share::name).containsExactly("s0", "s2", "s4");
+        assertThat(shares.list("p1", false, "s3", null, typeId, "created_at", "desc", 1000, 0))
+                .extracting(Share::name).containsExactly("s3");
+        assertThat(shares.list("p1", false, null, null, null, "name", "asc", 2, 1))
+                .extracting(Share::name).containsExactly("s1", "s2");
+        assertThat(shares.list("ignored", true, null, null, null, "name", "asc", 1000, 0)).hasSize(6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void statusChangesAreConditionalAndLeasesExclusive(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        Share share = share(insertType(jdbi), "p1", "s", "creating", 1, T0);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        shares.insert(share, "node-a", T0.plusSeconds(60));
+
+        assertThat(shares.claim(share.id(), "creating", "node-b", T0.plusSeconds(120), T0.plusSeconds(30))).isZero();
+        assertThat(shares.claim(share.id(), "creating", "node-a", T0.plusSeconds(120), T0.plusSeconds(30))).isOne();
+        assertThat(shares.findUnattended(List.of("creating"), "node-b", T0.plusSeconds(30))).isEmpty();
+        assertThat(shares.findUnattended(List.of("creating"), "node-b", T0.plusSeconds(121))).containsExactly(share.id());
+        assertThat(shares.claim(share.id(), "creating", "node-b", T0.plusSeconds(300), T0.plusSeconds(121))).isOne();
+
+        assertThat(shares.finish(share.id(), "creating", "available", "node-a", T0.plusSeconds(122))).isZero();
+        assertThat(shares.finish(share.id(), "creating", "available", "node-b", T0.plusSeconds(122))).isOne();
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", "node-a",
+                T0.plusSeconds(900), T0.plusSeconds(123))).isOne();
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", "node-a",
+                T0.plusSeconds(900), T0.plusSeconds(123))).isZero();
+        assertThat(shares.deleteFinished(share.id(), "node-b")).isZero();
+        assertThat(shares.deleteFinished(share.id(), "node-a")).isOne();
+        assertThat(shares.find(share.id())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void sumsProvisionedSizesPerPoolIgnoringFailedShares(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String typeId = insertType(jdbi);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        for (String status : List.of("creating", "available", "error")) {
+            Share share = share(typeId, "p1", status, "creating", 4, T0);
+            shares.insert(share, "n", T0.plus(1, ChronoUnit.DAYS));
+            assertThat(shares.place(share.id(), "h@b#p", "nova", "n", T0)).isOne();
+            if (!status.equals("creating")) {
+                shares.finish(share.id(), "creating", status, "n", T0);
+            }
+        }
+        assertThat(shares.provisionedByPool()).singleElement().satisfies(usage -> {
+            assertThat(usage.host()).isEqualTo("h@b#p");
+            assertThat(usage.provisionedGb()).isEqualTo(8L);
+        });
+    }
+}
