@@ -1,6 +1,8 @@
 package org.manilaj.api;
 
+import io.dropwizard.db.DataSourceFactory;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import liquibase.Contexts;
@@ -19,9 +21,13 @@ final class DatabaseMigrator {
     private DatabaseMigrator() {
     }
 
+    /**
+     * Migrates over a connection of its own, never one from the service's pool: Liquibase leaves
+     * auto-commit off, and a pooled connection in that state would swallow later commits.
+     */
     @SuppressWarnings("deprecation")
-    static void migrate(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
+    static void migrate(DataSourceFactory settings) {
+        try (Connection connection = DriverManager.getConnection(settings.getUrl(), settings.getUser(), settings.getPassword())) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
             new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database).update(new Contexts(), new LabelExpression());
         } catch (SQLException | LiquibaseException e) {

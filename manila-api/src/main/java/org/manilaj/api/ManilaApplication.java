@@ -74,8 +74,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             server.setRegisterDefaultExceptionMappers(false);
         }
         Clock clock = Clock.systemUTC();
+        DatabaseMigrator.migrate(config.getDatabase());
         ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "manila");
-        DatabaseMigrator.migrate(dataSource);
         boolean postgres = DatabaseMigrator.isPostgres(dataSource);
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "manila");
         // Quartz gets a pool of its own: its job store turns auto-commit off on the connections it uses.

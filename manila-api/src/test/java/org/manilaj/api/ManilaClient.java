@@ -1,0 +1,144 @@
+package org.manilaj.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A plain HTTP client for tests: sends exactly what it is given, returns status, headers and parsed JSON. */
+final class ManilaClient {
+    static final String PROJECT = "9f3c6a1e2b7d4c58a0e1f2d3c4b5a697";
+    static final String TOKEN = "admin:" + PROJECT;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private final List<String> headers = new ArrayList<>();
+
+    ManilaClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        headers.addAll(List.of("X-Auth-Token", TOKEN, "X-OpenStack-Manila-API-Version", "2.65"));
+    }
+
+    private ManilaClient(String base, List<String> headers) {
+        this.base = base;
+        this.headers.addAll(headers);
+    }
+
+    /** A copy that sends {@code name: value} instead of (or in addition to) the defaults; null removes it. */
+    ManilaClient withHeader(String name, String value) {
+        List<String> copy = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i += 2) {
+            if (!headers.get(i).equalsIgnoreCase(name)) {
+                copy.add(headers.get(i));
+                copy.add(headers.get(i + 1));
+            }
+        }
+        if (value != null) {
+            copy.add(name);
+            copy.add(value);
+        }
+        return new ManilaClient(base, copy);
+    }
+
+    record Reply(int status, Map<String, Object> body, HttpResponse<String> raw) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object(String key) {
+            return (Map<String, Object>) body.get(key);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list(String key) {
+            return (List<Map<String, Object>>) body.get(key);
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    Reply get(String path) {
+        return send("GET", path, null);
+    }
+
+    Reply post(String path, String json) {
+        return send("POST", path, json);
+    }
+
+    Reply put(String path, String json) {
+        return send("PUT", path, json);
+    }
+
+    Reply delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    Reply send(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.size(); i += 2) {
+            request.header(headers.get(i), headers.get(i + 1));
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, Object> body = response.body().isBlank() ? Map.of()
+                    : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
+            return new Reply(response.statusCode(), body, response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates the default share type (idempotent across tests sharing an app). */
+    void ensureDefaultType() {
+        Reply reply = post("/v2/types", "{\"share_type\": {\"name\": \"default\", \"extra_specs\": {\"driver_handles_share_servers\": false}}}");
+        if (reply.status() != 200 && reply.status() != 409) {
+            throw new IllegalStateException("cannot create the default share type: " + reply.raw().body());
+        }
+    }
+
+    String createShare(int size) {
+        Reply reply = post("/v2/" + PROJECT + "/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": " + size + "}}");
+        if (reply.status() != 200) {
+            throw new IllegalStateException("create failed: " + reply.raw().body());
+        }
+        return (String) reply.object("share").get("id");
+    }
+
+    /** Polls a share until it reaches {@code status} ("gone" for a 404); fails after 20 s. */
+    Map<String, Object> awaitStatus(String shareId, String status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Reply last = null;
+        while (System.nanoTime() < deadline) {
+            last = get("/v2/shares/" + shareId);
+            if (status.equals("gone") && last.status() == 404) {
+                return Map.of();
+            }
+            if (last.status() == 200 && status.equals(last.object("share").get("status"))) {
+                return last.object("share");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("share " + shareId + " did not become " + status + "; last reply: "
+                + (last == null ? null : last.raw().body()));
+    }
+}
