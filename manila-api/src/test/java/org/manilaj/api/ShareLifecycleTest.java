@@ -7,8 +7,6 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +17,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The whole service on its embedded defaults (H2 file, local directories), over real HTTP. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ShareLifecycleTest {
-    private static final Path VAR = createVar();
+    private static final Path VAR = TestPaths.tempDirectory("manila-lifecycle");
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
             ManilaApplication.class, ResourceHelpers.resourceFilePath("test-manila.yml"),
             ConfigOverride.config("database.url", "jdbc:h2:file:" + VAR.resolve("db/manila")),
             ConfigOverride.config("backends[0].storage_root", VAR.resolve("shares").toString()));
 
     private ManilaClient client;
-
-    private static Path createVar() {
-        try {
-            return Files.createTempDirectory("manila-lifecycle");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeEach
     void setUp() {
