@@ -91,9 +91,16 @@ class LinuxShareDriverTest {
         Map<String, Object> unsafe = Map.of("storage_root", "/srv/shares; rm -rf /", "export_address", "h");
         assertThatThrownBy(() -> factory.create(new BackendDefinition("b", unsafe, List.of())))
                 .hasMessageContaining("storage_root");
-        Map<String, Object> relative = Map.of("storage_root", "var/shares", "export_address", "h");
-        assertThatThrownBy(() -> factory.create(new BackendDefinition("b", relative, List.of())))
+        Map<String, Object> remoteRelative = Map.of("transport", "ssh", "storage_root", "var/shares", "export_address", "h");
+        assertThatThrownBy(() -> factory.create(new BackendDefinition("b", remoteRelative, List.of())))
                 .hasMessageContaining("storage_root");
+    }
+
+    @Test
+    void resolvesARelativeLocalStorageRootAgainstTheWorkingDirectory() {
+        LinuxBackendSettings settings = LinuxShareDriverFactory.bind(
+                Map.of("storage_root", "target/relative-root", "export_address", "h"), LinuxBackendSettings.class, "b");
+        assertThat(settings.storageRoot()).isEqualTo(Path.of("target/relative-root").toAbsolutePath().toString());
     }
 
     @Test
