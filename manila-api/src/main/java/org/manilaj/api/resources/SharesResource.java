@@ -1,5 +1,6 @@
 package org.manilaj.api.resources;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -8,16 +9,15 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import java.util.List;
 import java.util.Map;
 import org.manilaj.api.dto.JsonValues;
 import org.manilaj.api.dto.ShareCreateRequest;
+import org.manilaj.api.dto.ShareListParams;
 import org.manilaj.api.dto.ShareUpdateRequest;
 import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.RequestAttributes;
@@ -27,7 +27,6 @@ import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.model.NewShare;
 import org.manilaj.core.model.ShareDetails;
-import org.manilaj.core.model.ShareQuery;
 import org.manilaj.core.model.ShareUpdate;
 import org.manilaj.core.service.ShareService;
 
@@ -62,13 +61,9 @@ public final class SharesResource {
     /** Summaries: id, name and links. */
     @GET
     public Map<String, Object> list(@Context ContainerRequestContext request, @Context UriInfo uri,
-                                    @QueryParam("name") String name, @QueryParam("status") String status,
-                                    @QueryParam("share_type_id") String shareTypeId, @QueryParam("sort_key") String sortKey,
-                                    @QueryParam("sort_dir") String sortDir, @QueryParam("limit") String limit,
-                                    @QueryParam("offset") String offset, @QueryParam("all_tenants") String allTenants) {
-        ShareQuery query = ShareQuery.parse(name, status, shareTypeId, sortKey, sortDir, limit, offset, isTrue(allTenants));
+                                    @BeanParam ShareListParams params) {
         ShareView view = view(request, uri);
-        return Map.of("shares", shares.list(context(request), query, false).stream()
+        return Map.of("shares", shares.list(context(request), params.toQuery(), false).stream()
                 .map(details -> view.summary(details.share())).toList());
     }
 
@@ -76,13 +71,9 @@ public final class SharesResource {
     @GET
     @Path("detail")
     public Map<String, Object> detail(@Context ContainerRequestContext request, @Context UriInfo uri,
-                                      @QueryParam("name") String name, @QueryParam("status") String status,
-                                      @QueryParam("share_type_id") String shareTypeId, @QueryParam("sort_key") String sortKey,
-                                      @QueryParam("sort_dir") String sortDir, @QueryParam("limit") String limit,
-                                      @QueryParam("offset") String offset, @QueryParam("all_tenants") String allTenants) {
-        ShareQuery query = ShareQuery.parse(name, status, shareTypeId, sortKey, sortDir, limit, offset, isTrue(allTenants));
+                                      @BeanParam ShareListParams params) {
         ShareView view = view(request, uri);
-        return Map.of("shares", shares.list(context(request), query, true).stream().map(view::detail).toList());
+        return Map.of("shares", shares.list(context(request), params.toQuery(), true).stream().map(view::detail).toList());
     }
 
     @GET
@@ -158,10 +149,6 @@ public final class SharesResource {
 
     private static RequestContext context(ContainerRequestContext request) {
         return RequestAttributes.context(request);
-    }
-
-    private static boolean isTrue(String flag) {
-        return flag != null && List.of("1", "true", "yes").contains(flag.toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String firstNonNull(String first, String second) {

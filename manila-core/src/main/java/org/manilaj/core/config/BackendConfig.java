@@ -1,10 +1,7 @@
 package org.manilaj.core.config;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,14 +9,13 @@ import java.util.Map;
  * One storage backend: its name, its driver and its pools. Every other key is a driver option
  * (for the Linux driver: transport, ssh, storage_root, layout, export, export_address).
  */
-public class BackendConfig {
+public class BackendConfig extends DriverOptions {
     @JsonProperty("name")
     private String name;
     @JsonProperty("driver")
     private String driver;
     @JsonProperty("pools")
     private List<PoolConfig> pools = new ArrayList<>();
-    private final Map<String, Object> driverOptions = new LinkedHashMap<>();
 
     public BackendConfig() {
     }
@@ -28,7 +24,7 @@ public class BackendConfig {
         this.name = name;
         this.driver = driver;
         this.pools = new ArrayList<>(pools);
-        this.driverOptions.putAll(driverOptions);
+        driverOptions.forEach(this::setDriverOption);
     }
 
     public String name() {
@@ -41,16 +37,6 @@ public class BackendConfig {
 
     public List<PoolConfig> pools() {
         return pools;
-    }
-
-    @JsonAnySetter
-    public void setDriverOption(String key, Object value) {
-        driverOptions.put(key, value);
-    }
-
-    @JsonAnyGetter
-    public Map<String, Object> driverOptions() {
-        return driverOptions;
     }
 
     /** Checks what Jackson cannot; returns a message naming the first bad value, or null. */

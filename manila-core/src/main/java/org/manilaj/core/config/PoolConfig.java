@@ -1,7 +1,5 @@
 package org.manilaj.core.config;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +8,7 @@ import java.util.Map;
  * One pool of a backend, with Manila's capacity settings. Keys the service does not know are the
  * driver's pool options, which the driver binds (and rejects) itself.
  */
-public class PoolConfig {
+public class PoolConfig extends DriverOptions {
     @JsonProperty("name")
     private String name;
     @JsonProperty("thin_provisioning")
@@ -28,7 +26,6 @@ public class PoolConfig {
     private String availabilityZone;
     @JsonProperty("capabilities")
     private Map<String, String> capabilities = new LinkedHashMap<>();
-    private final Map<String, Object> driverOptions = new LinkedHashMap<>();
 
     public PoolConfig() {
     }
@@ -67,16 +64,6 @@ public class PoolConfig {
 
     public Map<String, String> capabilities() {
         return capabilities;
-    }
-
-    @JsonAnySetter
-    public void setDriverOption(String key, Object value) {
-        driverOptions.put(key, value);
-    }
-
-    @JsonAnyGetter
-    public Map<String, Object> driverOptions() {
-        return driverOptions;
     }
 
     /** Checks the values Jackson cannot; returns a message naming the first bad one, or null. */

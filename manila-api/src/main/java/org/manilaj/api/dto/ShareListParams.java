@@ -1,0 +1,32 @@
+package org.manilaj.api.dto;
+
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.Locale;
+import org.manilaj.core.model.ShareQuery;
+
+/** The query parameters of {@code GET /v2/shares} and {@code /v2/shares/detail}. */
+public class ShareListParams {
+    @QueryParam("name")
+    String name;
+    @QueryParam("status")
+    String status;
+    @QueryParam("share_type_id")
+    String shareTypeId;
+    @QueryParam("sort_key")
+    String sortKey;
+    @QueryParam("sort_dir")
+    String sortDir;
+    @QueryParam("limit")
+    String limit;
+    @QueryParam("offset")
+    String offset;
+    @QueryParam("all_tenants")
+    String allTenants;
+
+    /** Validates the parameters; a bad one is a 400 naming it. */
+    public ShareQuery toQuery() {
+        boolean allProjects = allTenants != null && List.of("1", "true", "yes").contains(allTenants.toLowerCase(Locale.ROOT));
+        return ShareQuery.parse(name, status, shareTypeId, sortKey, sortDir, limit, offset, allProjects);
+    }
+}
