@@ -17,12 +17,15 @@ import io.dropwizard.migrations.MigrationsBundle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.api.errors.ManilaErrorMapper;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.NoAuthFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
+import org.manilaj.api.resources.PoolsResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
@@ -30,6 +33,8 @@ import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.jobs.QuartzJobs;
 import org.manilaj.core.service.BackendRegistry;
 import org.manilaj.core.service.PlacementService;
+import org.manilaj.core.service.PoolHealth;
+import org.manilaj.core.service.PoolReports;
 import org.manilaj.core.service.PoolStatsCollector;
 import org.manilaj.core.service.Reconciler;
 import org.manilaj.core.service.ShareService;
@@ -89,14 +94,17 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
 
         BackendRegistry registry = BackendRegistry.load(config.getServiceHost(), config.getBackends());
         PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-        PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                config.getDefaultAvailabilityZone());
+        PoolHealth health = new PoolHealth(clock, settings.statsInterval(), work.getServiceDownTime().toJavaDuration());
+        PlacementService placement = new PlacementService(jdbi, registry,
+                PoolScheduler.manilaDefaults(config.getScheduler().getCapacityWeightMultiplier()), health,
+                config.getDefaultAvailabilityZone(), config.getScheduler().getMaxPlacementAttempts(), clock);
         ShareTypeService shareTypes = new ShareTypeService(jdbi, clock, config.getDefaultShareType());
         UserMessages messages = new UserMessages(jdbi, clock);
         ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, settings, clock);
         Reconciler reconciler = new Reconciler(jdbi, worker, clock);
         ShareService shares = new ShareService(jdbi, shareTypes, worker, clock);
-        QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.isClustered(), work.getJobThreads());
+        QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
+                work.getJobThreads());
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -115,8 +123,14 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.lifecycle().manage(new Managed() {
             @Override
             public void start() {
+                Set<String> names = new HashSet<>();
+                names.add("reconcile-shares");
                 jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), reconciler::reconcileOnce);
-                jobs.scheduleEvery("pool-stats", settings.statsInterval(), stats::refreshAll);
+                for (String backend : registry.drivers().keySet()) {
+                    names.add("pool-stats-" + backend);
+                    jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));
+                }
+                jobs.removeAllExcept(names);
                 jobs.start();
             }
 
@@ -134,6 +148,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new SharesResource(shares));
         environment.jersey().register(new ShareTypesResource(shareTypes));
         environment.jersey().register(new MessagesResource(messages));
+        environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
     }
 
     private static Managed closing(AutoCloseable resource) {

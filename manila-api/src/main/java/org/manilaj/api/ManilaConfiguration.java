@@ -39,6 +39,11 @@ public class ManilaConfiguration extends Configuration {
 
     @Valid
     @NotNull
+    @JsonProperty("scheduler")
+    private SchedulerConfig scheduler = new SchedulerConfig();
+
+    @Valid
+    @NotNull
     @JsonProperty("backends")
     private List<BackendConfig> backends = new ArrayList<>();
 
@@ -66,6 +71,29 @@ public class ManilaConfiguration extends Configuration {
         return backends;
     }
 
+    public SchedulerConfig getScheduler() {
+        return scheduler;
+    }
+
+    /** Placement: Manila's capacity weigher multiplier and how many ranked pools to try. */
+    public static class SchedulerConfig {
+        /** Positive spreads shares over pools, negative stacks them (Manila's capacity_weight_multiplier). */
+        @JsonProperty("capacity_weight_multiplier")
+        private double capacityWeightMultiplier = 1.0;
+        /** Ranked pools tried when reservations lose races to other requests. */
+        @Min(1)
+        @JsonProperty("max_placement_attempts")
+        private int maxPlacementAttempts = 10;
+
+        public double getCapacityWeightMultiplier() {
+            return capacityWeightMultiplier;
+        }
+
+        public int getMaxPlacementAttempts() {
+            return maxPlacementAttempts;
+        }
+    }
+
     /** Background work: worker threads, leases, job intervals, Quartz clustering. */
     public static class WorkConfig {
         /** This process's name in work leases; default {@code <hostname>-<application port>}. */
@@ -83,6 +111,14 @@ public class ManilaConfiguration extends Configuration {
         @NotNull
         @JsonProperty("stats_interval")
         private Duration statsInterval = Duration.seconds(60);
+        /** How overdue a backend's stats may be before it counts as down and gets no new shares. */
+        @NotNull
+        @JsonProperty("service_down_time")
+        private Duration serviceDownTime = Duration.seconds(60);
+        /** Quartz scheduler name: the same on every node of one cluster. */
+        @NotEmpty
+        @JsonProperty("scheduler_name")
+        private String schedulerName = "manila";
         /** Quartz cluster mode: on for several processes sharing one PostgreSQL. */
         @JsonProperty("clustered")
         private boolean clustered;
@@ -108,6 +144,14 @@ public class ManilaConfiguration extends Configuration {
 
         public Duration getStatsInterval() {
             return statsInterval;
+        }
+
+        public Duration getServiceDownTime() {
+            return serviceDownTime;
+        }
+
+        public String getSchedulerName() {
+            return schedulerName;
         }
 
         public boolean isClustered() {

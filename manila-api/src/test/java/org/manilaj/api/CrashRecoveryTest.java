@@ -27,6 +27,7 @@ import org.manilaj.core.model.NewShare;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.service.BackendRegistry;
 import org.manilaj.core.service.PlacementService;
+import org.manilaj.core.service.PoolHealth;
 import org.manilaj.core.service.PoolStatsCollector;
 import org.manilaj.core.service.Reconciler;
 import org.manilaj.core.service.ShareService;
@@ -193,7 +194,8 @@ class CrashRecoveryTest {
             if (types.findDefault().isEmpty()) {
                 types.create("default", null, true, Map.of("driver_handles_share_servers", false));
             }
-            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(), "nova");
+            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
+                    new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
             worker = new ShareWorker(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
                     new WorkSettings(name, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(60)), clock);
             reconciler = new Reconciler(jdbi, worker, clock);

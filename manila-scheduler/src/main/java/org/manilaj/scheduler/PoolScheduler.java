@@ -17,9 +17,14 @@ public final class PoolScheduler {
         this.weighers = List.copyOf(weighers);
     }
 
-    /** The default pipeline: availability zone and capacity filters, capacity weigher (multiplier 1.0). */
+    /** Manila's default pipeline for a create: zone, capacity and capabilities filters, capacity weigher. */
     public static PoolScheduler withDefaults() {
-        return new PoolScheduler(List.of(new AvailabilityZoneFilter(), new CapacityFilter()), List.of(new CapacityWeigher(1.0)));
+        return manilaDefaults(1.0);
+    }
+
+    public static PoolScheduler manilaDefaults(double capacityWeightMultiplier) {
+        return new PoolScheduler(List.of(new AvailabilityZoneFilter(), new CapacityFilter(), new CapabilitiesFilter()),
+                List.of(new CapacityWeigher(capacityWeightMultiplier)));
     }
 
     public List<WeighedPool> rank(PlacementRequest request, List<PoolState> pools) {

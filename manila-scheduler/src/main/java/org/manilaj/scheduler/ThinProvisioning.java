@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Manila's {@code use_thin_logic}: whether the thin-provisioning math applies to a share type. */
-final class ThinProvisioning {
+public final class ThinProvisioning {
     private ThinProvisioning() {
     }
 
@@ -13,7 +13,7 @@ final class ThinProvisioning {
      * logic applies wherever the pool is thin. {@code <is> True} keeps it; any other value that is not
      * a boolean turns it off, as Manila's strict parsing does.
      */
-    static boolean useThinLogic(Map<String, String> extraSpecs) {
+    public static boolean useThinLogic(Map<String, String> extraSpecs) {
         String spec = extraSpecs.get("thin_provisioning");
         if (spec == null) {
             spec = extraSpecs.get("capabilities:thin_provisioning");

@@ -25,8 +25,30 @@ public interface PoolDao {
     @SqlQuery("SELECT COUNT(*) FROM pools WHERE name = :name")
     int countPool(@Bind("name") String name);
 
-    @SqlUpdate("INSERT INTO pools (name, backend, pool, allocated_capacity_gb) VALUES (:name, :backend, :pool, 0)")
-    void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool);
+    @SqlUpdate("INSERT INTO pools (name, backend, pool, allocated_capacity_gb) VALUES (:name, :backend, :pool, :allocated)")
+    void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool,
+                    @Bind("allocated") long allocated);
+
+    /**
+     * Reserves {@code size} GiB on a pool in one conditional UPDATE, which succeeds only while the pool
+     * stays within Manila's capacity rules (see {@code CapacityFilter}); with a thin pool that is
+     * {@code allocated + size <= total * ratio}, with a thick pool {@code allocated + size <= total - reserved}.
+     * Zero rows updated means the pool is full, or another request took the space first.
+     *
+     * @param reserved the reserved fraction of the total (0.05 for 5 %)
+     */
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name AND ("
+            + " free_capacity_gb IS NULL"
+            + " OR (total_capacity_gb IS NULL AND :reserved = 0 AND free_capacity_gb >= :size)"
+            + " OR (:thin AND allocated_capacity_gb + :size <= total_capacity_gb * :ratio"
+            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) * :ratio >= :size)"
+            + " OR (NOT :thin AND allocated_capacity_gb + :size <= FLOOR(total_capacity_gb - total_capacity_gb * :reserved)"
+            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) >= :size))")
+    int reserve(@Bind("name") String name, @Bind("size") int size, @Bind("thin") boolean thin,
+                @Bind("ratio") double ratio, @Bind("reserved") double reserved);
+
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - :size WHERE name = :name")
+    int release(@Bind("name") String name, @Bind("size") int size);
 
     @SqlUpdate("UPDATE pools SET total_capacity_gb = :total, free_capacity_gb = :free, capabilities = :capabilities,"
             + " stats_updated_at = :at WHERE name = :name")

@@ -21,7 +21,7 @@ import org.manilaj.core.model.Share;
 public interface ShareDao {
     String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
             + " t.name AS share_type_name, s.status, s.host, s.availability_zone, s.is_public, s.task_state,"
-            + " s.access_rules_status, s.created_at, s.updated_at";
+            + " s.access_rules_status, s.created_at, s.updated_at, s.reserved_gb";
     String FROM = " FROM shares s JOIN share_types t ON t.id = s.share_type_id";
 
     @SqlUpdate("INSERT INTO shares (id, project_id, user_id, name, description, size_gb, share_proto, share_type_id,"
@@ -79,10 +79,15 @@ public interface ShareDao {
     int finish(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("owner") String owner,
                @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE shares SET host = :host, availability_zone = :availabilityZone, updated_at = :now"
-            + " WHERE id = :id AND host IS NULL AND status = 'creating' AND lease_owner = :owner")
+    /** Records where a share was placed and the capacity it reserved there (same transaction as the reservation). */
+    @SqlUpdate("UPDATE shares SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
+            + " updated_at = :now WHERE id = :id AND host IS NULL AND status = 'creating' AND lease_owner = :owner")
     int place(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
-              @Bind("owner") String owner, @Bind("now") Instant now);
+              @Bind("reservedGb") int reservedGb, @Bind("owner") String owner, @Bind("now") Instant now);
+
+    /** Forgets a share's reservation; the caller gives the capacity back to the pool in the same transaction. */
+    @SqlUpdate("UPDATE shares SET reserved_gb = 0 WHERE id = :id AND reserved_gb = :reservedGb")
+    int clearReservation(@Bind("id") String id, @Bind("reservedGb") int reservedGb);
 
     @SqlUpdate("DELETE FROM shares WHERE id = :id AND status = 'deleting' AND lease_owner = :owner")
     int deleteFinished(@Bind("id") String id, @Bind("owner") String owner);
@@ -93,9 +98,12 @@ public interface ShareDao {
     List<String> findUnattended(@BindList("statuses") Collection<String> statuses, @Bind("owner") String owner,
                                 @Bind("now") Instant now);
 
-    @SqlQuery("SELECT host, SUM(size_gb) AS provisioned_gb FROM shares"
-            + " WHERE host IS NOT NULL AND status <> 'error' GROUP BY host")
+    /** What the shares on each pool hold: the sum that pools.allocated_capacity_gb keeps. */
+    @SqlQuery("SELECT host, SUM(reserved_gb) AS provisioned_gb FROM shares WHERE host IS NOT NULL GROUP BY host")
     List<PoolUsage> provisionedByPool();
+
+    @SqlQuery("SELECT COALESCE(SUM(reserved_gb), 0) FROM shares WHERE host = :host")
+    long reservedOn(@Bind("host") String host);
 
     @SqlQuery("SELECT COUNT(*) FROM shares WHERE share_type_id = :shareTypeId")
     int countOfType(@Bind("shareTypeId") String shareTypeId);

@@ -7,12 +7,14 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +34,14 @@ public final class QuartzJobs implements AutoCloseable {
     /**
      * @param dataSource a pool used by Quartz alone (its job store switches auto-commit off)
      * @param postgres whether the database is PostgreSQL (selects Quartz's delegate for it)
+     * @param schedulerName the same on every node of a cluster
      * @param clustered whether several processes share the database
      */
-    public QuartzJobs(DataSource dataSource, boolean postgres, boolean clustered, int threads) {
+    public QuartzJobs(DataSource dataSource, boolean postgres, String schedulerName, boolean clustered, int threads) {
         String dataSourceName = "manila-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new DataSourceConnectionProvider(dataSource));
         Properties properties = new Properties();
-        properties.setProperty("org.quartz.scheduler.instanceName", "manila");
+        properties.setProperty("org.quartz.scheduler.instanceName", schedulerName);
         properties.setProperty("org.quartz.scheduler.instanceId", clustered ? "AUTO" : "NON_CLUSTERED");
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
@@ -82,6 +85,20 @@ public final class QuartzJobs implements AutoCloseable {
             LOG.info("job {} runs every {}", name, interval);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule job " + name, e);
+        }
+    }
+
+    /** Deletes stored jobs of ours that are not in {@code keep}, such as the stats job of a removed backend. */
+    public void removeAllExcept(Set<String> keep) {
+        try {
+            for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+                if (!keep.contains(key.getName())) {
+                    scheduler.deleteJob(key);
+                    LOG.info("removed job {}, which the configuration no longer has", key.getName());
+                }
+            }
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot clean up stored jobs", e);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
  * A share row as stored, with the name of its type joined in.
  *
  * @param host the pool holding the share, {@code host@backend#pool}; {@code null} until placed
+ * @param reservedGb the capacity the share holds on that pool (0 once released)
  */
 public record Share(
         String id,
@@ -24,7 +25,8 @@ public record Share(
         String taskState,
         String accessRulesStatus,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        int reservedGb) {
 
     public ShareStatus shareStatus() {
         return ShareStatus.fromWireName(status).orElseThrow(() -> new IllegalStateException("unknown status " + status));

@@ -1,63 +1,125 @@
 package org.manilaj.core.service;
 
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.db.PoolDao;
 import org.manilaj.core.db.ShareDao;
 import org.manilaj.core.model.PoolRow;
-import org.manilaj.core.model.PoolUsage;
+import org.manilaj.core.model.Share;
 import org.manilaj.scheduler.PlacementRequest;
 import org.manilaj.scheduler.PoolScheduler;
 import org.manilaj.scheduler.PoolState;
+import org.manilaj.scheduler.ThinProvisioning;
 import org.manilaj.scheduler.WeighedPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds a snapshot of the configured pools from the database and asks the scheduler to rank them. */
+/**
+ * Places shares: the scheduler ranks a snapshot of the pools that are up, then capacity is reserved
+ * on the best pool with one conditional UPDATE in the database; when another request (in this or
+ * another process) took the space first, the next ranked pool is tried. Reservations are what make
+ * placement safe with several service processes: the snapshot may be stale, the UPDATE never is.
+ */
 public final class PlacementService {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
+
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PoolScheduler scheduler;
+    private final PoolHealth health;
     private final String defaultAvailabilityZone;
+    private final int maxAttempts;
+    private final Clock clock;
 
-    public PlacementService(Jdbi jdbi, BackendRegistry registry, PoolScheduler scheduler, String defaultAvailabilityZone) {
+    public PlacementService(Jdbi jdbi, BackendRegistry registry, PoolScheduler scheduler, PoolHealth health,
+                            String defaultAvailabilityZone, int maxAttempts, Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.scheduler = scheduler;
+        this.health = health;
         this.defaultAvailabilityZone = defaultAvailabilityZone;
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
     }
 
-    /** The best pool for the request, if any can take it. */
-    public Optional<BackendRegistry.PoolEntry> choose(PlacementRequest request) {
+    /** Thrown when the share's work lease was lost while placing it; the reservation was rolled back. */
+    public static final class LeaseLostException extends RuntimeException {
+        LeaseLostException(String shareId) {
+            super("lost the work lease of share " + shareId + " while placing it");
+        }
+    }
+
+    /**
+     * Reserves capacity for a new share and records the pool on the share, in one transaction.
+     *
+     * @return the pool, or empty when no pool can hold the share (no valid host)
+     */
+    public Optional<BackendRegistry.PoolEntry> placeShare(Share share, Map<String, String> extraSpecs, String owner) {
+        PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
         List<WeighedPool> ranked = scheduler.rank(request, snapshot());
-        return ranked.stream().findFirst().flatMap(best -> registry.pool(best.pool().name()));
+        boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
+        int attempts = 0;
+        for (WeighedPool candidate : ranked) {
+            if (attempts++ == maxAttempts) {
+                break;
+            }
+            BackendRegistry.PoolEntry pool = registry.pool(candidate.pool().name()).orElseThrow();
+            if (reserveAndPlace(share, pool, thinLogic, owner)) {
+                return Optional.of(pool);
+            }
+            LOG.info("share {}: pool {} filled up before the reservation; trying the next pool", share.id(), pool.fullName());
+        }
+        return Optional.empty();
+    }
+
+    private boolean reserveAndPlace(Share share, BackendRegistry.PoolEntry pool, boolean thinLogic, String owner) {
+        return jdbi.inTransaction(handle -> {
+            boolean thin = thinLogic && pool.config().thinProvisioning();
+            if (handle.attach(PoolDao.class).reserve(pool.fullName(), share.sizeGb(), thin,
+                    pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0) == 0) {
+                return false;
+            }
+            if (handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
+                    owner, clock.instant()) == 0) {
+                handle.rollback();
+                throw new LeaseLostException(share.id());
+            }
+            return true;
+        });
+    }
+
+    /** Gives the share's reservation back to its pool, in the caller's transaction; does nothing twice. */
+    public void release(Handle handle, String shareId) {
+        ShareDao shares = handle.attach(ShareDao.class);
+        shares.find(shareId).ifPresent(share -> {
+            if (share.host() != null && share.reservedGb() > 0 && shares.clearReservation(shareId, share.reservedGb()) == 1) {
+                handle.attach(PoolDao.class).release(share.host(), share.reservedGb());
+            }
+        });
     }
 
     public String availabilityZoneOf(BackendRegistry.PoolEntry pool) {
         return pool.config().availabilityZone() != null ? pool.config().availabilityZone() : defaultAvailabilityZone;
     }
 
-    List<PoolState> snapshot() {
-        Map<String, PoolRow> rows = new HashMap<>();
-        Map<String, Long> provisioned = new HashMap<>();
-        jdbi.useHandle(handle -> {
-            handle.attach(PoolDao.class).list().forEach(row -> rows.put(row.name(), row));
-            for (PoolUsage usage : handle.attach(ShareDao.class).provisionedByPool()) {
-                provisioned.put(usage.host(), usage.provisionedGb());
-            }
-        });
+    /** The configured pools that are up, with their last stats and current allocations. */
+    public List<PoolState> snapshot() {
         List<PoolState> states = new ArrayList<>();
-        for (BackendRegistry.PoolEntry entry : registry.pools()) {
-            PoolRow row = rows.get(entry.fullName());
-            if (row == null || row.statsUpdatedAt() == null) {
-                continue; // never reported: not a candidate until its first stats arrive
+        for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
+            Optional<BackendRegistry.PoolEntry> configured = registry.pool(row.name());
+            if (configured.isEmpty() || !health.isUp(row.statsUpdatedAt())) {
+                continue;
             }
+            BackendRegistry.PoolEntry entry = configured.get();
             states.add(new PoolState(entry.fullName(), row.totalCapacityGb(), row.freeCapacityGb(),
-                    provisioned.getOrDefault(entry.fullName(), 0L), entry.config().reservedPercentage(),
+                    row.allocatedCapacityGb(), entry.config().reservedPercentage(),
                     entry.config().reservedShareExtendPercentage(), entry.config().thinProvisioning(),
-                    entry.config().maxOverSubscriptionRatio(), availabilityZoneOf(entry), entry.config().capabilities()));
+                    entry.config().maxOverSubscriptionRatio(), availabilityZoneOf(entry), PoolCapabilities.of(entry, row)));
         }
         return states;
     }

@@ -1,14 +1,11 @@
 package org.manilaj.core.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.db.PoolDao;
+import org.manilaj.core.db.ShareDao;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.PoolStats;
 import org.manilaj.driver.ShareDriver;
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PoolStatsCollector {
     private static final Logger LOG = LoggerFactory.getLogger(PoolStatsCollector.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final BackendRegistry registry;
@@ -48,7 +44,9 @@ public final class PoolStatsCollector {
             for (BackendRegistry.PoolEntry entry : registry.pools()) {
                 poolNames.add(entry.fullName());
                 if (pools.countPool(entry.fullName()) == 0) {
-                    pools.insertPool(entry.fullName(), entry.backend(), entry.pool());
+                    // A pool configured again after a removal takes back what its shares still hold.
+                    pools.insertPool(entry.fullName(), entry.backend(), entry.pool(),
+                            handle.attach(ShareDao.class).reservedOn(entry.fullName()));
                 }
             }
             pools.deletePoolsExcept(poolNames.isEmpty() ? List.of("") : poolNames);
@@ -57,10 +55,12 @@ public final class PoolStatsCollector {
     }
 
     public void refreshAll() {
-        registry.drivers().forEach(this::refresh);
+        registry.drivers().keySet().forEach(this::refresh);
     }
 
-    private void refresh(String backend, ShareDriver driver) {
+    /** Asks one backend for its pools' stats and records them. */
+    public void refresh(String backend) {
+        ShareDriver driver = registry.drivers().get(backend);
         BackendStats stats;
         try {
             stats = driver.stats();
@@ -89,17 +89,7 @@ public final class PoolStatsCollector {
             total = total == null ? cap : Math.min(total, cap);
             free = free == null ? null : Math.min(free, total);
         }
-        Map<String, String> capabilities = new LinkedHashMap<>(stats.capabilities());
-        capabilities.putAll(entry.config().capabilities());
-        pools.updateStats(entry.fullName(), total, free, toJson(capabilities), clock.instant());
-    }
-
-    private static String toJson(Map<String, String> capabilities) {
-        try {
-            return JSON.writeValueAsString(capabilities);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        pools.updateStats(entry.fullName(), total, free, PoolCapabilities.toJson(stats.capabilities()), clock.instant());
     }
 
     private static String truncate(String message) {

@@ -74,7 +74,7 @@ public final class ShareService {
         Instant now = clock.instant();
         Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),
-                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now);
+                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now, 0);
         List<MetadataItem> metadata = request.metadata().entrySet().stream()
                 .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
                 .toList();

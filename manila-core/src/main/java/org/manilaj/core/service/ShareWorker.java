@@ -26,7 +26,6 @@ import org.manilaj.driver.ExportPath;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
-import org.manilaj.scheduler.PlacementRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,22 +136,13 @@ public final class ShareWorker implements AutoCloseable {
         Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
         String host = share.host();
         if (host == null) {
-            PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
-            Optional<BackendRegistry.PoolEntry> chosen = placement.choose(request);
+            Optional<BackendRegistry.PoolEntry> chosen = placement.placeShare(share, extraSpecs, nodeName());
             if (chosen.isEmpty()) {
                 LOG.warn("share {} ({} GiB): no pool can take it", share.id(), share.sizeGb());
                 fail(share, ShareStatus.ERROR, MessageAction.ALLOCATE_HOST, MessageDetail.NO_VALID_HOST);
                 return;
             }
             host = chosen.get().fullName();
-            String zone = placement.availabilityZoneOf(chosen.get());
-            String placedOn = host;
-            int placed = jdbi.withExtension(ShareDao.class,
-                    shares -> shares.place(share.id(), placedOn, zone, nodeName(), clock.instant()));
-            if (placed == 0) {
-                LOG.warn("share {}: lost its lease before placement was recorded", share.id());
-                return;
-            }
             LOG.info("share {} ({} GiB) placed on {}", share.id(), share.sizeGb(), host);
         }
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(host);
@@ -218,7 +208,15 @@ public final class ShareWorker implements AutoCloseable {
                 return;
             }
         }
-        if (jdbi.withExtension(ShareDao.class, shares -> shares.deleteFinished(share.id(), nodeName())) == 1) {
+        boolean deleted = jdbi.inTransaction(handle -> {
+            placement.release(handle, share.id());
+            if (handle.attach(ShareDao.class).deleteFinished(share.id(), nodeName()) == 0) {
+                handle.rollback();
+                return false;
+            }
+            return true;
+        });
+        if (deleted) {
             LOG.info("share {} deleted", share.id());
         } else {
             LOG.warn("share {}: lost its lease before its deletion was recorded", share.id());
@@ -228,6 +226,9 @@ public final class ShareWorker implements AutoCloseable {
     private void fail(Share share, ShareStatus to, MessageAction action, MessageDetail detail) {
         jdbi.useTransaction(handle -> {
             if (handle.attach(ShareDao.class).finish(share.id(), share.status(), to.wireName(), nodeName(), clock.instant()) == 1) {
+                if (to == ShareStatus.ERROR) {
+                    placement.release(handle, share.id()); // a failed create holds no capacity
+                }
                 messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
             }
         });

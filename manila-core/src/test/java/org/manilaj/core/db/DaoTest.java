@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.model.ExportLocation;
 import org.manilaj.core.model.MetadataItem;
+import org.manilaj.core.model.PoolUsage;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareTypeRow;
 import org.manilaj.core.testing.TestDatabase;
@@ -21,7 +23,7 @@ class DaoTest {
 
     private static Share share(String typeId, String project, String name, String status, int size, Instant createdAt) {
         return new Share(UUID.randomUUID().toString(), project, "user", name, "d", size, "NFS", typeId, null, status,
-                null, null, false, null, "active", createdAt, createdAt);
+                null, null, false, null, "active", createdAt, createdAt, 0);
     }
 
     private static String insertType(Jdbi jdbi) {
@@ -107,21 +109,67 @@ class DaoTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
-    void sumsProvisionedSizesPerPoolIgnoringFailedShares(TestDatabase database) {
+    void sumsWhatTheSharesOnEachPoolHold(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         String typeId = insertType(jdbi);
         ShareDao shares = jdbi.onDemand(ShareDao.class);
-        for (String status : List.of("creating", "available", "error")) {
-            Share share = share(typeId, "p1", status, "creating", 4, T0);
+        for (int size : List.of(4, 5)) {
+            Share share = share(typeId, "p1", "s", "creating", size, T0);
             shares.insert(share, "n", T0.plus(1, ChronoUnit.DAYS));
-            assertThat(shares.place(share.id(), "h@b#p", "nova", "n", T0)).isOne();
-            if (!status.equals("creating")) {
-                shares.finish(share.id(), "creating", status, "n", T0);
+            assertThat(shares.place(share.id(), "h@b#p", "nova", size, "n", T0)).isOne();
+            assertThat(shares.place(share.id(), "h@b#other", "nova", size, "n", T0)).as("placed once").isZero();
+            if (size == 5) {
+                assertThat(shares.clearReservation(share.id(), 5)).isOne();
+                assertThat(shares.clearReservation(share.id(), 5)).as("released once").isZero();
             }
         }
-        assertThat(shares.provisionedByPool()).singleElement().satisfies(usage -> {
-            assertThat(usage.host()).isEqualTo("h@b#p");
-            assertThat(usage.provisionedGb()).isEqualTo(8L);
-        });
+        assertThat(shares.provisionedByPool()).containsExactly(new PoolUsage("h@b#p", 4));
+        assertThat(shares.reservedOn("h@b#p")).isEqualTo(4);
+        assertThat(shares.reservedOn("h@b#none")).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}: total={1} free={2} allocated={3} thin={4} ratio={5} reserved={6} size={7} -> {8}")
+    @CsvSource({
+        // thin: allocated + size <= total * ratio, and floor(free - total*reserved) * ratio >= size
+        "H2, 10, 10, 15, true, 2.0, 0, 5, true",
+        "H2, 10, 10, 16, true, 2.0, 0, 5, false",
+        "H2, 10, 2, 0, true, 2.0, 0, 5, false",
+        "H2, 100, 20, 0, true, 1.0, 0.1, 10, true",
+        "H2, 100, 20, 0, true, 1.0, 0.1, 11, false",
+        // thick: allocated + size <= floor(total - total*reserved), and floor(free - total*reserved) >= size
+        "H2, 100, 50, 85, false, 1.0, 0.1, 5, true",
+        "H2, 100, 50, 86, false, 1.0, 0.1, 5, false",
+        "H2, 100, 14, 0, false, 1.0, 0.1, 5, false",
+        "POSTGRES, 10, 10, 15, true, 2.0, 0, 5, true",
+        "POSTGRES, 10, 10, 16, true, 2.0, 0, 5, false",
+        "POSTGRES, 100, 50, 85, false, 1.0, 0.1, 5, true",
+        "POSTGRES, 100, 50, 86, false, 1.0, 0.1, 5, false",
+    })
+    void reservesCapacityOnlyWithinThePoolsLimits(TestDatabase database, double total, double free, long allocated,
+                                                 boolean thin, double ratio, double reserved, int size, boolean fits) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        PoolDao pools = jdbi.onDemand(PoolDao.class);
+        pools.insertBackend("b", "h", "linux");
+        pools.insertPool("h@b#p", "b", "p", allocated);
+        pools.updateStats("h@b#p", total, free, "{}", T0);
+        assertThat(pools.reserve("h@b#p", size, thin, ratio, reserved)).isEqualTo(fits ? 1 : 0);
+        assertThat(pools.list().get(0).allocatedCapacityGb()).isEqualTo(fits ? allocated + size : allocated);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void reservesOnPoolsOfUnknownCapacityAsManilaWould(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        PoolDao pools = jdbi.onDemand(PoolDao.class);
+        pools.insertBackend("b", "h", "linux");
+        pools.insertPool("h@b#p", "b", "p", 0);
+        pools.updateStats("h@b#p", null, null, "{}", T0);
+        assertThat(pools.reserve("h@b#p", 1000, true, 20, 0)).isOne();
+        pools.updateStats("h@b#p", null, 5.0, "{}", T0);
+        assertThat(pools.reserve("h@b#p", 5, true, 20, 0)).isOne();
+        assertThat(pools.reserve("h@b#p", 6, true, 20, 0)).isZero();
+        assertThat(pools.reserve("h@b#p", 1, true, 20, 0.1)).isZero();
+        assertThat(pools.release("h@b#p", 1005)).isOne();
+        assertThat(pools.list().get(0).allocatedCapacityGb()).isZero();
     }
 }
