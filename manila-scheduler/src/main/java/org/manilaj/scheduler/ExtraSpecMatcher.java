@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Manila's extra-spec operators, matched against one capability value: {@code <is>}, {@code <in>},
@@ -13,6 +14,7 @@ import java.util.Locale;
  * is a list ({@code [True, False]}) matches when any element does.
  */
 public final class ExtraSpecMatcher {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private ExtraSpecMatcher() {
     }
 
@@ -28,7 +30,7 @@ public final class ExtraSpecMatcher {
         if (elements != null) {
             return elements.stream().anyMatch(element -> matches(element, requirement));
         }
-        List<String> words = new ArrayList<>(Arrays.asList(requirement.trim().split("\\s+")));
+        List<String> words = new ArrayList<>(Arrays.asList(WHITESPACE.split(requirement.trim())));
         String operator = words.isEmpty() ? "" : words.get(0);
         if (!isOperator(operator)) {
             Boolean wanted = parseBoolean(requirement);
