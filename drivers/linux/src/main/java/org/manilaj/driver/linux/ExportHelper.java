@@ -7,12 +7,15 @@ import org.manilaj.driver.ExportPath;
 /** Publishes share directories to NFS clients. All methods are idempotent. */
 interface ExportHelper {
 
-    /** Where clients mount the share's directory from. */
-    ExportPath location(String directory);
+    /** Where clients mount the share from. */
+    ExportPath location(String exportPath);
 
-    /** Exports the directory granting exactly {@code grants} (none: nobody may mount it yet). */
-    void export(String shareId, String directory, List<AccessGrant> grants);
+    /** Exports the path granting exactly {@code grants} (none: nobody may mount it yet). */
+    void export(String shareId, String exportPath, List<AccessGrant> grants);
 
-    /** Removes the export; succeeds when there is none. */
-    void unexport(String shareId, String directory);
+    /** Removes the share's export; succeeds when there is none. */
+    void unexport(String shareId);
+
+    /** Whether grants reach a real NFS server. */
+    boolean enforcesAccess();
 }

@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param transport {@code local} (commands run on this machine) or {@code ssh}
  * @param storageRoot absolute directory holding one directory per share (relative: to the working
  *     directory, for the local transport only)
- * @param layout {@code plain}: a share is a plain directory, with no size limit
- * @param export {@code none}: the export location is reported, no NFS server is configured
+ * @param layout {@code plain}: a share is a plain directory, with no size limit; {@code btrfs}: a
+ *     subvolume with a qgroup limit (the storage root must be on btrfs with quotas enabled)
+ * @param export {@code none}: the export location is reported, no NFS server is configured;
+ *     {@code ganesha}: NFS-Ganesha exports, changed at run time over D-Bus
  * @param exportAddress the address clients mount from, the first half of {@code address:/path}
+ * @param exportRoot where btrfs shares are mounted to be exported ({@code <export_root>/<share_id>})
+ * @param ganeshaExportsDir where the per-share Ganesha configuration files go
  */
 public record LinuxBackendSettings(
         @JsonProperty("transport") String transport,
@@ -21,7 +25,9 @@ public record LinuxBackendSettings(
         @JsonProperty("storage_root") String storageRoot,
         @JsonProperty("layout") String layout,
         @JsonProperty("export") String export,
-        @JsonProperty("export_address") String exportAddress) {
+        @JsonProperty("export_address") String exportAddress,
+        @JsonProperty("export_root") String exportRoot,
+        @JsonProperty("ganesha_exports_dir") String ganeshaExportsDir) {
 
     public LinuxBackendSettings {
         transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
@@ -44,11 +50,18 @@ public record LinuxBackendSettings(
             case "ssh" -> Objects.requireNonNull(ssh, "transport ssh needs an ssh section");
             default -> throw new IllegalArgumentException("transport must be local or ssh, not " + transport);
         }
-        if (!layout.equals("plain")) {
-            throw new IllegalArgumentException("layout must be plain, not " + layout);
+        if (!layout.equals("plain") && !layout.equals("btrfs")) {
+            throw new IllegalArgumentException("layout must be plain or btrfs, not " + layout);
         }
-        if (!export.equals("none")) {
-            throw new IllegalArgumentException("export must be none, not " + export);
+        if (!export.equals("none") && !export.equals("ganesha")) {
+            throw new IllegalArgumentException("export must be none or ganesha, not " + export);
         }
+        if (layout.equals("btrfs")) {
+            StoragePaths.requireAbsolute(exportRoot, "export_root (required by layout btrfs)");
+        } else if (exportRoot != null) {
+            StoragePaths.requireAbsolute(exportRoot, "export_root");
+        }
+        ganeshaExportsDir = Objects.requireNonNullElse(ganeshaExportsDir, "/etc/ganesha/exports.d");
+        StoragePaths.requireAbsolute(ganeshaExportsDir, "ganesha_exports_dir");
     }
 }

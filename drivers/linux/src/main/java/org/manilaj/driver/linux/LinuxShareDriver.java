@@ -54,53 +54,56 @@ final class LinuxShareDriver implements ShareDriver {
 
     @Override
     public ShareExport create(ShareSpec spec) {
-        String directory = directory(spec.ref());
-        layout.create(directory, spec.sizeGib());
-        exports.export(spec.shareId(), directory, List.of());
-        LOG.info("created share {} at {} on {}", spec.shareId(), directory, host.describe());
-        return new ShareExport(List.of(exports.location(directory)));
+        ShareLocation share = locate(spec.ref());
+        layout.create(share, spec.sizeGib());
+        String exportPath = layout.exportPath(share);
+        exports.export(spec.shareId(), exportPath, List.of());
+        LOG.info("created share {} at {} on {}", spec.shareId(), share.directory(), host.describe());
+        return new ShareExport(List.of(exports.location(exportPath)));
     }
 
     @Override
-    public void delete(ShareRef share) {
-        String directory = directory(share);
-        exports.unexport(share.shareId(), directory);
-        layout.delete(directory);
-        LOG.info("deleted share {} at {} on {}", share.shareId(), directory, host.describe());
+    public void delete(ShareRef ref) {
+        ShareLocation share = locate(ref);
+        exports.unexport(ref.shareId());
+        layout.releaseExportPath(share);
+        layout.delete(share);
+        LOG.info("deleted share {} at {} on {}", ref.shareId(), share.directory(), host.describe());
     }
 
     @Override
-    public void extend(ShareRef share, int newSizeGib) {
-        layout.resize(directory(share), newSizeGib);
+    public void extend(ShareRef ref, int newSizeGib) {
+        layout.resize(locate(ref), newSizeGib);
     }
 
     @Override
-    public void shrink(ShareRef share, int newSizeGib) {
-        String directory = directory(share);
-        long used = layout.usedBytes(directory);
+    public void shrink(ShareRef ref, int newSizeGib) {
+        ShareLocation share = locate(ref);
+        long used = layout.usedBytes(share);
         if (used > newSizeGib * (long) GIB) {
-            throw new ShrinkWouldLoseDataException("share " + share.shareId() + " holds " + used
+            throw new ShrinkWouldLoseDataException("share " + ref.shareId() + " holds " + used
                     + " bytes, more than " + newSizeGib + " GiB");
         }
-        layout.resize(directory, newSizeGib);
+        layout.resize(share, newSizeGib);
     }
 
     @Override
-    public void applyAccess(ShareRef share, List<AccessGrant> rules) {
-        exports.export(share.shareId(), directory(share), rules);
+    public void applyAccess(ShareRef ref, List<AccessGrant> rules) {
+        ShareLocation share = locate(ref);
+        exports.export(ref.shareId(), layout.exportPath(share), rules);
     }
 
     @Override
     public DriverCapabilities capabilities() {
-        return new DriverCapabilities(false, false);
+        return new DriverCapabilities(!(layout instanceof PlainDirectoryLayout), exports.enforcesAccess());
     }
 
-    private String directory(ShareRef share) {
+    private ShareLocation locate(ShareRef share) {
         String root = poolRoots.get(share.pool());
         if (root == null) {
             throw new DriverException("pool " + share.pool() + " is not configured on this backend");
         }
-        return StoragePaths.shareDirectory(root, share.shareId());
+        return ShareLocation.of(root, share.shareId());
     }
 
     @Override

@@ -41,15 +41,21 @@ public final class LinuxShareDriverFactory implements ShareDriverFactory {
             poolRoots.values().forEach(LinuxShareDriverFactory::createLocalRoot);
         }
         Duration timeout = settings.ssh() != null ? settings.ssh().commandTimeoutDuration() : LOCAL_COMMAND_TIMEOUT;
+        StorageLayout layout = settings.layout().equals("btrfs")
+                ? new BtrfsLayout(host, timeout, settings.exportRoot())
+                : new PlainDirectoryLayout(host, timeout);
+        ExportHelper exports = settings.export().equals("ganesha")
+                ? new GaneshaExportHelper(host, timeout, settings.ganeshaExportsDir(), settings.exportAddress())
+                : new NoExportHelper(settings.exportAddress());
         Map<String, String> capabilities = Map.of(
                 "storage_protocol", "NFS",
                 "driver_handles_share_servers", "False",
                 "snapshot_support", "False",
                 "layout", settings.layout(),
+                "export", settings.export(),
                 "vendor_name", "Manila-J",
                 "driver_version", "1.0");
-        return new LinuxShareDriver(host, poolRoots, new PlainDirectoryLayout(host, timeout),
-                new NoExportHelper(settings.exportAddress()), timeout, capabilities);
+        return new LinuxShareDriver(host, poolRoots, layout, exports, timeout, capabilities);
     }
 
     /** On this machine the storage root is created if missing, so that the embedded default just starts. */

@@ -3,6 +3,7 @@ package org.manilaj.driver.linux;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,10 +23,19 @@ public final class LocalHost implements RemoteHost {
     });
 
     @Override
-    public CommandResult run(List<String> argv, Duration timeout) {
+    public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
         Process process;
         try {
-            process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            if (stdin == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
+            process = builder.start();
+            if (stdin != null) {
+                try (OutputStream input = process.getOutputStream()) {
+                    input.write(stdin);
+                }
+            }
         } catch (IOException e) {
             throw new CommandFailedException("cannot start " + ShellQuoting.join(argv), e);
         }

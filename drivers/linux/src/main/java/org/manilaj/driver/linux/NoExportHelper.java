@@ -5,8 +5,8 @@ import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.ExportPath;
 
 /**
- * {@code export: none}: reports {@code <export_address>:<directory>} and configures no NFS server,
- * for hosts whose exports are managed outside the service (and for the embedded default).
+ * {@code export: none}: reports {@code <export_address>:<path>} and configures no NFS server, for hosts
+ * whose exports are managed outside the service (and for the embedded default).
  */
 final class NoExportHelper implements ExportHelper {
     private final String exportAddress;
@@ -16,17 +16,22 @@ final class NoExportHelper implements ExportHelper {
     }
 
     @Override
-    public ExportPath location(String directory) {
-        return new ExportPath(exportAddress + ":" + directory, true, false);
+    public ExportPath location(String exportPath) {
+        return new ExportPath(exportAddress + ":" + exportPath, true, false);
     }
 
     @Override
-    public void export(String shareId, String directory, List<AccessGrant> grants) {
+    public void export(String shareId, String exportPath, List<AccessGrant> grants) {
         // Nothing to configure.
     }
 
     @Override
-    public void unexport(String shareId, String directory) {
+    public void unexport(String shareId) {
         // Nothing to remove.
+    }
+
+    @Override
+    public boolean enforcesAccess() {
+        return false;
     }
 }

@@ -3,7 +3,7 @@ package org.manilaj.driver.linux;
 import java.time.Duration;
 import java.util.List;
 
-/** A share is a plain directory: no size limit (that needs the btrfs layout). */
+/** A share is a plain directory: no size limit (that needs the btrfs layout), exported where it is. */
 final class PlainDirectoryLayout implements StorageLayout {
     private final RemoteHost host;
     private final Duration timeout;
@@ -14,26 +14,36 @@ final class PlainDirectoryLayout implements StorageLayout {
     }
 
     @Override
-    public void create(String directory, int sizeGib) {
-        CommandResult made = host.run(List.of("mkdir", "--", directory), timeout);
-        if (!made.succeeded() && !host.run(List.of("test", "-d", directory), timeout).succeeded()) {
+    public void create(ShareLocation share, int sizeGib) {
+        CommandResult made = host.run(List.of("mkdir", "--", share.directory()), timeout);
+        if (!made.succeeded() && !host.run(List.of("test", "-d", share.directory()), timeout).succeeded()) {
             made.orThrow(host.describe());
         }
     }
 
     @Override
-    public void delete(String directory) {
-        host.run(List.of("rm", "-rf", "--one-file-system", "--", directory), timeout).orThrow(host.describe());
+    public void delete(ShareLocation share) {
+        host.check(List.of("rm", "-rf", "--one-file-system", "--", share.directory()), timeout);
     }
 
     @Override
-    public void resize(String directory, int sizeGib) {
+    public void resize(ShareLocation share, int sizeGib) {
         // Nothing to set: a plain directory has no limit.
     }
 
     @Override
-    public long usedBytes(String directory) {
-        String out = host.run(List.of("du", "-s", "-B1", "--", directory), timeout).orThrow(host.describe()).stdout();
+    public long usedBytes(ShareLocation share) {
+        String out = host.check(List.of("du", "-s", "-B1", "--", share.directory()), timeout).stdout();
         return Long.parseLong(out.trim().split("\\s+")[0]);
+    }
+
+    @Override
+    public String exportPath(ShareLocation share) {
+        return share.directory();
+    }
+
+    @Override
+    public void releaseExportPath(ShareLocation share) {
+        // Exported in place: nothing was mounted.
     }
 }

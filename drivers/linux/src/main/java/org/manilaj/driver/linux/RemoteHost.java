@@ -10,12 +10,23 @@ import java.util.List;
 public interface RemoteHost extends AutoCloseable {
 
     /**
-     * Runs {@code argv} and waits for it, at most {@code timeout}.
+     * Runs {@code argv} with {@code stdin} (or nothing) on its standard input and waits for it, at most
+     * {@code timeout}.
      *
      * @return the result, whatever the exit status
      * @throws CommandFailedException when the command cannot be started or times out
      */
-    CommandResult run(List<String> argv, Duration timeout);
+    CommandResult run(List<String> argv, byte[] stdin, Duration timeout);
+
+    /** Runs {@code argv} with no input. */
+    default CommandResult run(List<String> argv, Duration timeout) {
+        return run(argv, null, timeout);
+    }
+
+    /** Runs {@code argv} and throws {@link CommandFailedException} unless it exits with 0. */
+    default CommandResult check(List<String> argv, Duration timeout) {
+        return run(argv, null, timeout).orThrow(describe());
+    }
 
     /** A short description for logs, e.g. {@code ssh://manila@192.0.2.10:22}. */
     String describe();

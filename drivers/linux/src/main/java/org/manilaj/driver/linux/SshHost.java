@@ -5,6 +5,7 @@ import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,14 +90,14 @@ public final class SshHost implements RemoteHost {
     }
 
     @Override
-    public CommandResult run(List<String> argv, Duration timeout) {
+    public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
         String command = ShellQuoting.join(argv);
         acquirePermit(command);
         Session session = null;
         boolean healthy = false;
         try {
             session = borrowSession();
-            CommandResult result = execute(session, argv, command, timeout);
+            CommandResult result = execute(session, argv, stdin, command, timeout);
             healthy = true;
             return result;
         } finally {
@@ -148,12 +149,13 @@ public final class SshHost implements RemoteHost {
         }
     }
 
-    private CommandResult execute(Session session, List<String> argv, String command, Duration timeout) {
+    private CommandResult execute(Session session, List<String> argv, byte[] stdin, String command, Duration timeout) {
         ChannelExec channel = null;
         try {
             channel = (ChannelExec) session.openChannel("exec");
             channel.setCommand(command);
-            channel.setInputStream(null);
+            // jsch copies the stream to the remote command and closes its input at the end
+            channel.setInputStream(stdin == null ? null : new ByteArrayInputStream(stdin));
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
             channel.setOutputStream(stdout);

@@ -3,15 +3,21 @@ package org.manilaj.driver.linux;
 /** How a share is laid out on the host's file system. All methods are idempotent. */
 interface StorageLayout {
 
-    /** Creates the share's directory (or subvolume); succeeds when it already exists. */
-    void create(String directory, int sizeGib);
+    /** Creates the share's directory (or subvolume) with its size limit; succeeds when it already exists. */
+    void create(ShareLocation share, int sizeGib);
 
     /** Removes the share's directory and its data; succeeds when it is already gone. */
-    void delete(String directory);
+    void delete(ShareLocation share);
 
     /** Sets the size limit, if the layout has one. */
-    void resize(String directory, int sizeGib);
+    void resize(ShareLocation share, int sizeGib);
 
     /** Bytes used by the share's data. */
-    long usedBytes(String directory);
+    long usedBytes(ShareLocation share);
+
+    /** The path an NFS server exports for the share, made ready (mounted) if the layout needs it. */
+    String exportPath(ShareLocation share);
+
+    /** Undoes {@link #exportPath}; succeeds when there is nothing to undo. */
+    void releaseExportPath(ShareLocation share);
 }

@@ -44,6 +44,19 @@ class SshHostTest {
     }
 
     @Test
+    void feedsStandardInputToTheCommand() throws Exception {
+        Path file = directory.resolve("written");
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            host.run(List.of("tee", file.toString()), "line one\nline two\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Duration.ofSeconds(10)).orThrow(host.describe());
+        }
+        assertThat(file).hasContent("line one\nline two\n");
+        CommandResult local = new LocalHost().run(List.of("cat"), "local".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Duration.ofSeconds(10));
+        assertThat(local.stdout()).isEqualTo("local");
+    }
+
+    @Test
     void reportsExitStatusAndStandardError() {
         try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
             CommandResult result = host.run(List.of("ls", directory.resolve("missing").toString()), Duration.ofSeconds(10));
