@@ -26,6 +26,7 @@ import org.manilaj.api.filters.NoAuthFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
+import org.manilaj.api.resources.ShareAccessRulesResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
@@ -37,6 +38,8 @@ import org.manilaj.core.service.PoolHealth;
 import org.manilaj.core.service.PoolReports;
 import org.manilaj.core.service.PoolStatsCollector;
 import org.manilaj.core.service.Reconciler;
+import org.manilaj.core.service.AccessService;
+import org.manilaj.core.service.ShareResizeService;
 import org.manilaj.core.service.ShareService;
 import org.manilaj.core.service.ShareTypeService;
 import org.manilaj.core.service.ShareWorker;
@@ -103,6 +106,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, settings, clock);
         Reconciler reconciler = new Reconciler(jdbi, worker, clock);
         ShareService shares = new ShareService(jdbi, shareTypes, worker, clock);
+        ShareResizeService resize = new ShareResizeService(jdbi, worker, clock);
+        AccessService access = new AccessService(jdbi, worker, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
 
@@ -145,7 +150,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new NoAuthFilter());
         environment.jersey().register(new ManilaErrorMapper());
         environment.jersey().register(new VersionsResource());
-        environment.jersey().register(new SharesResource(shares));
+        environment.jersey().register(new SharesResource(shares, resize, access));
+        environment.jersey().register(new ShareAccessRulesResource(access));
         environment.jersey().register(new ShareTypesResource(shareTypes));
         environment.jersey().register(new MessagesResource(messages));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));

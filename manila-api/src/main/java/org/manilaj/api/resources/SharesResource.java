@@ -1,5 +1,6 @@
 package org.manilaj.api.resources;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,6 +29,8 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.model.NewShare;
 import org.manilaj.core.model.ShareDetails;
 import org.manilaj.core.model.ShareUpdate;
+import org.manilaj.core.service.AccessService;
+import org.manilaj.core.service.ShareResizeService;
 import org.manilaj.core.service.ShareService;
 
 /** Manila's shares collection ({@code /v2/shares}, also reachable as {@code /v2/{project_id}/shares}). */
@@ -36,9 +39,11 @@ import org.manilaj.core.service.ShareService;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class SharesResource {
     private final ShareService shares;
+    private final ShareActions actions;
 
-    public SharesResource(ShareService shares) {
+    public SharesResource(ShareService shares, ShareResizeService resize, AccessService access) {
         this.shares = shares;
+        this.actions = new ShareActions(resize, access);
     }
 
     /** Creates a share; it starts {@code creating} and becomes {@code available} or {@code error}. */
@@ -122,17 +127,13 @@ public final class SharesResource {
                 shares.exportLocation(context, shareId, exportLocationId), version, context.admin(), true));
     }
 
-    /** Share actions; none is implemented yet besides what later releases add. */
+    /** Share actions: extend, shrink, allow_access, deny_access, access_list (below 2.45). */
     @POST
     @Path("{shareId}/action")
     public Response action(@Context ContainerRequestContext request, @PathParam("shareId") String shareId,
-                           Map<String, Object> body) {
+                           JsonNode body) {
         shares.get(context(request), shareId);
-        if (body == null || body.size() != 1) {
-            throw ManilaException.badRequest("Malformed request body: an action body has exactly one key.");
-        }
-        throw ManilaException.badRequest("Invalid request body: action " + body.keySet().iterator().next()
-                + " is not supported.");
+        return actions.run(context(request), RequestAttributes.version(request), shareId, body);
     }
 
     static ApiVersion requireVersion(ContainerRequestContext request, int major, int minor) {

@@ -21,7 +21,7 @@ import org.manilaj.core.model.Share;
 public interface ShareDao {
     String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
             + " t.name AS share_type_name, s.status, s.host, s.availability_zone, s.is_public, s.task_state,"
-            + " s.access_rules_status, s.created_at, s.updated_at, s.reserved_gb";
+            + " s.access_rules_status, s.created_at, s.updated_at, s.reserved_gb, s.pending_size_gb";
     String FROM = " FROM shares s JOIN share_types t ON t.id = s.share_type_id";
 
     @SqlUpdate("INSERT INTO shares (id, project_id, user_id, name, description, size_gb, share_proto, share_type_id,"
@@ -57,11 +57,36 @@ public interface ShareDao {
     int updateDisplay(@Bind("id") String id, @Bind("name") String name, @Bind("description") String description,
                       @Bind("isPublic") boolean isPublic, @Bind("now") Instant now);
 
-    /** Moves a share from one status to another, taking the work lease for {@code owner}. */
-    @SqlUpdate("UPDATE shares SET status = :to, lease_owner = :owner, lease_expires_at = :leaseUntil, updated_at = :now"
-            + " WHERE id = :id AND status IN (<from>)")
+    /**
+     * Moves a share from one status to another and takes its work lease for {@code owner}, provided no
+     * other operation holds a live lease on it; {@code pendingSize} is the target of an extend or shrink.
+     */
+    @SqlUpdate("UPDATE shares SET status = :to, pending_size_gb = :pendingSize, lease_owner = :owner,"
+            + " lease_expires_at = :leaseUntil, updated_at = :now"
+            + " WHERE id = :id AND status IN (<from>) AND (lease_owner IS NULL OR lease_expires_at < :now)")
     int transition(@Bind("id") String id, @BindList("from") Collection<String> from, @Bind("to") String to,
-                   @Bind("owner") String owner, @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
+                   @Bind("pendingSize") Integer pendingSize, @Bind("owner") String owner,
+                   @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
+
+    /** Records the outcome of an extend or shrink: the new size (null keeps it), and releases the lease. */
+    @SqlUpdate("UPDATE shares SET status = :to, size_gb = COALESCE(:newSize, size_gb), pending_size_gb = NULL,"
+            + " lease_owner = NULL, lease_expires_at = NULL, updated_at = :now"
+            + " WHERE id = :id AND status = :from AND lease_owner = :owner")
+    int finishResize(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to,
+                     @Bind("newSize") Integer newSize, @Bind("owner") String owner, @Bind("now") Instant now);
+
+    /** Changes what the share holds on its pool, while its lease holder works on it. */
+    @SqlUpdate("UPDATE shares SET reserved_gb = :reservedGb WHERE id = :id AND lease_owner = :owner")
+    int setReserved(@Bind("id") String id, @Bind("reservedGb") int reservedGb, @Bind("owner") String owner);
+
+    @SqlUpdate("UPDATE shares SET access_rules_status = :accessStatus, updated_at = :now WHERE id = :id")
+    int setAccessStatus(@Bind("id") String id, @Bind("accessStatus") String accessStatus, @Bind("now") Instant now);
+
+    /** Marks access as in sync unless more rule changes were queued meanwhile. */
+    @SqlUpdate("UPDATE shares SET access_rules_status = 'active', updated_at = :now WHERE id = :id"
+            + " AND NOT EXISTS (SELECT 1 FROM access_rules r WHERE r.share_id = :id"
+            + " AND r.state IN ('queued_to_apply', 'queued_to_deny'))")
+    int markAccessInSync(@Bind("id") String id, @Bind("now") Instant now);
 
     /**
      * Takes the work lease of a share in {@code status} when nobody holds it, it has expired, or this
@@ -92,8 +117,12 @@ public interface ShareDao {
     @SqlUpdate("DELETE FROM shares WHERE id = :id AND status = 'deleting' AND lease_owner = :owner")
     int deleteFinished(@Bind("id") String id, @Bind("owner") String owner);
 
-    /** Shares whose pending operation nobody is running: lease free, expired, or ours from before a restart. */
-    @SqlQuery("SELECT s.id FROM shares s WHERE s.status IN (<statuses>)"
+    /**
+     * Shares whose pending operation nobody is running (lease free, expired, or ours from before a
+     * restart): a transitional status, or access rules waiting to be applied.
+     */
+    @SqlQuery("SELECT s.id FROM shares s WHERE (s.status IN (<statuses>)"
+            + " OR (s.status = 'available' AND s.access_rules_status = 'syncing'))"
             + " AND (s.lease_owner IS NULL OR s.lease_owner = :owner OR s.lease_expires_at < :now)")
     List<String> findUnattended(@BindList("statuses") Collection<String> statuses, @Bind("owner") String owner,
                                 @Bind("now") Instant now);

@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param host the pool holding the share, {@code host@backend#pool}; {@code null} until placed
  * @param reservedGb the capacity the share holds on that pool (0 once released)
+ * @param pendingSizeGb the size an extend or shrink is taking the share to, else {@code null}
  */
 public record Share(
         String id,
@@ -26,7 +27,8 @@ public record Share(
         String accessRulesStatus,
         Instant createdAt,
         Instant updatedAt,
-        int reservedGb) {
+        int reservedGb,
+        Integer pendingSizeGb) {
 
     public ShareStatus shareStatus() {
         return ShareStatus.fromWireName(status).orElseThrow(() -> new IllegalStateException("unknown status " + status));

@@ -103,6 +103,43 @@ public final class PlacementService {
         });
     }
 
+    /**
+     * Reserves an extend's increase on the share's pool (Manila's extend check: the increase against
+     * {@code reserved_share_extend_percentage}) and records it on the share, in one transaction.
+     *
+     * @return false when the pool cannot take the increase
+     */
+    public boolean reserveExtension(Share share, BackendRegistry.PoolEntry pool, Map<String, String> extraSpecs,
+                                    int newSize, String owner) {
+        int increase = newSize - share.reservedGb();
+        if (increase <= 0) {
+            return true; // reserved before a restart
+        }
+        return jdbi.inTransaction(handle -> {
+            boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && pool.config().thinProvisioning();
+            if (handle.attach(PoolDao.class).reserve(pool.fullName(), increase, thin, pool.config().maxOverSubscriptionRatio(),
+                    pool.config().reservedShareExtendPercentage() / 100.0) == 0) {
+                return false;
+            }
+            if (handle.attach(ShareDao.class).setReserved(share.id(), newSize, owner) == 0) {
+                handle.rollback();
+                throw new LeaseLostException(share.id());
+            }
+            return true;
+        });
+    }
+
+    /** Sets what the share holds on its pool to {@code reservedGb}, giving back the difference, in the caller's transaction. */
+    public void reduceReservation(Handle handle, String shareId, int reservedGb, String owner) {
+        ShareDao shares = handle.attach(ShareDao.class);
+        shares.find(shareId).ifPresent(share -> {
+            int released = share.reservedGb() - reservedGb;
+            if (share.host() != null && released > 0 && shares.setReserved(shareId, reservedGb, owner) == 1) {
+                handle.attach(PoolDao.class).release(share.host(), released);
+            }
+        });
+    }
+
     public String availabilityZoneOf(BackendRegistry.PoolEntry pool) {
         return pool.config().availabilityZone() != null ? pool.config().availabilityZone() : defaultAvailabilityZone;
     }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
-    private static final List<String> RESUMABLE = List.of(ShareStatus.CREATING.wireName(), ShareStatus.DELETING.wireName());
+    private static final List<String> RESUMABLE = List.of(ShareStatus.CREATING.wireName(), ShareStatus.DELETING.wireName(),
+            ShareStatus.EXTENDING.wireName(), ShareStatus.SHRINKING.wireName());
 
     private final Jdbi jdbi;
     private final ShareWorker worker;

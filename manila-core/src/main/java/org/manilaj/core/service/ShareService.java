@@ -74,7 +74,7 @@ public final class ShareService {
         Instant now = clock.instant();
         Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),
-                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now, 0);
+                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now, 0, null);
         List<MetadataItem> metadata = request.metadata().entrySet().stream()
                 .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
                 .toList();
@@ -138,10 +138,14 @@ public final class ShareService {
         Share share = find(context, shareId);
         Instant now = clock.instant();
         int changed = jdbi.withExtension(ShareDao.class, shares -> shares.transition(shareId, DELETABLE,
-                ShareStatus.DELETING.wireName(), worker.nodeName(), worker.leaseUntil(), now));
+                ShareStatus.DELETING.wireName(), null, worker.nodeName(), worker.leaseUntil(), now));
         if (changed == 0) {
+            String status = find(context, shareId).status();
+            if (DELETABLE.contains(status)) {
+                throw ManilaException.conflict("Share " + shareId + " is busy with another operation; try again.");
+            }
             throw ManilaException.forbidden("Invalid share: Share status must be one of ('available', 'error'), not '"
-                    + find(context, shareId).status() + "'.");
+                    + status + "'.");
         }
         LOG.info("share {} delete requested by project {} (was {})", shareId, context.projectId(), share.status());
         worker.submit(shareId);

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.ExportLocationDao;
@@ -50,6 +51,8 @@ public final class ShareWorker implements AutoCloseable {
     private final Clock clock;
     private final ThreadPoolExecutor executor;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final ShareResizer resizer;
+    private final AccessSynchronizer access;
 
     public ShareWorker(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
                        UserMessages messages, WorkSettings settings, Clock clock) {
@@ -60,6 +63,8 @@ public final class ShareWorker implements AutoCloseable {
         this.messages = messages;
         this.settings = settings;
         this.clock = clock;
+        this.resizer = new ShareResizer(jdbi, registry, placement, shareTypes, messages, clock, settings.nodeName());
+        this.access = new AccessSynchronizer(jdbi, registry, clock, settings.nodeName());
         AtomicInteger threadNumber = new AtomicInteger();
         // A full queue drops the submission: the share stays pending in the database and the
         // reconciler submits it again, so nothing is lost.
@@ -97,7 +102,10 @@ public final class ShareWorker implements AutoCloseable {
 
     private void runAndRelease(String shareId) {
         try {
-            process(shareId);
+            // Access changes queued while a sync ran leave the share syncing: run again until settled.
+            for (int round = 0; round < 10 && process(shareId); round++) {
+                LOG.debug("share {}: more work queued meanwhile", shareId);
+            }
         } catch (RuntimeException e) {
             // Left pending with our lease: the reconciler runs it again.
             LOG.error("share {}: pending operation failed unexpectedly; it will be retried", shareId, e);
@@ -106,17 +114,35 @@ public final class ShareWorker implements AutoCloseable {
         }
     }
 
-    void process(String shareId) {
+    /**
+     * Runs the share's pending operation, if any and if this process gets its lease.
+     *
+     * @return whether the share has more work waiting (access rules queued during a sync)
+     */
+    boolean process(String shareId) {
         Optional<Share> found = jdbi.withExtension(ShareDao.class, shares -> shares.find(shareId));
         if (found.isEmpty()) {
-            return;
+            return false;
         }
         Share share = found.get();
-        switch (share.shareStatus()) {
-            case CREATING -> create(share);
-            case DELETING -> delete(share);
-            default -> LOG.debug("share {} is {}: nothing pending", shareId, share.status());
+        Consumer<Share> operation = switch (share.shareStatus()) {
+            case CREATING -> this::create;
+            case DELETING -> this::delete;
+            case EXTENDING -> resizer::extend;
+            case SHRINKING -> resizer::shrink;
+            case AVAILABLE -> "syncing".equals(share.accessRulesStatus()) ? access::sync : null;
+            default -> null;
+        };
+        if (operation == null || !claim(share)) {
+            return false;
         }
+        operation.accept(share);
+        if (share.shareStatus() != ShareStatus.AVAILABLE) {
+            return false;
+        }
+        return jdbi.withExtension(ShareDao.class, shares -> shares.find(shareId))
+                .map(after -> after.shareStatus() == ShareStatus.AVAILABLE && "syncing".equals(after.accessRulesStatus()))
+                .orElse(false);
     }
 
     private boolean claim(Share share) {
@@ -130,9 +156,6 @@ public final class ShareWorker implements AutoCloseable {
     }
 
     private void create(Share share) {
-        if (!claim(share)) {
-            return;
-        }
         Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
         String host = share.host();
         if (host == null) {
@@ -190,9 +213,6 @@ public final class ShareWorker implements AutoCloseable {
     }
 
     private void delete(Share share) {
-        if (!claim(share)) {
-            return;
-        }
         if (share.host() != null) {
             Optional<BackendRegistry.PoolEntry> pool = registry.pool(share.host());
             if (pool.isEmpty()) {

@@ -23,7 +23,7 @@ class DaoTest {
 
     private static Share share(String typeId, String project, String name, String status, int size, Instant createdAt) {
         return new Share(UUID.randomUUID().toString(), project, "user", name, "d", size, "NFS", typeId, null, status,
-                null, null, false, null, "active", createdAt, createdAt, 0);
+                null, null, false, null, "active", createdAt, createdAt, 0, null);
     }
 
     private static String insertType(Jdbi jdbi) {
@@ -98,9 +98,9 @@ class DaoTest {
 
         assertThat(shares.finish(share.id(), "creating", "available", "node-a", T0.plusSeconds(122))).isZero();
         assertThat(shares.finish(share.id(), "creating", "available", "node-b", T0.plusSeconds(122))).isOne();
-        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", "node-a",
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, "node-a",
                 T0.plusSeconds(900), T0.plusSeconds(123))).isOne();
-        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", "node-a",
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, "node-a",
                 T0.plusSeconds(900), T0.plusSeconds(123))).isZero();
         assertThat(shares.deleteFinished(share.id(), "node-b")).isZero();
         assertThat(shares.deleteFinished(share.id(), "node-a")).isOne();
