@@ -131,6 +131,9 @@ final class ManilaClient {
             if (last.status() == 200 && status.equals(last.object("share").get("status"))) {
                 return last.object("share");
             }
+            if (last.status() == 200 && String.valueOf(last.object("share").get("status")).contains("error")) {
+                break; // a failure will not turn into what we wait for
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
