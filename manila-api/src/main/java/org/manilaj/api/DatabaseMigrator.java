@@ -15,7 +15,7 @@ import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 
 /** Applies the Liquibase changelog at start-up; Liquibase's lock table serialises concurrent nodes. */
-final class DatabaseMigrator {
+public final class DatabaseMigrator {
     static final String CHANGELOG = "db/manila-changelog.xml";
 
     private DatabaseMigrator() {
@@ -26,7 +26,7 @@ final class DatabaseMigrator {
      * auto-commit off, and a pooled connection in that state would swallow later commits.
      */
     @SuppressWarnings("deprecation")
-    static void migrate(DataSourceFactory settings) {
+    public static void migrate(DataSourceFactory settings) {
         try (Connection connection = DriverManager.getConnection(settings.getUrl(), settings.getUser(), settings.getPassword())) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
             new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database).update(new Contexts(), new LabelExpression());

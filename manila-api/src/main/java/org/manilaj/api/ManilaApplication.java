@@ -20,16 +20,21 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.api.cli.TokenCreateCommand;
+import org.manilaj.api.cli.TokenListCommand;
+import org.manilaj.api.cli.TokenRevokeCommand;
 import org.manilaj.api.errors.ManilaErrorMapper;
 import org.manilaj.api.filters.MicroversionFilter;
-import org.manilaj.api.filters.NoAuthFilter;
+import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
+import org.manilaj.api.resources.QuotaSetsResource;
 import org.manilaj.api.resources.ShareAccessRulesResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
+import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.jobs.QuartzJobs;
 import org.manilaj.core.service.BackendRegistry;
@@ -44,10 +49,14 @@ import org.manilaj.core.service.ShareService;
 import org.manilaj.core.service.ShareTypeService;
 import org.manilaj.core.service.ShareWorker;
 import org.manilaj.core.service.UserMessages;
+import org.manilaj.core.quota.QuotaService;
 import org.manilaj.scheduler.PoolScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the service together: database, drivers, workers, jobs and the Manila v2 REST API. */
 public class ManilaApplication extends Application<ManilaConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
 
     public static void main(String[] args) throws Exception {
         new ManilaApplication().run(args);
@@ -62,6 +71,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     public void initialize(Bootstrap<ManilaConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new TokenCreateCommand());
+        bootstrap.addCommand(new TokenListCommand());
+        bootstrap.addCommand(new TokenRevokeCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(ManilaConfiguration configuration) {
@@ -103,10 +115,11 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 config.getDefaultAvailabilityZone(), config.getScheduler().getMaxPlacementAttempts(), clock);
         ShareTypeService shareTypes = new ShareTypeService(jdbi, clock, config.getDefaultShareType());
         UserMessages messages = new UserMessages(jdbi, clock);
-        ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, settings, clock);
+        QuotaService quotas = new QuotaService(jdbi, config.getQuotas());
+        ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, quotas, settings, clock);
         Reconciler reconciler = new Reconciler(jdbi, worker, clock);
-        ShareService shares = new ShareService(jdbi, shareTypes, worker, clock);
-        ShareResizeService resize = new ShareResizeService(jdbi, worker, clock);
+        ShareService shares = new ShareService(jdbi, shareTypes, worker, quotas, clock);
+        ShareResizeService resize = new ShareResizeService(jdbi, worker, quotas, clock);
         AccessService access = new AccessService(jdbi, worker, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
@@ -147,14 +160,41 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
 
         environment.jersey().register(new ProjectPathFilter());
         environment.jersey().register(new MicroversionFilter());
-        environment.jersey().register(new NoAuthFilter());
+        environment.jersey().register(authFilter(config, new TokenService(jdbi, clock)));
         environment.jersey().register(new ManilaErrorMapper());
         environment.jersey().register(new VersionsResource());
         environment.jersey().register(new SharesResource(shares, resize, access));
         environment.jersey().register(new ShareAccessRulesResource(access));
         environment.jersey().register(new ShareTypesResource(shareTypes));
         environment.jersey().register(new MessagesResource(messages));
+        environment.jersey().register(new QuotaSetsResource(quotas));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
+    }
+
+    /**
+     * Token authentication, or noauth (everyone admin) for local development, which is refused unless
+     * every application connector listens on loopback.
+     */
+    private static AuthFilter authFilter(ManilaConfiguration config, TokenService tokens) {
+        if (config.getAuth().getMode().equals("token")) {
+            return AuthFilter.tokens(tokens);
+        }
+        if (config.getServerFactory() instanceof DefaultServerFactory server) {
+            for (ConnectorFactory connector : server.getApplicationConnectors()) {
+                String bindHost = connector instanceof HttpConnectorFactory http ? http.getBindHost() : null;
+                if (bindHost == null || !isLoopback(bindHost)) {
+                    throw new IllegalStateException("auth.mode noauth makes every caller an admin: it is allowed only"
+                            + " when the API listens on loopback (bindHost 127.0.0.1), not on " + bindHost);
+                }
+            }
+        }
+        LOG.warn("auth.mode is noauth: any caller is an admin of any project (X-Auth-Token: user:project)."
+                + " Use auth.mode token outside local development.");
+        return AuthFilter.noAuth();
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.startsWith("127.") || host.equals("::1") || host.equals("[::1]") || host.equals("localhost");
     }
 
     private static Managed closing(AutoCloseable resource) {

@@ -8,8 +8,11 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.manilaj.core.config.BackendConfig;
 
 /** The service's configuration file: Dropwizard's server and database plus Manila-J's own keys. */
@@ -47,6 +50,16 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("backends")
     private List<BackendConfig> backends = new ArrayList<>();
 
+    @Valid
+    @NotNull
+    @JsonProperty("auth")
+    private AuthConfig auth = new AuthConfig();
+
+    /** Default quota limits by Manila key (shares, gigabytes, per_share_gigabytes...); unset keys keep Manila's. */
+    @NotNull
+    @JsonProperty("quotas")
+    private Map<String, Long> quotas = new LinkedHashMap<>();
+
     public DataSourceFactory getDatabase() {
         return database;
     }
@@ -73,6 +86,26 @@ public class ManilaConfiguration extends Configuration {
 
     public SchedulerConfig getScheduler() {
         return scheduler;
+    }
+
+    public AuthConfig getAuth() {
+        return auth;
+    }
+
+    public Map<String, Long> getQuotas() {
+        return quotas;
+    }
+
+    /** {@code token}: callers present tokens made with token-create; {@code noauth}: Manila's development mode. */
+    public static class AuthConfig {
+        @NotNull
+        @Pattern(regexp = "token|noauth")
+        @JsonProperty("mode")
+        private String mode = "noauth";
+
+        public String getMode() {
+            return mode;
+        }
     }
 
     /** Placement: Manila's capacity weigher multiplier and how many ranked pools to try. */

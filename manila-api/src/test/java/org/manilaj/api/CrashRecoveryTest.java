@@ -25,6 +25,7 @@ import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.ShareDao;
 import org.manilaj.core.model.NewShare;
 import org.manilaj.core.model.Share;
+import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.service.BackendRegistry;
 import org.manilaj.core.service.PlacementService;
 import org.manilaj.core.service.PoolHealth;
@@ -196,10 +197,11 @@ class CrashRecoveryTest {
             }
             PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
                     new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
-            worker = new ShareWorker(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
+            QuotaService quotas = new QuotaService(jdbi, Map.of());
+            worker = new ShareWorker(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(60)), clock);
             reconciler = new Reconciler(jdbi, worker, clock);
-            shares = new ShareService(jdbi, types, worker, clock);
+            shares = new ShareService(jdbi, types, worker, quotas, clock);
         }
 
         /** Blocks until the gated operation has reached the gate, then kills the "process". */

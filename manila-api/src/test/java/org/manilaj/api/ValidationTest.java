@@ -137,14 +137,6 @@ class ValidationTest {
         assertThat(client.withHeader("X-Auth-Token", null).get("/v2/").status()).isEqualTo(200);
     }
 
-    @Test
-    void keepsEachProjectsSharesToItself() {
-        String id = client.createShare(1);
-        ManilaClient other = client.withHeader("X-Auth-Token", "someone:0000aaaa");
-        assertFault(other.get("/v2/shares/" + id), 404, "itemNotFound");
-        assertThat(other.get("/v2/shares").list("shares")).isEmpty();
-    }
-
     @ParameterizedTest
     @CsvSource({"sort_key=colour", "sort_dir=sideways", "limit=-1", "limit=ten", "offset=-5", "status=melting"})
     void refusesBadListParameters(String query) {
@@ -190,6 +182,8 @@ class ValidationTest {
 
     @Test
     void aShareNoPoolCanHoldGoesToErrorWithAMessageAndCanBeDeleted() {
+        assertThat(client.put("/v2/quota-sets/" + ManilaClient.PROJECT, "{\"quota_set\": {\"gigabytes\": -1}}").status())
+                .isEqualTo(200);
         String id = client.createShare(100_000_000); // more than 20 times any test machine's disk
         Map<String, Object> failed = client.awaitStatus(id, "error");
         assertThat(failed).containsEntry("host", "");

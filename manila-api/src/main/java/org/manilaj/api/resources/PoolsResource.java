@@ -56,6 +56,9 @@ public final class PoolsResource {
 
     private List<PoolReport> query(ContainerRequestContext request, String pool, String host, String backend,
                                    String capabilities, String shareType) {
+        if (!RequestAttributes.context(request).admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow scheduler_stats:pools:index to be performed.");
+        }
         // share_type is a filter from 2.23; older requests ignore it, as Manila does.
         String typeFilter = RequestAttributes.version(request).atLeast(2, 23) ? shareType : null;
         PoolQuery query = new PoolQuery(PoolQuery.regex("pool", pool), PoolQuery.regex("host", host),

@@ -11,16 +11,20 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.model.AccessRule;
 import org.manilaj.core.service.AccessService;
 import org.manilaj.core.service.ShareResizeService;
+import org.manilaj.core.service.ShareService;
 
 /**
- * {@code POST /v2/shares/{id}/action}: the body's single key names the action. Before 2.7 the names
+ * {@code POST /v2/shares/{id}/action}: the body's single key names the action ({@code reset_status} and
+ * {@code force_delete} are for admins). Before 2.7 the names
  * carry Manila's {@code os-} prefix; the legacy {@code access_list} is gone from 2.45.
  */
 final class ShareActions {
+    private final ShareService shares;
     private final ShareResizeService resize;
     private final AccessService access;
 
-    ShareActions(ShareResizeService resize, AccessService access) {
+    ShareActions(ShareService shares, ShareResizeService resize, AccessService access) {
+        this.shares = shares;
         this.resize = resize;
         this.access = access;
     }
@@ -57,6 +61,14 @@ final class ShareActions {
                 access.deny(context, shareId, text(arguments, "access_id"));
                 yield Response.accepted().build();
             }
+            case "reset_status" -> {
+                shares.resetStatus(context, shareId, text(arguments, "status"));
+                yield Response.accepted().build();
+            }
+            case "force_delete" -> {
+                shares.forceDelete(context, shareId);
+                yield Response.accepted().build();
+            }
             default -> Response.ok(Map.of("access_list", access.list(context, shareId).stream()
                     .map(rule -> AccessRuleView.render(rule, version, false)).toList())).build();
         };
@@ -64,7 +76,7 @@ final class ShareActions {
 
     private static boolean isKnown(String action) {
         return switch (action) {
-            case "extend", "shrink", "allow_access", "deny_access", "access_list" -> true;
+            case "extend", "shrink", "allow_access", "deny_access", "access_list", "reset_status", "force_delete" -> true;
             default -> false;
         };
     }

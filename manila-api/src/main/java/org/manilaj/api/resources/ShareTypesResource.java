@@ -49,6 +49,7 @@ public final class ShareTypesResource {
     /** Creates a type; {@code driver_handles_share_servers} is required and must be false. */
     @POST
     public Map<String, Object> create(@Context ContainerRequestContext request, ShareTypeCreateRequest body) {
+        requireAdmin(request, "create");
         ShareTypeCreateRequest.Body type = JsonValues.required(
                 body == null ? null : body.shareType() != null ? body.shareType() : body.volumeType(), "share_type");
         Boolean isPublic = JsonValues.bool(type.isPublic() != null ? type.isPublic() : type.legacyIsPublic(),
@@ -65,7 +66,8 @@ public final class ShareTypesResource {
 
     @DELETE
     @Path("{typeId}")
-    public Response delete(@PathParam("typeId") String typeId) {
+    public Response delete(@Context ContainerRequestContext request, @PathParam("typeId") String typeId) {
+        requireAdmin(request, "delete");
         types.delete(typeId);
         return Response.accepted().build();
     }
@@ -78,7 +80,9 @@ public final class ShareTypesResource {
 
     @POST
     @Path("{typeId}/extra_specs")
-    public Map<String, Object> setExtraSpecs(@PathParam("typeId") String typeId, ExtraSpecsRequest body) {
+    public Map<String, Object> setExtraSpecs(@Context ContainerRequestContext request, @PathParam("typeId") String typeId,
+                                             ExtraSpecsRequest body) {
+        requireAdmin(request, "extra_spec:create");
         Map<String, Object> specs = JsonValues.required(body == null ? null : body.extraSpecs(), "extra_specs");
         return Map.of("extra_specs", types.setExtraSpecs(typeId, specs));
     }
@@ -95,9 +99,17 @@ public final class ShareTypesResource {
 
     @DELETE
     @Path("{typeId}/extra_specs/{key}")
-    public Response unsetExtraSpec(@PathParam("typeId") String typeId, @PathParam("key") String key) {
+    public Response unsetExtraSpec(@Context ContainerRequestContext request, @PathParam("typeId") String typeId,
+                                   @PathParam("key") String key) {
+        requireAdmin(request, "extra_spec:delete");
         types.unsetExtraSpec(typeId, key);
         return Response.accepted().build();
+    }
+
+    private static void requireAdmin(ContainerRequestContext request, String action) {
+        if (!RequestAttributes.context(request).admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow share_type:" + action + " to be performed.");
+        }
     }
 
     private Map<String, Object> wrap(ShareType type, ContainerRequestContext request) {

@@ -43,7 +43,7 @@ public final class SharesResource {
 
     public SharesResource(ShareService shares, ShareResizeService resize, AccessService access) {
         this.shares = shares;
-        this.actions = new ShareActions(resize, access);
+        this.actions = new ShareActions(shares, resize, access);
     }
 
     /** Creates a share; it starts {@code creating} and becomes {@code available} or {@code error}. */

@@ -24,9 +24,8 @@ public interface AccessRuleDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.share_id = :shareId ORDER BY r.created_at, r.id")
     List<AccessRule> forShare(@Bind("shareId") String shareId);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r JOIN shares s ON s.id = r.share_id"
-            + " WHERE r.id = :id AND s.project_id = :projectId")
-    Optional<AccessRule> findInProject(@Bind("id") String id, @Bind("projectId") String projectId);
+    @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.id = :id")
+    Optional<AccessRule> find(@Bind("id") String id);
 
     /** Moves every rule of a share in state {@code from} to {@code to}. */
     @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE share_id = :shareId AND state = :from")

@@ -68,6 +68,15 @@ public interface ShareDao {
                    @Bind("pendingSize") Integer pendingSize, @Bind("owner") String owner,
                    @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE shares SET status = :status, pending_size_gb = NULL, lease_owner = NULL, lease_expires_at = NULL,"
+            + " updated_at = :now WHERE id = :id")
+    int resetStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE shares SET status = 'deleting', pending_size_gb = NULL, lease_owner = :owner,"
+            + " lease_expires_at = :leaseUntil, updated_at = :now WHERE id = :id")
+    int forceDeleting(@Bind("id") String id, @Bind("owner") String owner, @Bind("leaseUntil") Instant leaseUntil,
+                      @Bind("now") Instant now);
+
     /** Records the outcome of an extend or shrink: the new size (null keeps it), and releases the lease. */
     @SqlUpdate("UPDATE shares SET status = :to, size_gb = COALESCE(:newSize, size_gb), pending_size_gb = NULL,"
             + " lease_owner = NULL, lease_expires_at = NULL, updated_at = :now"

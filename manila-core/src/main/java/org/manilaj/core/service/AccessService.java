@@ -61,7 +61,7 @@ public final class AccessService {
         jdbi.useTransaction(handle -> {
             requireAvailable(handle.attach(ShareDao.class), context, shareId);
             AccessRuleDao rules = handle.attach(AccessRuleDao.class);
-            AccessRule rule = rules.findInProject(accessId, context.projectId())
+            AccessRule rule = rules.find(accessId)
                     .filter(found -> found.shareId().equals(shareId))
                     .orElseThrow(() -> ManilaException.notFound("Access rule " + accessId + " could not be found."));
             rules.queueDeny(rule.id(), shareId, now);
@@ -79,13 +79,16 @@ public final class AccessService {
     }
 
     public AccessRule get(RequestContext context, String accessId) {
-        return jdbi.withExtension(AccessRuleDao.class, rules -> rules.findInProject(accessId, context.projectId()))
+        return jdbi.withHandle(handle -> handle.attach(AccessRuleDao.class).find(accessId)
+                .filter(rule -> {
+                    findShare(handle.attach(ShareDao.class), context, rule.shareId());
+                    return true;
+                }))
                 .orElseThrow(() -> ManilaException.notFound("Access rule " + accessId + " could not be found."));
     }
 
     private static Share findShare(ShareDao shares, RequestContext context, String shareId) {
-        return shares.findInProject(shareId, context.projectId())
-                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
+        return ShareService.visible(shares, context, shareId);
     }
 
     private static Share requireAvailable(ShareDao shares, RequestContext context, String shareId) {

@@ -8,6 +8,7 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.db.ShareDao;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareStatus;
+import org.manilaj.core.quota.QuotaService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,13 @@ public final class ShareResizeService {
 
     private final Jdbi jdbi;
     private final ShareWorker worker;
+    private final QuotaService quotas;
     private final Clock clock;
 
-    public ShareResizeService(Jdbi jdbi, ShareWorker worker, Clock clock) {
+    public ShareResizeService(Jdbi jdbi, ShareWorker worker, QuotaService quotas, Clock clock) {
         this.jdbi = jdbi;
         this.worker = worker;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
@@ -48,17 +51,21 @@ public final class ShareResizeService {
         if (!from.contains(share.status())) {
             throw ManilaException.badRequest("Invalid share: share status must be 'available', not '" + share.status() + "'.");
         }
-        int changed = jdbi.withExtension(ShareDao.class, shares -> shares.transition(share.id(), from, to.wireName(), newSize,
-                worker.nodeName(), worker.leaseUntil(), clock.instant()));
-        if (changed == 0) {
-            throw ManilaException.conflict("Share " + share.id() + " is busy with another operation; try again.");
-        }
+        quotas.prepare(share.projectId());
+        jdbi.useTransaction(handle -> {
+            if (handle.attach(ShareDao.class).transition(share.id(), from, to.wireName(), newSize, worker.nodeName(),
+                    worker.leaseUntil(), clock.instant()) == 0) {
+                throw ManilaException.conflict("Share " + share.id() + " is busy with another operation; try again.");
+            }
+            if (to == ShareStatus.EXTENDING) {
+                quotas.reserveGigabytes(handle, share.projectId(), share.sizeGb(), newSize);
+            }
+        });
         LOG.info("share {}: {} from {} to {} GiB requested", share.id(), to.wireName(), share.sizeGb(), newSize);
         worker.submit(share.id());
     }
 
     private Share find(RequestContext context, String shareId) {
-        return jdbi.withExtension(ShareDao.class, shares -> shares.findInProject(shareId, context.projectId()))
-                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
+        return jdbi.withExtension(ShareDao.class, shares -> ShareService.visible(shares, context, shareId));
     }
 }

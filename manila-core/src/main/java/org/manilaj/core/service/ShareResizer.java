@@ -9,6 +9,7 @@ import org.manilaj.core.model.MessageAction;
 import org.manilaj.core.model.MessageDetail;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareStatus;
+import org.manilaj.core.quota.QuotaService;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShrinkWouldLoseDataException;
@@ -28,16 +29,18 @@ final class ShareResizer {
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
     private final UserMessages messages;
+    private final QuotaService quotas;
     private final Clock clock;
     private final String owner;
 
     ShareResizer(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
-                 UserMessages messages, Clock clock, String owner) {
+                 UserMessages messages, QuotaService quotas, Clock clock, String owner) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
         this.shareTypes = shareTypes;
         this.messages = messages;
+        this.quotas = quotas;
         this.clock = clock;
         this.owner = owner;
     }
@@ -91,14 +94,21 @@ final class ShareResizer {
 
     /**
      * Records the outcome in one transaction: the new size (or none), what the share now holds on its
-     * pool (the new size, or the old one when it did not grow), and a user message when it failed.
+     * pool and in its project's quota (the new size; the old one when it did not change), and a user
+     * message when it failed.
      */
     private void finish(Share share, ShareStatus to, Integer newSize, MessageAction action, MessageDetail detail) {
+        int size = newSize != null ? newSize : share.sizeGb();
         jdbi.useTransaction(handle -> {
-            placement.reduceReservation(handle, share.id(), newSize != null ? newSize : share.sizeGb(), owner);
+            placement.reduceReservation(handle, share.id(), size, owner);
             if (handle.attach(ShareDao.class).finishResize(share.id(), share.status(), to.wireName(), newSize, owner,
-                    clock.instant()) == 1 && action != null) {
-                messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
+                    clock.instant()) == 1) {
+                // extends took the new size from the quota when requested; shrinks give back once done
+                int quotaHeld = share.shareStatus() == ShareStatus.EXTENDING ? share.pendingSizeGb() : share.sizeGb();
+                quotas.release(handle, share.projectId(), 0, quotaHeld - size);
+                if (action != null) {
+                    messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
+                }
             }
         });
     }

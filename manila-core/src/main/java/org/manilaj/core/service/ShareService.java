@@ -24,6 +24,7 @@ import org.manilaj.core.model.ShareQuery;
 import org.manilaj.core.model.ShareStatus;
 import org.manilaj.core.model.ShareType;
 import org.manilaj.core.model.ShareUpdate;
+import org.manilaj.core.quota.QuotaService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,14 @@ public final class ShareService {
     private final Jdbi jdbi;
     private final ShareTypeService shareTypes;
     private final ShareWorker worker;
+    private final QuotaService quotas;
     private final Clock clock;
 
-    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, ShareWorker worker, Clock clock) {
+    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, ShareWorker worker, QuotaService quotas, Clock clock) {
         this.jdbi = jdbi;
         this.shareTypes = shareTypes;
         this.worker = worker;
+        this.quotas = quotas;
         this.clock = clock;
     }
 
@@ -78,7 +81,9 @@ public final class ShareService {
         List<MetadataItem> metadata = request.metadata().entrySet().stream()
                 .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
                 .toList();
+        quotas.prepare(context.projectId());
         jdbi.useTransaction(handle -> {
+            quotas.reserveShare(handle, context.projectId(), share.sizeGb());
             handle.attach(ShareDao.class).insert(share, worker.nodeName(), worker.leaseUntil());
             if (!metadata.isEmpty()) {
                 handle.attach(ShareMetadataDao.class).insert(metadata);
@@ -151,6 +156,35 @@ public final class ShareService {
         worker.submit(shareId);
     }
 
+    /** Admin only: sets a share's status as given, whatever it was, and frees its work lease. */
+    public void resetStatus(RequestContext context, String shareId, String status) {
+        requireAdmin(context, "reset_status");
+        ShareStatus target = status == null ? null : ShareStatus.fromWireName(status).orElse(null);
+        if (target == null) {
+            throw ManilaException.badRequest("Invalid status provided: '" + status + "'.");
+        }
+        find(context, shareId);
+        jdbi.useExtension(ShareDao.class, shares -> shares.resetStatus(shareId, target.wireName(), clock.instant()));
+        LOG.warn("share {}: status reset to {} by {}", shareId, target.wireName(), context.userId());
+        worker.submit(shareId);
+    }
+
+    /** Admin only: deletes a share whatever its status, taking over its work lease. */
+    public void forceDelete(RequestContext context, String shareId) {
+        requireAdmin(context, "force_delete");
+        find(context, shareId);
+        jdbi.useExtension(ShareDao.class, shares -> shares.forceDeleting(shareId, worker.nodeName(), worker.leaseUntil(),
+                clock.instant()));
+        LOG.warn("share {}: force delete by {}", shareId, context.userId());
+        worker.submit(shareId);
+    }
+
+    static void requireAdmin(RequestContext context, String action) {
+        if (!context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow share:" + action + " to be performed.");
+        }
+    }
+
     public List<ExportLocation> exportLocations(RequestContext context, String shareId) {
         find(context, shareId);
         return jdbi.withExtension(ExportLocationDao.class, exports -> exports.forShare(shareId)).stream()
@@ -166,7 +200,15 @@ public final class ShareService {
     }
 
     private Share find(RequestContext context, String shareId) {
-        return jdbi.withExtension(ShareDao.class, shares -> shares.findInProject(shareId, context.projectId()))
+        return jdbi.withExtension(ShareDao.class, shares -> visible(shares, context, shareId));
+    }
+
+    /**
+     * The share, if the caller may see it: its own project's, or any for an admin; otherwise a 404,
+     * never a 403, so that other projects' shares are not revealed.
+     */
+    static Share visible(ShareDao shares, RequestContext context, String shareId) {
+        return (context.admin() ? shares.find(shareId) : shares.findInProject(shareId, context.projectId()))
                 .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
     }
 

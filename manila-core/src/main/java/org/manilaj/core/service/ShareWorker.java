@@ -22,6 +22,7 @@ import org.manilaj.core.model.MessageAction;
 import org.manilaj.core.model.MessageDetail;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareStatus;
+import org.manilaj.core.quota.QuotaService;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ExportPath;
 import org.manilaj.driver.ShareExport;
@@ -47,6 +48,7 @@ public final class ShareWorker implements AutoCloseable {
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
     private final UserMessages messages;
+    private final QuotaService quotas;
     private final WorkSettings settings;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
@@ -55,15 +57,16 @@ public final class ShareWorker implements AutoCloseable {
     private final AccessSynchronizer access;
 
     public ShareWorker(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
-                       UserMessages messages, WorkSettings settings, Clock clock) {
+                       UserMessages messages, QuotaService quotas, WorkSettings settings, Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
         this.shareTypes = shareTypes;
         this.messages = messages;
+        this.quotas = quotas;
         this.settings = settings;
         this.clock = clock;
-        this.resizer = new ShareResizer(jdbi, registry, placement, shareTypes, messages, clock, settings.nodeName());
+        this.resizer = new ShareResizer(jdbi, registry, placement, shareTypes, messages, quotas, clock, settings.nodeName());
         this.access = new AccessSynchronizer(jdbi, registry, clock, settings.nodeName());
         AtomicInteger threadNumber = new AtomicInteger();
         // A full queue drops the submission: the share stays pending in the database and the
@@ -234,6 +237,7 @@ public final class ShareWorker implements AutoCloseable {
                 handle.rollback();
                 return false;
             }
+            quotas.release(handle, share.projectId(), 1, share.sizeGb());
             return true;
         });
         if (deleted) {

@@ -1,0 +1,142 @@
+package org.manilaj.core.quota;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.manilaj.core.ErrorCategory;
+import org.manilaj.core.ManilaException;
+
+/**
+ * Per-project quotas with Manila's keys and semantics. Usage is reserved in the same transaction as the
+ * share row it accounts for, with a conditional UPDATE, so that it stays exact under concurrency.
+ */
+public final class QuotaService {
+    private final Jdbi jdbi;
+    private final Map<QuotaResource, Long> defaults;
+
+    /** @param configured defaults that replace Manila's, by key; may be empty */
+    public QuotaService(Jdbi jdbi, Map<String, Long> configured) {
+        this.jdbi = jdbi;
+        this.defaults = new EnumMap<>(QuotaResource.class);
+        for (QuotaResource resource : QuotaResource.values()) {
+            defaults.put(resource, configured.getOrDefault(resource.key(), resource.defaultLimit()));
+        }
+        configured.keySet().forEach(key -> QuotaResource.byKey(key)
+                .orElseThrow(() -> new IllegalArgumentException("quotas: unknown quota " + key)));
+    }
+
+    /** Limit and usage of one resource. */
+    public record Usage(long limit, long inUse) {
+    }
+
+    public Map<QuotaResource, Long> defaults() {
+        return new EnumMap<>(defaults);
+    }
+
+    public Map<QuotaResource, Long> limits(String projectId) {
+        Map<QuotaResource, Long> limits = defaults();
+        jdbi.useExtension(QuotaDao.class, quotas -> quotas.limits(projectId).forEach(limit ->
+                QuotaResource.byKey(limit.resource()).ifPresent(resource -> limits.put(resource, limit.amount()))));
+        return limits;
+    }
+
+    public Map<QuotaResource, Usage> detail(String projectId) {
+        Map<QuotaResource, Long> limits = limits(projectId);
+        Map<QuotaResource, Long> used = new EnumMap<>(QuotaResource.class);
+        jdbi.useExtension(QuotaDao.class, quotas -> quotas.usages(projectId).forEach(usage ->
+                QuotaResource.byKey(usage.resource()).ifPresent(resource -> used.put(resource, usage.amount()))));
+        Map<QuotaResource, Usage> detail = new EnumMap<>(QuotaResource.class);
+        limits.forEach((resource, limit) -> detail.put(resource, new Usage(limit, used.getOrDefault(resource, 0L))));
+        return detail;
+    }
+
+    /** Sets limits; a limit below what is in use is refused, as in Manila. */
+    public Map<QuotaResource, Long> update(String projectId, Map<QuotaResource, Long> changes) {
+        Map<QuotaResource, Usage> current = detail(projectId);
+        changes.forEach((resource, limit) -> {
+            if (limit < -1) {
+                throw ManilaException.badRequest("Quota limit " + limit + " for " + resource.key() + " must be -1 or greater.");
+            }
+            long inUse = current.get(resource).inUse();
+            if (limit >= 0 && limit < inUse) {
+                throw ManilaException.badRequest("Quota limit " + limit + " for " + resource.key()
+                        + " must be greater than or equal to already used and reserved " + inUse + ".");
+            }
+        });
+        jdbi.useTransaction(handle -> {
+            QuotaDao quotas = handle.attach(QuotaDao.class);
+            changes.forEach((resource, limit) -> {
+                if (quotas.updateLimit(projectId, resource.key(), limit) == 0) {
+                    quotas.insertLimit(projectId, resource.key(), limit);
+                }
+            });
+        });
+        return limits(projectId);
+    }
+
+    public void reset(String projectId) {
+        jdbi.useExtension(QuotaDao.class, quotas -> quotas.deleteLimits(projectId));
+    }
+
+    /** Creates the project's usage rows once, outside any caller's transaction (a lost insert race is fine). */
+    public void prepare(String projectId) {
+        for (QuotaResource resource : new QuotaResource[] {QuotaResource.SHARES, QuotaResource.GIGABYTES}) {
+            if (jdbi.withExtension(QuotaDao.class, quotas -> quotas.countUsage(projectId, resource.key())) == 0) {
+                try {
+                    jdbi.useExtension(QuotaDao.class, quotas -> quotas.insertUsage(projectId, resource.key()));
+                } catch (UnableToExecuteStatementException e) {
+                    // another request inserted it first
+                }
+            }
+        }
+    }
+
+    /** Reserves one share of {@code sizeGb} in the caller's transaction, or throws 413 overLimit. */
+    public void reserveShare(Handle handle, String projectId, int sizeGb) {
+        Map<QuotaResource, Long> limits = limits(projectId);
+        long perShare = limits.get(QuotaResource.PER_SHARE_GIGABYTES);
+        if (perShare >= 0 && sizeGb > perShare) {
+            throw overLimit("Share size " + sizeGb + " GiB exceeds the per-share limit of " + perShare + " GiB.");
+        }
+        QuotaDao quotas = handle.attach(QuotaDao.class);
+        if (quotas.add(projectId, QuotaResource.SHARES.key(), 1, limits.get(QuotaResource.SHARES)) == 0) {
+            throw overLimit("Maximum number of shares allowed (" + limits.get(QuotaResource.SHARES) + ") exceeded.");
+        }
+        if (quotas.add(projectId, QuotaResource.GIGABYTES.key(), sizeGb, limits.get(QuotaResource.GIGABYTES)) == 0) {
+            throw overLimit("Requested share exceeds allowed project/user or share type gigabytes quota.");
+        }
+    }
+
+    /**
+     * Reserves an extend's extra gigabytes in the caller's transaction; over quota is a 403, as Manila
+     * answers extends.
+     */
+    public void reserveGigabytes(Handle handle, String projectId, int currentSize, int newSize) {
+        Map<QuotaResource, Long> limits = limits(projectId);
+        long perShare = limits.get(QuotaResource.PER_SHARE_GIGABYTES);
+        if (perShare >= 0 && newSize > perShare) {
+            throw ManilaException.forbidden("Share size " + newSize + " GiB exceeds the per-share limit of " + perShare + " GiB.");
+        }
+        if (handle.attach(QuotaDao.class).add(projectId, QuotaResource.GIGABYTES.key(), newSize - currentSize,
+                limits.get(QuotaResource.GIGABYTES)) == 0) {
+            throw ManilaException.forbidden("Requested share exceeds allowed project/user or share type gigabytes quota.");
+        }
+    }
+
+    /** Gives back usage in the caller's transaction (a deleted share: 1 share and its size). */
+    public void release(Handle handle, String projectId, int shares, int gigabytes) {
+        QuotaDao quotas = handle.attach(QuotaDao.class);
+        if (shares > 0) {
+            quotas.add(projectId, QuotaResource.SHARES.key(), -shares, -1);
+        }
+        if (gigabytes > 0) {
+            quotas.add(projectId, QuotaResource.GIGABYTES.key(), -gigabytes, -1);
+        }
+    }
+
+    private static ManilaException overLimit(String message) {
+        return new ManilaException(ErrorCategory.OVER_LIMIT, message);
+    }
+}
