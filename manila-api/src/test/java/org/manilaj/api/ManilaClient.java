@@ -112,7 +112,7 @@ final class ManilaClient {
     }
 
     String createShare(int size) {
-        Reply reply = post("/v2/" + PROJECT + "/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": " + size + "}}");
+        Reply reply = post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": " + size + "}}");
         if (reply.status() != 200) {
             throw new IllegalStateException("create failed: " + reply.raw().body());
         }
