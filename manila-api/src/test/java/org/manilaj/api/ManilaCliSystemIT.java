@@ -1,0 +1,155 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * OpenStack's own {@code manila} command-line client (Debian's python3-manilaclient 4.1.1) against the
+ * packaged service jar, unmodified, in noauth and in token mode.
+ */
+class ManilaCliSystemIT {
+    private static final String PROJECT = "9f3c6a1e2b7d4c58a0e1f2d3c4b5a697";
+    private static final Path JAR = Path.of("target/manila-api.jar").toAbsolutePath();
+    private static final Path CONFIG = Path.of("../config/manila.yml").toAbsolutePath();
+
+    @TempDir
+    Path work;
+    private final List<String> overrides = new ArrayList<>();
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private Run java(String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("java"));
+        argv.addAll(overrides);
+        argv.addAll(List.of("-jar", JAR.toString()));
+        argv.addAll(List.of(arguments));
+        return run(argv, 120);
+    }
+
+    private Run run(List<String> argv, int seconds) throws Exception {
+        Process process = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"noauth", "token"})
+    void theManilaClientRunsUnmodifiedAgainstTheService(String mode) throws Exception {
+        int port = freePort();
+        overrides.addAll(List.of("-Ddw.server.applicationConnectors[0].port=" + port,
+                "-Ddw.server.adminConnectors[0].port=" + freePort(), "-Ddw.auth.mode=" + mode));
+        String token = "admin:" + PROJECT;
+        if (mode.equals("token")) {
+            Run created = java("token-create", "--project", PROJECT, "--role", "admin", CONFIG.toString());
+            assertThat(created.exitCode()).as(created.output()).isZero();
+            String[] lines = created.output().strip().split("\n");
+            token = lines[lines.length - 1].trim();
+            assertThat(token).startsWith("mj-");
+            Run listed = java("token-list", CONFIG.toString());
+            assertThat(listed.output()).contains(PROJECT).doesNotContain(token);
+        }
+        List<String> server = new ArrayList<>(List.of("java"));
+        server.addAll(overrides);
+        server.addAll(List.of("-jar", JAR.toString(), "server", CONFIG.toString()));
+        Process service = new ProcessBuilder(server).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("server.log").toFile()).start();
+        try {
+            ManilaClient http = new ManilaClient(port).withHeader("X-Auth-Token", token);
+            awaitUp(http);
+            Cli cli = new Cli(port, token);
+            cli.ok("type-create", "default", "false").contains("driver_handles_share_servers : False");
+            cli.ok("type-list").contains("default");
+            String created = cli.ok("create", "NFS", "1", "--name", "x").contains("creating").output();
+            String id = field(created, "id");
+            http.awaitStatus(id, "available");
+            cli.ok("list").contains(id, "available", "manila@local#pool0");
+            cli.ok("show", "x").contains(id, "export_locations", "path = 127.0.0.1:");
+            cli.ok("extend", "x", "2");
+            assertThat(http.awaitStatus(id, "available")).containsEntry("size", 2);
+            cli.ok("shrink", "x", "1");
+            assertThat(http.awaitStatus(id, "available")).containsEntry("size", 1);
+            String rule = field(cli.ok("access-allow", "x", "ip", "127.0.0.1").contains("127.0.0.1").output(), "id");
+            cli.ok("access-list", "x").contains(rule, "127.0.0.1");
+            cli.ok("access-deny", "x", rule);
+            cli.ok("quota-show", "--tenant", PROJECT).contains("shares", "gigabytes");
+            cli.ok("pool-list").contains("manila@local#pool0");
+            cli.ok("delete", "x");
+            http.awaitStatus(id, "gone");
+            cli.ok("list").doesNotContain(id);
+        } finally {
+            service.destroy();
+            service.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String field(String table, String name) {
+        Matcher matcher = Pattern.compile("\\|\\s*" + name + "\\s*\\|\\s*([^|\\s]+)\\s*\\|").matcher(table);
+        assertThat(matcher.find()).as(table).isTrue();
+        return matcher.group(1);
+    }
+
+    private static void awaitUp(ManilaClient http) throws InterruptedException {
+        for (int attempt = 0; attempt < 300; attempt++) {
+            try {
+                if (http.get("/").status() == 300) {
+                    return;
+                }
+            } catch (RuntimeException starting) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the service did not start");
+    }
+
+    /** The {@code manila} client, as the samples run it: bypass URL with the project, a token, microversion 2.65. */
+    private final class Cli {
+        private final List<String> prefix;
+
+        Cli(int port, String token) {
+            prefix = List.of("manila", "--bypass-url", "http://127.0.0.1:" + port + "/v2/" + PROJECT, "--os-token", token,
+                    "--os-share-api-version", "2.65");
+        }
+
+        Checked ok(String... command) throws Exception {
+            List<String> argv = new ArrayList<>(prefix);
+            argv.addAll(List.of(command));
+            Run result = run(argv, 60);
+            assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
+            return new Checked(result.output());
+        }
+    }
+
+    private record Checked(String output) {
+        Checked contains(String... texts) {
+            assertThat(output).contains(texts);
+            return this;
+        }
+
+        Checked doesNotContain(String text) {
+            assertThat(output).doesNotContain(text);
+            return this;
+        }
+    }
+}
