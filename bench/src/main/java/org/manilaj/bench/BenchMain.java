@@ -1,10 +1,21 @@
 package org.manilaj.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.File;
 import java.util.Arrays;
+import java.util.Map;
+import org.manilaj.bench.load.LoadScenarios;
 
 /**
- * Entry point of {@code manila-bench.jar}: {@code jmh [JMH options]} runs the JMH benchmarks (for
- * example {@code jmh PlacementBenchmark -f 1 -wi 3 -i 5}).
+ * Entry point of {@code manila-bench.jar}:
+ * <ul>
+ *   <li>{@code lifecycle [options]}: create, wait for available, delete, wait for gone;</li>
+ *   <li>{@code reads [options]}: list, detail and show over a project with M shares;</li>
+ *   <li>{@code jmh [JMH options]}: the JMH benchmarks (for example {@code jmh PlacementBenchmark}).</li>
+ * </ul>
+ * Options of the load scenarios are described in {@code LoadOptions}; each prints a table and, with
+ * {@code --json FILE}, writes the same numbers as JSON.
  */
 public final class BenchMain {
     private BenchMain() {
@@ -12,12 +23,21 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar manila-bench.jar jmh [JMH options]");
+            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads [--name value...] | jmh [JMH options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "lifecycle", "reads" -> {
+                LoadScenarios.Outcome outcome = LoadScenarios.run(args[0], rest);
+                System.out.print(outcome.table());
+                if (outcome.jsonFile() != null) {
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValue(new File(outcome.jsonFile()), outcome.result());
+                    System.out.println("written to " + outcome.jsonFile());
+                }
+            }
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);

@@ -1,0 +1,43 @@
+package org.manilaj.bench.load;
+
+import java.util.Map;
+
+/** Runs a load scenario by name and renders its result as a readable table. */
+public final class LoadScenarios {
+    private LoadScenarios() {
+    }
+
+    /** What a scenario measured, as a table for people and a map for the JSON file. */
+    public record Outcome(Map<String, Object> result, String table, String jsonFile) {
+    }
+
+    public static Outcome run(String scenario, String[] args) throws Exception {
+        LoadOptions options = LoadOptions.parse(args);
+        Map<String, Object> result = scenario.equals("lifecycle")
+                ? new LifecycleScenario(options).run()
+                : new ReadsScenario(options).run();
+        return new Outcome(result, table(result), options.jsonFile());
+    }
+
+    @SuppressWarnings("unchecked")
+    static String table(Map<String, Object> result) {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%-26s %10s %9s %9s %9s %9s %7s%n", "measure", "per second", "p50 ms", "p95 ms",
+                "p99 ms", "max ms", "count"));
+        result.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> row = (Map<String, Object>) map;
+                Object rate = row.containsKey("requests_per_s") ? row.get("requests_per_s")
+                        : result.get(key.startsWith("create") ? "create_throughput_per_s" : "delete_throughput_per_s");
+                table.append(String.format("%-26s %10s %9s %9s %9s %9s %7s%n", key, rate, row.get("p50_ms"),
+                        row.get("p95_ms"), row.get("p99_ms"), row.get("max_ms"), row.get("count")));
+            }
+        });
+        result.forEach((key, value) -> {
+            if (!(value instanceof Map) && !key.endsWith("_per_s")) {
+                table.append(key).append(": ").append(value).append('\n');
+            }
+        });
+        return table.toString();
+    }
+}

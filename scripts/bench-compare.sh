@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Compares service jars under the same load, one after the other on this machine, each on a fresh
+# embedded default (H2 + local directories), warmed up first. Prints the median of 3 runs per jar.
+#   scripts/bench-compare.sh NAME=path/to/manila-api.jar [NAME=path/to/other.jar ...]
+# Needs bench/target/manila-bench.jar (mvn -B -DskipTests package). Options via env: N (200), C (4), T (10), M (50).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench/target/manila-bench.jar"
+N=${N:-200}; C=${C:-4}; T=${T:-10}; M=${M:-50}
+OUT=$(mktemp -d)
+for spec in "$@"; do
+  name=${spec%%=*}; jar=$(cd "$(dirname "${spec#*=}")" && pwd)/$(basename "${spec#*=}")
+  work="$OUT/$name"; mkdir -p "$work"
+  (cd "$work" && exec java -jar "$jar" server "$ROOT/config/manila.yml" >"$work/server.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8786/ && break; sleep 0.2; done
+  java -jar "$BENCH" lifecycle -n 100 -c "$C" >/dev/null            # warm-up
+  java -jar "$BENCH" reads -c "$C" -t 5 -m "$M" >/dev/null
+  for run in 1 2 3; do
+    java -jar "$BENCH" lifecycle -n "$N" -c "$C" --json "$work/lifecycle-$run.json" >/dev/null
+    java -jar "$BENCH" lifecycle -n 50 -c 1 --json "$work/single-$run.json" >/dev/null
+    java -jar "$BENCH" reads -c "$C" -t "$T" -m "$M" --json "$work/reads-$run.json" >/dev/null
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
+python3 - "$OUT" "$@" <<'PY'
+import json, statistics, sys, os
+out = sys.argv[1]
+names = [a.split('=')[0] for a in sys.argv[2:]]
+def med(name, file, *path):
+    values = []
+    for run in (1, 2, 3):
+        node = json.load(open(os.path.join(out, name, f"{file}-{run}.json")))
+        for key in path:
+            node = node[key]
+        values.append(node)
+    return statistics.median(values)
+rows = [("create->available p50 ms (1 client)", "single", ("create_to_available", "p50_ms")),
+        ("delete->gone p50 ms (1 client)", "single", ("delete_to_gone", "p50_ms")),
+        ("create throughput /s (%s clients)" % os.environ.get("C", "4"), "lifecycle", ("create_throughput_per_s",)),
+        ("delete throughput /s", "lifecycle", ("delete_throughput_per_s",)),
+        ("GET /shares req/s", "reads", ("list", "requests_per_s")),
+        ("GET /shares/detail req/s", "reads", ("detail", "requests_per_s")),
+        ("GET /shares/{id} req/s", "reads", ("show", "requests_per_s"))]
+print("%-40s" % "median of 3" + "".join("%14s" % n for n in names) + ("%10s" % "ratio" if len(names) == 2 else ""))
+for label, file, path in rows:
+    values = [med(n, file, *path) for n in names]
+    ratio = ""
+    if len(values) == 2 and values[0]:
+        ratio = "%10.2f" % (values[1] / values[0])
+    print("%-40s" % label + "".join("%14.1f" % v for v in values) + ratio)
+PY
