@@ -2,6 +2,8 @@ package org.manilaj.core.quota;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -15,6 +17,8 @@ import org.manilaj.core.ManilaException;
 public final class QuotaService {
     private final Jdbi jdbi;
     private final Map<QuotaResource, Long> defaults;
+    /** Projects whose usage rows exist (they are never deleted), so that creates skip the check. */
+    private final Set<String> prepared = ConcurrentHashMap.newKeySet();
 
     /** @param configured defaults that replace Manila's, by key; may be empty */
     public QuotaService(Jdbi jdbi, Map<String, Long> configured) {
@@ -36,9 +40,13 @@ public final class QuotaService {
     }
 
     public Map<QuotaResource, Long> limits(String projectId) {
+        return jdbi.withHandle(handle -> limits(handle, projectId));
+    }
+
+    private Map<QuotaResource, Long> limits(Handle handle, String projectId) {
         Map<QuotaResource, Long> limits = defaults();
-        jdbi.useExtension(QuotaDao.class, quotas -> quotas.limits(projectId).forEach(limit ->
-                QuotaResource.byKey(limit.resource()).ifPresent(resource -> limits.put(resource, limit.amount()))));
+        handle.attach(QuotaDao.class).limits(projectId).forEach(limit ->
+                QuotaResource.byKey(limit.resource()).ifPresent(resource -> limits.put(resource, limit.amount())));
         return limits;
     }
 
@@ -82,6 +90,9 @@ public final class QuotaService {
 
     /** Creates the project's usage rows once, outside any caller's transaction (a lost insert race is fine). */
     public void prepare(String projectId) {
+        if (prepared.contains(projectId)) {
+            return;
+        }
         for (QuotaResource resource : new QuotaResource[] {QuotaResource.SHARES, QuotaResource.GIGABYTES}) {
             if (jdbi.withExtension(QuotaDao.class, quotas -> quotas.countUsage(projectId, resource.key())) == 0) {
                 try {
@@ -91,11 +102,12 @@ public final class QuotaService {
                 }
             }
         }
+        prepared.add(projectId);
     }
 
     /** Reserves one share of {@code sizeGb} in the caller's transaction, or throws 413 overLimit. */
     public void reserveShare(Handle handle, String projectId, int sizeGb) {
-        Map<QuotaResource, Long> limits = limits(projectId);
+        Map<QuotaResource, Long> limits = limits(handle, projectId);
         long perShare = limits.get(QuotaResource.PER_SHARE_GIGABYTES);
         if (perShare >= 0 && sizeGb > perShare) {
             throw overLimit("Share size " + sizeGb + " GiB exceeds the per-share limit of " + perShare + " GiB.");
@@ -114,7 +126,7 @@ public final class QuotaService {
      * answers extends.
      */
     public void reserveGigabytes(Handle handle, String projectId, int currentSize, int newSize) {
-        Map<QuotaResource, Long> limits = limits(projectId);
+        Map<QuotaResource, Long> limits = limits(handle, projectId);
         long perShare = limits.get(QuotaResource.PER_SHARE_GIGABYTES);
         if (perShare >= 0 && newSize > perShare) {
             throw ManilaException.forbidden("Share size " + newSize + " GiB exceeds the per-share limit of " + perShare + " GiB.");

@@ -96,8 +96,7 @@ public final class ShareService {
     }
 
     public ShareDetails get(RequestContext context, String shareId) {
-        Share share = find(context, shareId);
-        return jdbi.withHandle(handle -> new ShareDetails(share,
+        return jdbi.withHandle(handle -> new ShareDetails(visible(handle.attach(ShareDao.class), context, shareId),
                 toMap(handle.attach(ShareMetadataDao.class).forShare(shareId)),
                 handle.attach(ExportLocationDao.class).forShare(shareId)));
     }

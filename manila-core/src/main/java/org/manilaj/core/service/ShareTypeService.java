@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
@@ -81,16 +82,25 @@ public final class ShareTypeService {
 
     /** By id or, failing that, by name (as share create accepts either). */
     public Optional<ShareType> findByIdOrName(String idOrName) {
-        return find(idOrName).or(() -> jdbi.withExtension(ShareTypeDao.class, types -> types.findByName(idOrName))
-                .map(row -> toShareType(row, extraSpecs(row.id()))));
+        return load(types -> types.find(idOrName).or(() -> types.findByName(idOrName)));
     }
 
     public Optional<ShareType> findDefault() {
         if (defaultTypeName == null) {
             return Optional.empty();
         }
-        return jdbi.withExtension(ShareTypeDao.class, types -> types.findByName(defaultTypeName))
-                .map(row -> toShareType(row, extraSpecs(row.id())));
+        return load(types -> types.findByName(defaultTypeName));
+    }
+
+    /** A type and its extra specs over one connection. */
+    private Optional<ShareType> load(Function<ShareTypeDao, Optional<ShareTypeRow>> lookup) {
+        return jdbi.withExtension(ShareTypeDao.class, types -> lookup.apply(types)
+                .map(row -> toShareType(row, toMap(types.extraSpecs(List.of(row.id()))))));
+    }
+
+    private static Map<String, String> toMap(List<ShareTypeDao.ExtraSpec> specs) {
+        return specs.stream().collect(Collectors.toMap(ShareTypeDao.ExtraSpec::specKey, ShareTypeDao.ExtraSpec::specValue,
+                (a, b) -> a, LinkedHashMap::new));
     }
 
     public ShareType getDefault() {
@@ -116,9 +126,7 @@ public final class ShareTypeService {
     }
 
     public Map<String, String> extraSpecs(String shareTypeId) {
-        return jdbi.withExtension(ShareTypeDao.class, types -> types.extraSpecs(List.of(shareTypeId)).stream()
-                .collect(Collectors.toMap(ShareTypeDao.ExtraSpec::specKey, ShareTypeDao.ExtraSpec::specValue,
-                        (a, b) -> a, LinkedHashMap::new)));
+        return jdbi.withExtension(ShareTypeDao.class, types -> toMap(types.extraSpecs(List.of(shareTypeId))));
     }
 
     /** Adds or replaces the given specs; returns them as stored. */
@@ -156,8 +164,7 @@ public final class ShareTypeService {
     }
 
     private Optional<ShareType> find(String id) {
-        return jdbi.withExtension(ShareTypeDao.class, types -> types.find(id))
-                .map(row -> toShareType(row, extraSpecs(row.id())));
+        return load(types -> types.find(id));
     }
 
     private static ShareType toShareType(ShareTypeRow row, Map<String, String> specs) {

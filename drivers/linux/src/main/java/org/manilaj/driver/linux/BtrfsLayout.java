@@ -21,27 +21,54 @@ final class BtrfsLayout implements StorageLayout {
         this.exportRoot = exportRoot;
     }
 
+    /**
+     * Creates the subvolume (unless it exists) and sets its limit in one remote invocation: a fixed
+     * script, with every value passed as a separate argument, never pasted into the script.
+     */
+    private static final String CREATE = String.join("\n",
+            "set -e",
+            "root=$1; dir=$2; limit=$3",
+            "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || btrfs -q subvolume create \"$dir\"",
+            "id=$(btrfs inspect-internal rootid \"$dir\")",
+            "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"");
+
+    /** Mounts the subvolume at its export path unless it is mounted already, in one remote invocation. */
+    private static final String MOUNT = String.join("\n",
+            "set -e",
+            "root=$1; dir=$2; mnt=$3",
+            "if ! mountpoint -q \"$mnt\"; then",
+            "  id=$(btrfs inspect-internal rootid \"$dir\")",
+            "  dev=$(findmnt -n -o SOURCE --target \"$root\")",
+            "  mkdir -p \"$mnt\"",
+            "  mount -o \"subvolid=$id\" \"${dev%%[*}\" \"$mnt\"",
+            "fi");
+
     @Override
     public void create(ShareLocation share, int sizeGib) {
-        if (!exists(share)) {
-            host.check(List.of("btrfs", "-q", "subvolume", "create", share.directory()), timeout);
-        }
-        resize(share, sizeGib);
+        host.check(List.of("sh", "-c", CREATE, "create-share", share.root(), share.directory(), Long.toString(sizeGib * GIB)),
+                timeout);
     }
+
+    /**
+     * Unmounts (never {@code rm -r}: if the unmount had not happened, this must not touch the data),
+     * deletes the subvolume with an immediate commit ({@code -c}; without it the cleaner, and so the
+     * sync, waits for the next periodic commit, tens of seconds), waits for the cleaner and drops the
+     * qgroup, so that nothing stays behind. One remote invocation; the values are arguments.
+     */
+    private static final String DELETE = String.join("\n",
+            "set -e",
+            "root=$1; dir=$2; mnt=$3",
+            "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
+            "if [ -e \"$mnt\" ]; then rmdir -- \"$mnt\"; fi",
+            "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || exit 0",
+            "id=$(btrfs inspect-internal rootid \"$dir\")",
+            "btrfs -q subvolume delete -c \"$dir\"",
+            "btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
+            "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true");
 
     @Override
     public void delete(ShareLocation share) {
-        releaseExportPath(share);
-        if (!exists(share)) {
-            return;
-        }
-        String id = subvolumeId(share);
-        // Commit at once (-c): without it the cleaner, and so the sync below, waits for the next
-        // periodic commit (tens of seconds).
-        host.check(List.of("btrfs", "-q", "subvolume", "delete", "-c", share.directory()), timeout);
-        // Wait for the cleaner so that the subvolume's qgroup goes too: nothing stays behind.
-        host.check(List.of("btrfs", "subvolume", "sync", share.root(), id), timeout);
-        host.run(List.of("btrfs", "qgroup", "destroy", "0/" + id, share.root()), timeout);
+        host.check(List.of("sh", "-c", DELETE, "delete-share", share.root(), share.directory(), mountPoint(share)), timeout);
     }
 
     @Override
@@ -69,31 +96,12 @@ final class BtrfsLayout implements StorageLayout {
     @Override
     public String exportPath(ShareLocation share) {
         String mountPoint = mountPoint(share);
-        if (!host.run(List.of("mountpoint", "-q", mountPoint), timeout).succeeded()) {
-            host.check(List.of("mkdir", "-p", mountPoint), timeout);
-            host.check(List.of("mount", "-o", "subvolid=" + subvolumeId(share), device(share), mountPoint), timeout);
-        }
+        host.check(List.of("sh", "-c", MOUNT, "mount-share", share.root(), share.directory(), mountPoint), timeout);
         return mountPoint;
-    }
-
-    @Override
-    public void releaseExportPath(ShareLocation share) {
-        String mountPoint = mountPoint(share);
-        if (host.run(List.of("mountpoint", "-q", mountPoint), timeout).succeeded()) {
-            host.check(List.of("umount", mountPoint), timeout);
-        }
-        // rmdir, never rm -r: if the unmount had not happened, this must not touch the share's data
-        if (host.run(List.of("test", "-e", mountPoint), timeout).succeeded()) {
-            host.check(List.of("rmdir", "--", mountPoint), timeout);
-        }
     }
 
     private String mountPoint(ShareLocation share) {
         return exportRoot + "/" + share.shareId();
-    }
-
-    private boolean exists(ShareLocation share) {
-        return host.run(List.of("btrfs", "subvolume", "show", share.directory()), timeout).succeeded();
     }
 
     private String subvolumeId(ShareLocation share) {
@@ -104,10 +112,4 @@ final class BtrfsLayout implements StorageLayout {
         return id;
     }
 
-    /** The block device holding the storage root ({@code findmnt} may append {@code [/subvolume]}). */
-    private String device(ShareLocation share) {
-        String source = host.check(List.of("findmnt", "-n", "-o", "SOURCE", "--target", share.root()), timeout).stdout().trim();
-        int bracket = source.indexOf('[');
-        return bracket > 0 ? source.substring(0, bracket) : source;
-    }
 }

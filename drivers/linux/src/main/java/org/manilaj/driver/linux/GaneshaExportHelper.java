@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GaneshaExportHelper implements ExportHelper {
     private static final Logger LOG = LoggerFactory.getLogger(GaneshaExportHelper.class);
-    private static final List<String> EXPORT_MANAGER = List.of("dbus-send", "--system", "--print-reply",
-            "--dest=org.ganesha.nfsd", "/org/ganesha/nfsd/ExportMgr");
 
     private final RemoteHost host;
     private final Duration timeout;
@@ -37,33 +35,54 @@ final class GaneshaExportHelper implements ExportHelper {
         return new ExportPath(exportAddress + ":" + exportPath, true, false);
     }
 
+    /**
+     * One remote invocation per export change: write the block (standard input) for the share's export
+     * id, then load it over D-Bus, as an update when Ganesha has it already. A fixed script; the values
+     * are arguments.
+     */
+    private static final String APPLY = String.join("\n",
+            "set -e",
+            "conf=$1; id=$2",
+            "cat > \"$conf.new\"",
+            "mv -f -- \"$conf.new\" \"$conf\"",
+            "mgr='org.ganesha.nfsd.exportmgr'",
+            "send() { dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr \"$@\" >/dev/null; }",
+            "if send \"$mgr.DisplayExport\" \"uint16:$id\" 2>/dev/null; then",
+            "  send \"$mgr.UpdateExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
+            "else",
+            "  send \"$mgr.AddExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
+            "fi");
+
     @Override
     public void export(String shareId, String exportPath, List<AccessGrant> grants) {
         int exportId = exportIds.claim(shareId);
-        String config = configFile(shareId);
         byte[] block = GaneshaExportBlock.render(exportId, exportPath, grants).getBytes(StandardCharsets.UTF_8);
-        host.run(List.of("tee", config + ".new"), block, timeout).orThrow(host.describe());
-        host.check(List.of("mv", "-f", "--", config + ".new", config), timeout);
-        boolean loaded = manager("DisplayExport", "uint16:" + exportId).succeeded();
-        String method = loaded ? "UpdateExport" : "AddExport";
-        manager(method, "string:" + config, "string:EXPORT(Export_Id=" + exportId + ")").orThrow(host.describe());
-        LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s) ({})", host.describe(), exportId,
-                shareId, exportPath, grants.size(), method);
+        host.run(List.of("sh", "-c", APPLY, "apply-export", configFile(shareId), Integer.toString(exportId)), block, timeout)
+                .orThrow(host.describe());
+        LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s)", host.describe(), exportId, shareId,
+                exportPath, grants.size());
     }
+
+    /**
+     * Removes the export from Ganesha (an export it does not know is fine), its file and its id claim,
+     * in one remote invocation. A fixed script; the values are arguments.
+     */
+    private static final String REMOVE = String.join("\n",
+            "set -e",
+            "ids=$1; share=$2; conf=$3",
+            "id=$(find \"$ids\" -mindepth 1 -maxdepth 1 -type l -lname \"$share\" -printf '%f' 2>/dev/null || true)",
+            "if [ -n \"$id\" ]; then",
+            "  if ! out=$(dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr"
+                    + " org.ganesha.nfsd.exportmgr.RemoveExport \"uint16:$id\" 2>&1); then",
+            "    case \"$out\" in *'not found'*) ;; *) echo \"$out\" >&2; exit 1;; esac",
+            "  fi",
+            "fi",
+            "rm -f -- \"$conf\" \"$conf.new\"",
+            "[ -z \"$id\" ] || rm -f -- \"$ids/$id\"");
 
     @Override
     public void unexport(String shareId) {
-        Integer exportId = exportIds.find(shareId);
-        if (exportId != null) {
-            CommandResult removed = manager("RemoveExport", "uint16:" + exportId);
-            if (!removed.succeeded() && !removed.stderr().contains("not found")) {
-                removed.orThrow(host.describe());
-            }
-        }
-        host.check(List.of("rm", "-f", "--", configFile(shareId), configFile(shareId) + ".new"), timeout);
-        if (exportId != null) {
-            exportIds.release(shareId, exportId);
-        }
+        host.check(List.of("sh", "-c", REMOVE, "remove-export", exportIds.directory(), shareId, configFile(shareId)), timeout);
     }
 
     @Override
@@ -73,12 +92,5 @@ final class GaneshaExportHelper implements ExportHelper {
 
     private String configFile(String shareId) {
         return exportsDir + "/" + shareId + ".conf";
-    }
-
-    private CommandResult manager(String method, String... arguments) {
-        List<String> argv = new java.util.ArrayList<>(EXPORT_MANAGER);
-        argv.add("org.ganesha.nfsd.exportmgr." + method);
-        argv.addAll(List.of(arguments));
-        return host.run(argv, timeout);
     }
 }

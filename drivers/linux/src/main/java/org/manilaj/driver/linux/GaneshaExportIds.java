@@ -1,9 +1,7 @@
 package org.manilaj.driver.linux;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Ganesha needs a numeric Export_Id (1..65535) per export, unique on the host. Ids are claimed on the
@@ -18,57 +16,44 @@ final class GaneshaExportIds {
     private final Duration timeout;
     private final String directory;
 
+    /** Where the claims live ({@code <dir>/<id> -> <shareId>}). */
+    String directory() {
+        return directory;
+    }
+
     GaneshaExportIds(RemoteHost host, Duration timeout, String directory) {
         this.host = host;
         this.timeout = timeout;
         this.directory = directory;
     }
 
+    /**
+     * Finds the share's claim or makes one, on the host in one invocation: the first free id from
+     * {@code FIRST} up whose link {@code ln -s} can create (creating a link is atomic, so a race with
+     * another node just moves on to the next id). A fixed script; the values are arguments.
+     */
+    private static final String CLAIM = String.join("\n",
+            "set -e",
+            "dir=$1; share=$2; id=$3; last=$4",
+            "mkdir -p -- \"$dir\"",
+            "claims=$(find \"$dir\" -mindepth 1 -maxdepth 1 -type l -printf '%f %l\\n')",
+            "mine=$(printf '%s\\n' \"$claims\" | awk -v s=\"$share\" '$2 == s {print $1; exit}')",
+            "[ -n \"$mine\" ] && { echo \"$mine\"; exit 0; }",
+            "used=\" $(printf '%s\\n' \"$claims\" | awk '{print $1}' | tr '\\n' ' ') \"",
+            "while [ \"$id\" -le \"$last\" ]; do",
+            "  case \"$used\" in *\" $id \"*) id=$((id + 1)); continue;; esac",
+            "  ln -s -- \"$share\" \"$dir/$id\" 2>/dev/null && { echo \"$id\"; exit 0; }",
+            "  id=$((id + 1))",
+            "done",
+            "echo 'no free export id' >&2; exit 1");
+
     /** The share's id, claiming the smallest free one if it has none yet. */
     int claim(String shareId) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Map<Integer, String> claims = claims();
-            for (Map.Entry<Integer, String> claim : claims.entrySet()) {
-                if (claim.getValue().equals(shareId)) {
-                    return claim.getKey();
-                }
-            }
-            int candidate = FIRST;
-            while (claims.containsKey(candidate)) {
-                candidate++;
-            }
-            if (candidate > LAST) {
-                throw new CommandFailedException(host.describe() + ": no free Ganesha export id");
-            }
-            if (host.run(List.of("ln", "-s", "--", shareId, directory + "/" + candidate), timeout).succeeded()) {
-                return candidate;
-            }
-            // another node took it in between: look again
+        String out = host.check(List.of("sh", "-c", CLAIM, "claim-export-id", directory, shareId, Integer.toString(FIRST),
+                Integer.toString(LAST)), timeout).stdout().trim();
+        if (!out.matches("\\d{1,5}")) {
+            throw new CommandFailedException(host.describe() + ": unexpected export id '" + out + "' for " + shareId);
         }
-        throw new CommandFailedException(host.describe() + ": could not claim a Ganesha export id for " + shareId);
-    }
-
-    /** The share's id, or null when it has none. */
-    Integer find(String shareId) {
-        return claims().entrySet().stream().filter(claim -> claim.getValue().equals(shareId))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
-    }
-
-    void release(String shareId, int exportId) {
-        host.check(List.of("rm", "-f", "--", directory + "/" + exportId), timeout);
-    }
-
-    private Map<Integer, String> claims() {
-        host.check(List.of("mkdir", "-p", "--", directory), timeout);
-        String out = host.check(List.of("find", directory, "-mindepth", "1", "-maxdepth", "1", "-type", "l",
-                "-printf", "%f %l\\n"), timeout).stdout();
-        Map<Integer, String> claims = new HashMap<>();
-        for (String line : out.split("\n")) {
-            String[] fields = line.trim().split(" ");
-            if (fields.length == 2 && fields[0].matches("\\d{1,5}")) {
-                claims.put(Integer.parseInt(fields[0]), fields[1]);
-            }
-        }
-        return claims;
+        return Integer.parseInt(out);
     }
 }

@@ -66,7 +66,6 @@ final class LinuxShareDriver implements ShareDriver {
     public void delete(ShareRef ref) {
         ShareLocation share = locate(ref);
         exports.unexport(ref.shareId());
-        layout.releaseExportPath(share);
         layout.delete(share);
         LOG.info("deleted share {} at {} on {}", ref.shareId(), share.directory(), host.describe());
     }

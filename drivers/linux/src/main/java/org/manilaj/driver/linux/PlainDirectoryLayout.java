@@ -41,9 +41,4 @@ final class PlainDirectoryLayout implements StorageLayout {
     public String exportPath(ShareLocation share) {
         return share.directory();
     }
-
-    @Override
-    public void releaseExportPath(ShareLocation share) {
-        // Exported in place: nothing was mounted.
-    }
 }

@@ -6,7 +6,10 @@ interface StorageLayout {
     /** Creates the share's directory (or subvolume) with its size limit; succeeds when it already exists. */
     void create(ShareLocation share, int sizeGib);
 
-    /** Removes the share's directory and its data; succeeds when it is already gone. */
+    /**
+     * Removes the share's directory and its data, and undoes {@link #exportPath}; succeeds when it is
+     * already gone.
+     */
     void delete(ShareLocation share);
 
     /** Sets the size limit, if the layout has one. */
@@ -17,7 +20,4 @@ interface StorageLayout {
 
     /** The path an NFS server exports for the share, made ready (mounted) if the layout needs it. */
     String exportPath(ShareLocation share);
-
-    /** Undoes {@link #exportPath}; succeeds when there is nothing to undo. */
-    void releaseExportPath(ShareLocation share);
 }
