@@ -21,21 +21,8 @@ final class BtrfsLayout implements StorageLayout {
         this.exportRoot = exportRoot;
     }
 
-    /**
-     * Creates the subvolume (unless it exists) and sets its limit in one remote invocation: a fixed
-     * script, with every value passed as a separate argument, never pasted into the script.
-     */
-    private static final String CREATE = String.join("\n",
-            "set -e",
-            "root=$1; dir=$2; limit=$3",
-            "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || btrfs -q subvolume create \"$dir\"",
-            "id=$(btrfs inspect-internal rootid \"$dir\")",
-            "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"");
-
-    /** Mounts the subvolume at its export path unless it is mounted already, in one remote invocation. */
+    /** Mounts the subvolume at its export path unless it is mounted already (the tail of {@link #CREATE}). */
     private static final String MOUNT = String.join("\n",
-            "set -e",
-            "root=$1; dir=$2; mnt=$3",
             "if ! mountpoint -q \"$mnt\"; then",
             "  id=$(btrfs inspect-internal rootid \"$dir\")",
             "  dev=$(findmnt -n -o SOURCE --target \"$root\")",
@@ -43,10 +30,24 @@ final class BtrfsLayout implements StorageLayout {
             "  mount -o \"subvolid=$id\" \"${dev%%[*}\" \"$mnt\"",
             "fi");
 
+    /**
+     * Creates the subvolume (unless it exists), sets its limit and mounts it for export, in one remote
+     * invocation: a fixed script, with every value passed as a separate argument, never pasted into it.
+     */
+    private static final String CREATE = String.join("\n",
+            "set -e",
+            "root=$1; dir=$2; mnt=$3; limit=$4",
+            "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || btrfs -q subvolume create \"$dir\"",
+            "id=$(btrfs inspect-internal rootid \"$dir\")",
+            "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
+            MOUNT);
+
     @Override
-    public void create(ShareLocation share, int sizeGib) {
-        host.check(List.of("sh", "-c", CREATE, "create-share", share.root(), share.directory(), Long.toString(sizeGib * GIB)),
-                timeout);
+    public String create(ShareLocation share, int sizeGib) {
+        String mountPoint = mountPoint(share);
+        host.check(List.of("sh", "-c", CREATE, "create-share", share.root(), share.directory(), mountPoint,
+                Long.toString(sizeGib * GIB)), timeout);
+        return mountPoint;
     }
 
     /**
@@ -96,7 +97,8 @@ final class BtrfsLayout implements StorageLayout {
     @Override
     public String exportPath(ShareLocation share) {
         String mountPoint = mountPoint(share);
-        host.check(List.of("sh", "-c", MOUNT, "mount-share", share.root(), share.directory(), mountPoint), timeout);
+        host.check(List.of("sh", "-c", "set -e\nroot=$1; dir=$2; mnt=$3\n" + MOUNT, "mount-share", share.root(),
+                share.directory(), mountPoint), timeout);
         return mountPoint;
     }
 

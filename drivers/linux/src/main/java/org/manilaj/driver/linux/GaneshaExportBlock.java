@@ -16,14 +16,17 @@ final class GaneshaExportBlock {
     private GaneshaExportBlock() {
     }
 
-    static String render(int exportId, String path, List<AccessGrant> grants) {
+    /** The placeholder the host replaces with the export id it claimed. */
+    static final String EXPORT_ID = "@EXPORT_ID@";
+
+    static String render(String path, List<AccessGrant> grants) {
         if (!PATH.matcher(path).matches()) {
             throw new IllegalArgumentException("unsafe export path " + path);
         }
         StringBuilder block = new StringBuilder()
                 .append("# Managed by Manila-J; rewritten on every access change.\n")
                 .append("EXPORT {\n")
-                .append("    Export_Id = ").append(exportId).append(";\n")
+                .append("    Export_Id = ").append(EXPORT_ID).append(";\n")
                 .append("    Path = \"").append(path).append("\";\n")
                 .append("    Pseudo = \"").append(path).append("\";\n")
                 .append("    Protocols = 3, 4;\n")

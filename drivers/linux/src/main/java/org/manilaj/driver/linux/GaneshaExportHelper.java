@@ -2,6 +2,7 @@ package org.manilaj.driver.linux;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.ExportPath;
@@ -27,7 +28,7 @@ final class GaneshaExportHelper implements ExportHelper {
         this.timeout = timeout;
         this.exportsDir = exportsDir;
         this.exportAddress = exportAddress;
-        this.exportIds = new GaneshaExportIds(host, timeout, exportsDir + "/.manila-export-ids");
+        this.exportIds = new GaneshaExportIds(exportsDir + "/.manila-export-ids");
     }
 
     @Override
@@ -36,14 +37,15 @@ final class GaneshaExportHelper implements ExportHelper {
     }
 
     /**
-     * One remote invocation per export change: write the block (standard input) for the share's export
-     * id, then load it over D-Bus, as an update when Ganesha has it already. A fixed script; the values
-     * are arguments.
+     * One remote invocation per export change: claim the share's export id (the first time), write its
+     * block (standard input, with the id filled in), then load it over D-Bus, as an update when Ganesha
+     * has it already. A fixed script; the values are arguments.
      */
     private static final String APPLY = String.join("\n",
             "set -e",
-            "conf=$1; id=$2",
-            "cat > \"$conf.new\"",
+            "conf=$1; dir=$2; share=$3; id=$4; last=$5",
+            GaneshaExportIds.CLAIM,
+            "sed \"s/@EXPORT_ID@/$id/\" > \"$conf.new\"",
             "mv -f -- \"$conf.new\" \"$conf\"",
             "mgr='org.ganesha.nfsd.exportmgr'",
             "send() { dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr \"$@\" >/dev/null; }",
@@ -51,14 +53,15 @@ final class GaneshaExportHelper implements ExportHelper {
             "  send \"$mgr.UpdateExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
             "else",
             "  send \"$mgr.AddExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
-            "fi");
+            "fi",
+            "echo \"$id\"");
 
     @Override
     public void export(String shareId, String exportPath, List<AccessGrant> grants) {
-        int exportId = exportIds.claim(shareId);
-        byte[] block = GaneshaExportBlock.render(exportId, exportPath, grants).getBytes(StandardCharsets.UTF_8);
-        host.run(List.of("sh", "-c", APPLY, "apply-export", configFile(shareId), Integer.toString(exportId)), block, timeout)
-                .orThrow(host.describe());
+        byte[] block = GaneshaExportBlock.render(exportPath, grants).getBytes(StandardCharsets.UTF_8);
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", APPLY, "apply-export", configFile(shareId)));
+        argv.addAll(exportIds.claimArguments(shareId));
+        String exportId = host.run(argv, block, timeout).orThrow(host.describe()).stdout().trim();
         LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s)", host.describe(), exportId, shareId,
                 exportPath, grants.size());
     }

@@ -14,11 +14,12 @@ final class PlainDirectoryLayout implements StorageLayout {
     }
 
     @Override
-    public void create(ShareLocation share, int sizeGib) {
+    public String create(ShareLocation share, int sizeGib) {
         CommandResult made = host.run(List.of("mkdir", "--", share.directory()), timeout);
         if (!made.succeeded() && !host.run(List.of("test", "-d", share.directory()), timeout).succeeded()) {
             made.orThrow(host.describe());
         }
+        return share.directory();
     }
 
     @Override

@@ -92,6 +92,7 @@ public final class SshHost implements RemoteHost {
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
         String command = ShellQuoting.join(argv);
+        long start = System.nanoTime();
         acquirePermit(command);
         Session session = null;
         boolean healthy = false;
@@ -99,6 +100,10 @@ public final class SshHost implements RemoteHost {
             session = borrowSession();
             CommandResult result = execute(session, argv, stdin, command, timeout);
             healthy = true;
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} ms on {}: {}", (System.nanoTime() - start) / 1_000_000, describe(), argv.get(0).equals("sh")
+                        ? "script " + argv.get(3) : argv.get(0));
+            }
             return result;
         } finally {
             if (session != null) {

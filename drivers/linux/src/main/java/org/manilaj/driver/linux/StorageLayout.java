@@ -3,8 +3,13 @@ package org.manilaj.driver.linux;
 /** How a share is laid out on the host's file system. All methods are idempotent. */
 interface StorageLayout {
 
-    /** Creates the share's directory (or subvolume) with its size limit; succeeds when it already exists. */
-    void create(ShareLocation share, int sizeGib);
+    /**
+     * Creates the share's directory (or subvolume) with its size limit and makes it ready for export;
+     * succeeds when it already exists.
+     *
+     * @return the path an NFS server exports for the share, as {@link #exportPath} gives it
+     */
+    String create(ShareLocation share, int sizeGib);
 
     /**
      * Removes the share's directory and its data, and undoes {@link #exportPath}; succeeds when it is

@@ -14,22 +14,22 @@ class GaneshaExportBlockTest {
 
     @Test
     void grantsNobodyByDefaultAndOneClientBlockPerRule() {
-        String block = GaneshaExportBlock.render(101, "/srv/exports/a", List.of(
+        String block = GaneshaExportBlock.render("/srv/exports/a", List.of(
                 new AccessGrant("ip", "10.0.0.0/24", AccessLevel.RW), new AccessGrant("ip", "2001:db8::1", AccessLevel.RO)));
-        assertThat(block).contains("Export_Id = 101;", "Path = \"/srv/exports/a\";", "Access_Type = None;",
+        assertThat(block).contains("Export_Id = @EXPORT_ID@;", "Path = \"/srv/exports/a\";", "Access_Type = None;",
                 "CLIENT { Clients = 10.0.0.0/24; Access_Type = RW; }", "CLIENT { Clients = 2001:db8::1; Access_Type = RO; }");
-        assertThat(GaneshaExportBlock.render(101, "/srv/exports/a", List.of())).doesNotContain("CLIENT");
+        assertThat(GaneshaExportBlock.render("/srv/exports/a", List.of())).doesNotContain("CLIENT");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1.2.3.4; Access_Type = RW", "host.example", "*", "1.2.3.4 }", ""})
     void refusesClientsThatAreNotAddresses(String client) {
-        assertThatThrownBy(() -> GaneshaExportBlock.render(1, "/srv/a", List.of(new AccessGrant("ip", client, AccessLevel.RW))))
+        assertThatThrownBy(() -> GaneshaExportBlock.render("/srv/a", List.of(new AccessGrant("ip", client, AccessLevel.RW))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void refusesUnsafePaths() {
-        assertThatThrownBy(() -> GaneshaExportBlock.render(1, "/srv/a\"; }", List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GaneshaExportBlock.render("/srv/a\"; }", List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }
