@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -16,7 +17,7 @@ import org.manilaj.core.model.PoolUsage;
 import org.manilaj.core.model.Share;
 
 /** Share rows. Status changes are conditional updates: zero rows changed means someone else won. */
-@RegisterConstructorMapper(Share.class)
+@RegisterRowMapper(ShareRowMapper.class)
 @RegisterConstructorMapper(PoolUsage.class)
 public interface ShareDao {
     String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
