@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,20 +20,14 @@ final class LifecycleScenario {
     }
 
     Map<String, Object> run() throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(options.clients());
-        ExecutorService io = Executors.newFixedThreadPool(2);
-        try {
-            ManilaHttp http = new ManilaHttp(options, io);
-            http.ensureDefaultType();
-            String previousQuota = http.raiseQuota(options.shares(), (long) options.shares() * options.sizeGib());
+        try (ClientPool pool = new ClientPool(options)) {
+            pool.http.ensureDefaultType();
+            String previousQuota = pool.http.raiseQuota(options.shares(), (long) options.shares() * options.sizeGib());
             try {
-                return measure(http, clients);
+                return measure(pool.http, pool.clients);
             } finally {
-                http.restoreQuota(previousQuota);
+                pool.http.restoreQuota(previousQuota);
             }
-        } finally {
-            clients.shutdownNow();
-            io.shutdownNow();
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,10 +20,9 @@ final class ReadsScenario {
     }
 
     Map<String, Object> run() throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(options.clients());
-        ExecutorService io = Executors.newFixedThreadPool(2);
-        try {
-            ManilaHttp http = new ManilaHttp(options, io);
+        try (ClientPool pool = new ClientPool(options)) {
+            ManilaHttp http = pool.http;
+            ExecutorService clients = pool.clients;
             http.ensureDefaultType();
             // the M shares stay after the run (for the next one), so the quota must hold them for good
             http.raiseQuota(options.existingShares(), (long) options.existingShares() * options.sizeGib());
@@ -40,9 +38,6 @@ final class ReadsScenario {
             result.put("show", measure(clients, () ->
                     http.send("GET", "/shares/" + ids.get(Math.floorMod(next.getAndIncrement(), ids.size())), null).status()));
             return result;
-        } finally {
-            clients.shutdownNow();
-            io.shutdownNow();
         }
     }
 

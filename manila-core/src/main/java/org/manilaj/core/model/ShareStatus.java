@@ -24,9 +24,4 @@ public enum ShareStatus {
     public static Optional<ShareStatus> fromWireName(String name) {
         return Arrays.stream(values()).filter(status -> status.wireName().equals(name)).findFirst();
     }
-
-    /** Statuses that some worker still has to finish. */
-    public boolean isTransitional() {
-        return this == CREATING || this == DELETING || this == EXTENDING || this == SHRINKING;
-    }
 }

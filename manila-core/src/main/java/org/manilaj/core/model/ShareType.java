@@ -11,8 +11,4 @@ public record ShareType(String id, String name, String description, boolean isPu
     public ShareType {
         extraSpecs = Map.copyOf(extraSpecs);
     }
-
-    public ShareType withExtraSpecs(Map<String, String> specs) {
-        return new ShareType(id, name, description, isPublic, createdAt, specs);
-    }
 }

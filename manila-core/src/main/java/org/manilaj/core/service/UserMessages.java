@@ -37,10 +37,6 @@ public final class UserMessages {
         return jdbi.withExtension(MessageDao.class, messages -> messages.list(context.projectId()));
     }
 
-    public List<UserMessage> forShare(String shareId) {
-        return jdbi.withExtension(MessageDao.class, messages -> messages.forResource(shareId));
-    }
-
     public UserMessage get(RequestContext context, String id) {
         return jdbi.withExtension(MessageDao.class, messages -> messages.find(id, context.projectId()))
                 .orElseThrow(() -> ManilaException.notFound("Message " + id + " could not be found."));
