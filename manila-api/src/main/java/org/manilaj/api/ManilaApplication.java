@@ -37,6 +37,7 @@ import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
 import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.db.DaoMetadata;
 import org.manilaj.core.jobs.QuartzJobs;
 import org.manilaj.core.service.BackendRegistry;
 import org.manilaj.core.service.PlacementService;
@@ -101,6 +102,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "manila");
         // Dropwizard's name-prepending engine re-parses every statement; JDBI's own caches the parse.
         jdbi.setTemplateEngine(new DefinedAttributeTemplateEngine());
+        DaoMetadata.preload(jdbi);
         // Quartz gets a pool of its own: its job store turns auto-commit off on the connections it uses.
         ManagedDataSource quartzDataSource = config.getDatabase().build(environment.metrics(), "quartz");
         environment.lifecycle().manage(quartzDataSource);
