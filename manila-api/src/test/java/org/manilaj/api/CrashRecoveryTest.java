@@ -22,7 +22,7 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
-import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.model.NewShare;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.quota.QuotaService;
@@ -218,7 +218,7 @@ class CrashRecoveryTest {
     }
 
     private static Share awaitStatus(DataSource dataSource, String id, String status) throws InterruptedException {
-        ShareDao shares = TestDatabase.jdbi(dataSource).onDemand(ShareDao.class);
+        ShareReadDao shares = TestDatabase.jdbi(dataSource).onDemand(ShareReadDao.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             Share share = shares.find(id).orElse(null);

@@ -14,7 +14,7 @@ import org.manilaj.core.quota.QuotaDao;
  * rebuilt the metadata of each DAO it attached (a profile put that at a third of a share read).
  */
 public final class DaoMetadata {
-    private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareMetadataDao.class, ExportLocationDao.class,
+    private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareReadDao.class, ShareMetadataDao.class, ExportLocationDao.class,
             ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class);
 
     private DaoMetadata() {

@@ -1,18 +1,13 @@
 package org.manilaj.core.db;
 
-import java.util.Collection;
 import java.util.List;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.manilaj.core.model.ExportLocation;
 
-/** Export locations recorded when a share becomes available. */
-@RegisterConstructorMapper(ExportLocation.class)
+/** Export locations recorded when a share becomes available (read through {@link ShareReadDao}). */
 public interface ExportLocationDao {
     @SqlBatch("INSERT INTO export_locations (id, share_id, path, preferred, is_admin_only, created_at)"
             + " VALUES (:id, :shareId, :path, :preferred, :isAdminOnly, :createdAt)")
@@ -20,12 +15,4 @@ public interface ExportLocationDao {
 
     @SqlUpdate("DELETE FROM export_locations WHERE share_id = :shareId")
     void deleteForShare(@Bind("shareId") String shareId);
-
-    @SqlQuery("SELECT id, share_id, path, preferred, is_admin_only, created_at FROM export_locations"
-            + " WHERE share_id = :shareId ORDER BY preferred DESC, created_at, id")
-    List<ExportLocation> forShare(@Bind("shareId") String shareId);
-
-    @SqlQuery("SELECT id, share_id, path, preferred, is_admin_only, created_at FROM export_locations"
-            + " WHERE share_id IN (<shareIds>) ORDER BY preferred DESC, created_at, id")
-    List<ExportLocation> forShares(@BindList("shareIds") Collection<String> shareIds);
 }

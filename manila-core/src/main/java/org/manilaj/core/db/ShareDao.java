@@ -3,20 +3,20 @@ package org.manilaj.core.db;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.manilaj.core.model.PoolUsage;
 import org.manilaj.core.model.Share;
 
-/** Share rows. Status changes are conditional updates: zero rows changed means someone else won. */
+/**
+ * Share rows: writes and the worker's queries (reads of whole shares are in {@link ShareReadDao}).
+ * Status changes are conditional updates: zero rows changed means someone else won.
+ */
 @RegisterRowMapper(ShareRowMapper.class)
 @RegisterConstructorMapper(PoolUsage.class)
 public interface ShareDao {
@@ -30,28 +30,6 @@ public interface ShareDao {
             + " VALUES (:id, :projectId, :userId, :name, :description, :sizeGb, :shareProto, :shareTypeId,"
             + " :status, :availabilityZone, :isPublic, :accessRulesStatus, :leaseOwner, :leaseExpiresAt, :createdAt, :updatedAt)")
     void insert(@BindMethods Share share, @Bind("leaseOwner") String leaseOwner, @Bind("leaseExpiresAt") Instant leaseExpiresAt);
-
-    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE s.id = :id")
-    Optional<Share> find(@Bind("id") String id);
-
-    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE s.id = :id AND s.project_id = :projectId")
-    Optional<Share> findInProject(@Bind("id") String id, @Bind("projectId") String projectId);
-
-    /**
-     * One page of a project's shares. {@code sortColumn} and {@code sortDirection} are spliced into the
-     * SQL, so callers must pass values from {@link ShareQuery}'s whitelist only.
-     */
-    @SqlQuery("SELECT " + COLUMNS + FROM + " WHERE (:allProjects OR s.project_id = :projectId)"
-            + " AND (:name IS NULL OR s.name = :name)"
-            + " AND (:status IS NULL OR s.status = :status)"
-            + " AND (:shareTypeId IS NULL OR s.share_type_id = :shareTypeId)"
-            + " ORDER BY s.<sortColumn> <sortDirection>, s.id <sortDirection>"
-            + " LIMIT :limit OFFSET :offset")
-    @AllowUnusedBindings
-    List<Share> list(@Bind("projectId") String projectId, @Bind("allProjects") boolean allProjects,
-                     @Bind("name") String name, @Bind("status") String status, @Bind("shareTypeId") String shareTypeId,
-                     @Define("sortColumn") String sortColumn, @Define("sortDirection") String sortDirection,
-                     @Bind("limit") int limit, @Bind("offset") long offset);
 
     @SqlUpdate("UPDATE shares SET name = :name, description = :description, is_public = :isPublic, updated_at = :now"
             + " WHERE id = :id")

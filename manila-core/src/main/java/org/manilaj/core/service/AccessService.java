@@ -9,6 +9,7 @@ import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.db.AccessRuleDao;
 import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.model.AccessRule;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareStatus;
@@ -40,7 +41,7 @@ public final class AccessService {
         AccessRule rule = new AccessRule(UUID.randomUUID().toString(), shareId, type, to, level, AccessRule.QUEUED_TO_APPLY,
                 null, now, now);
         jdbi.useTransaction(handle -> {
-            Share share = requireAvailable(handle.attach(ShareDao.class), context, shareId);
+            Share share = requireAvailable(handle.attach(ShareReadDao.class), context, shareId);
             AccessRuleDao rules = handle.attach(AccessRuleDao.class);
             boolean duplicate = rules.forShare(share.id()).stream().anyMatch(existing -> existing.accessType().equals(type)
                     && existing.accessTo().equals(to) && !existing.state().equals(AccessRule.QUEUED_TO_DENY)
@@ -59,7 +60,7 @@ public final class AccessService {
     public void deny(RequestContext context, String shareId, String accessId) {
         Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
-            requireAvailable(handle.attach(ShareDao.class), context, shareId);
+            requireAvailable(handle.attach(ShareReadDao.class), context, shareId);
             AccessRuleDao rules = handle.attach(AccessRuleDao.class);
             AccessRule rule = rules.find(accessId)
                     .filter(found -> found.shareId().equals(shareId))
@@ -73,7 +74,7 @@ public final class AccessService {
 
     public List<AccessRule> list(RequestContext context, String shareId) {
         return jdbi.withHandle(handle -> {
-            findShare(handle.attach(ShareDao.class), context, shareId);
+            findShare(handle.attach(ShareReadDao.class), context, shareId);
             return handle.attach(AccessRuleDao.class).forShare(shareId);
         });
     }
@@ -81,17 +82,17 @@ public final class AccessService {
     public AccessRule get(RequestContext context, String accessId) {
         return jdbi.withHandle(handle -> handle.attach(AccessRuleDao.class).find(accessId)
                 .filter(rule -> {
-                    findShare(handle.attach(ShareDao.class), context, rule.shareId());
+                    findShare(handle.attach(ShareReadDao.class), context, rule.shareId());
                     return true;
                 }))
                 .orElseThrow(() -> ManilaException.notFound("Access rule " + accessId + " could not be found."));
     }
 
-    private static Share findShare(ShareDao shares, RequestContext context, String shareId) {
+    private static Share findShare(ShareReadDao shares, RequestContext context, String shareId) {
         return ShareService.visible(shares, context, shareId);
     }
 
-    private static Share requireAvailable(ShareDao shares, RequestContext context, String shareId) {
+    private static Share requireAvailable(ShareReadDao shares, RequestContext context, String shareId) {
         Share share = findShare(shares, context, shareId);
         if (share.shareStatus() != ShareStatus.AVAILABLE) {
             throw ManilaException.badRequest("Invalid share: share status must be 'available', not '" + share.status() + "'.");

@@ -9,6 +9,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.db.PoolDao;
 import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.model.PoolRow;
 import org.manilaj.core.model.Share;
 import org.manilaj.scheduler.PlacementRequest;
@@ -96,7 +97,7 @@ public final class PlacementService {
     /** Gives the share's reservation back to its pool, in the caller's transaction; does nothing twice. */
     public void release(Handle handle, String shareId) {
         ShareDao shares = handle.attach(ShareDao.class);
-        shares.find(shareId).ifPresent(share -> {
+        handle.attach(ShareReadDao.class).find(shareId).ifPresent(share -> {
             if (share.host() != null && share.reservedGb() > 0 && shares.clearReservation(shareId, share.reservedGb()) == 1) {
                 handle.attach(PoolDao.class).release(share.host(), share.reservedGb());
             }
@@ -132,7 +133,7 @@ public final class PlacementService {
     /** Sets what the share holds on its pool to {@code reservedGb}, giving back the difference, in the caller's transaction. */
     public void reduceReservation(Handle handle, String shareId, int reservedGb, String owner) {
         ShareDao shares = handle.attach(ShareDao.class);
-        shares.find(shareId).ifPresent(share -> {
+        handle.attach(ShareReadDao.class).find(shareId).ifPresent(share -> {
             int released = share.reservedGb() - reservedGb;
             if (share.host() != null && released > 0 && shares.setReserved(shareId, reservedGb, owner) == 1) {
                 handle.attach(PoolDao.class).release(share.host(), released);

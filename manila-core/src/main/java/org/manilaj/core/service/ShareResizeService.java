@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.model.Share;
 import org.manilaj.core.model.ShareStatus;
 import org.manilaj.core.quota.QuotaService;
@@ -66,6 +67,6 @@ public final class ShareResizeService {
     }
 
     private Share find(RequestContext context, String shareId) {
-        return jdbi.withExtension(ShareDao.class, shares -> ShareService.visible(shares, context, shareId));
+        return jdbi.withExtension(ShareReadDao.class, shares -> ShareService.visible(shares, context, shareId));
     }
 }

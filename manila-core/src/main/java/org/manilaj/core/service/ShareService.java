@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.db.ExportLocationDao;
 import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.db.ShareMetadataDao;
 import org.manilaj.core.model.ExportLocation;
 import org.manilaj.core.model.MetadataItem;
@@ -96,9 +96,8 @@ public final class ShareService {
     }
 
     public ShareDetails get(RequestContext context, String shareId) {
-        return jdbi.withHandle(handle -> new ShareDetails(visible(handle.attach(ShareDao.class), context, shareId),
-                toMap(handle.attach(ShareMetadataDao.class).forShare(shareId)),
-                handle.attach(ExportLocationDao.class).forShare(shareId)));
+        return jdbi.withExtension(ShareReadDao.class, shares -> new ShareDetails(visible(shares, context, shareId),
+                toMap(shares.metadataOf(shareId)), shares.exportsOf(shareId)));
     }
 
     /** One page of shares; with {@code details}, their metadata and export locations too (two more queries). */
@@ -106,17 +105,17 @@ public final class ShareService {
         if (query.allProjects() && !context.admin()) {
             throw ManilaException.forbidden("Policy doesn't allow listing the shares of all projects.");
         }
-        return jdbi.withHandle(handle -> {
-            List<Share> shares = handle.attach(ShareDao.class).list(context.projectId(), query.allProjects(), query.name(),
+        return jdbi.withExtension(ShareReadDao.class, reads -> {
+            List<Share> shares = reads.list(context.projectId(), query.allProjects(), query.name(),
                     query.status(), query.shareTypeId(), query.sortColumn(), query.sortDirection(), query.limit(),
                     query.offset());
             if (!details || shares.isEmpty()) {
                 return shares.stream().map(share -> new ShareDetails(share, Map.of(), List.of())).toList();
             }
             List<String> ids = shares.stream().map(Share::id).toList();
-            Map<String, List<MetadataItem>> metadata = handle.attach(ShareMetadataDao.class).forShares(ids).stream()
+            Map<String, List<MetadataItem>> metadata = reads.metadataOfShares(ids).stream()
                     .collect(Collectors.groupingBy(MetadataItem::shareId));
-            Map<String, List<ExportLocation>> exports = handle.attach(ExportLocationDao.class).forShares(ids).stream()
+            Map<String, List<ExportLocation>> exports = reads.exportsOfShares(ids).stream()
                     .collect(Collectors.groupingBy(ExportLocation::shareId));
             List<ShareDetails> result = new ArrayList<>(shares.size());
             for (Share share : shares) {
@@ -185,8 +184,10 @@ public final class ShareService {
     }
 
     public List<ExportLocation> exportLocations(RequestContext context, String shareId) {
-        find(context, shareId);
-        return jdbi.withExtension(ExportLocationDao.class, exports -> exports.forShare(shareId)).stream()
+        return jdbi.withExtension(ShareReadDao.class, shares -> {
+            visible(shares, context, shareId);
+            return shares.exportsOf(shareId);
+        }).stream()
                 .filter(location -> context.admin() || !location.isAdminOnly())
                 .toList();
     }
@@ -199,14 +200,14 @@ public final class ShareService {
     }
 
     private Share find(RequestContext context, String shareId) {
-        return jdbi.withExtension(ShareDao.class, shares -> visible(shares, context, shareId));
+        return jdbi.withExtension(ShareReadDao.class, shares -> visible(shares, context, shareId));
     }
 
     /**
      * The share, if the caller may see it: its own project's, or any for an admin; otherwise a 404,
      * never a 403, so that other projects' shares are not revealed.
      */
-    static Share visible(ShareDao shares, RequestContext context, String shareId) {
+    static Share visible(ShareReadDao shares, RequestContext context, String shareId) {
         return (context.admin() ? shares.find(shareId) : shares.findInProject(shareId, context.projectId()))
                 .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
     }

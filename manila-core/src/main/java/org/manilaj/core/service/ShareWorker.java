@@ -17,6 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.ExportLocationDao;
 import org.manilaj.core.db.ShareDao;
+import org.manilaj.core.db.ShareReadDao;
 import org.manilaj.core.model.ExportLocation;
 import org.manilaj.core.model.MessageAction;
 import org.manilaj.core.model.MessageDetail;
@@ -123,7 +124,7 @@ public final class ShareWorker implements AutoCloseable {
      * @return whether the share has more work waiting (access rules queued during a sync)
      */
     boolean process(String shareId) {
-        Optional<Share> found = jdbi.withExtension(ShareDao.class, shares -> shares.find(shareId));
+        Optional<Share> found = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId));
         if (found.isEmpty()) {
             return false;
         }
@@ -143,7 +144,7 @@ public final class ShareWorker implements AutoCloseable {
         if (share.shareStatus() != ShareStatus.AVAILABLE) {
             return false;
         }
-        return jdbi.withExtension(ShareDao.class, shares -> shares.find(shareId))
+        return jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId))
                 .map(after -> after.shareStatus() == ShareStatus.AVAILABLE && "syncing".equals(after.accessRulesStatus()))
                 .orElse(false);
     }

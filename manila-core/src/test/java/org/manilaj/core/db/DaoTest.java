@@ -45,18 +45,18 @@ class DaoTest {
             handle.attach(ShareDao.class).insert(share, "node-a", T0.plusSeconds(600));
             handle.attach(ShareMetadataDao.class).insert(List.of(new MetadataItem(share.id(), "k", "v")));
         });
-        ShareDao shares = jdbi.onDemand(ShareDao.class);
-        Share read = shares.findInProject(share.id(), "p1").orElseThrow();
+        ShareReadDao reads = jdbi.onDemand(ShareReadDao.class);
+        Share read = reads.findInProject(share.id(), "p1").orElseThrow();
         assertThat(read.shareTypeName()).isEqualTo("type-" + typeId);
         assertThat(read.createdAt()).isEqualTo(T0);
         assertThat(read.sizeGb()).isEqualTo(3);
-        assertThat(shares.findInProject(share.id(), "p2")).isEmpty();
-        assertThat(jdbi.onDemand(ShareMetadataDao.class).forShares(List.of(share.id())))
+        assertThat(reads.findInProject(share.id(), "p2")).isEmpty();
+        assertThat(reads.metadataOfShares(List.of(share.id())))
                 .containsExactly(new MetadataItem(share.id(), "k", "v"));
 
         jdbi.onDemand(ExportLocationDao.class).insert(List.of(
                 new ExportLocation(UUID.randomUUID().toString(), share.id(), "h:/a", true, false, T0)));
-        assertThat(jdbi.onDemand(ExportLocationDao.class).forShare(share.id())).extracting(ExportLocation::path)
+        assertThat(reads.exportsOf(share.id())).extracting(ExportLocation::path)
                 .containsExactly("h:/a");
     }
 
@@ -70,16 +70,17 @@ class DaoTest {
             shares.insert(share(typeId, "p1", "s" + i, i % 2 == 0 ? "available" : "error", i + 1, T0.plusSeconds(i)), null, null);
         }
         shares.insert(share(typeId, "p2", "other", "available", 1, T0), null, null);
+        ShareReadDao reads = jdbi.onDemand(ShareReadDao.class);
 
-        assertThat(shares.list("p1", false, null, null, null, "created_at", "desc", 1000, 0))
+        assertThat(reads.list("p1", false, null, null, null, "created_at", "desc", 1000, 0))
                 .extracting(Share::name).containsExactly("s4", "s3", "s2", "s1", "s0");
-        assertThat(shares.list("p1", false, null, "available", null, "size_gb", "asc", 1000, 0))
+        assertThat(reads.list("p1", false, null, "available", null, "size_gb", "asc", 1000, 0))
                 .extracting(Share::name).containsExactly("s0", "s2", "s4");
-        assertThat(shares.list("p1", false, "s3", null, typeId, "created_at", "desc", 1000, 0))
+        assertThat(reads.list("p1", false, "s3", null, typeId, "created_at", "desc", 1000, 0))
                 .extracting(Share::name).containsExactly("s3");
-        assertThat(shares.list("p1", false, null, null, null, "name", "asc", 2, 1))
+        assertThat(reads.list("p1", false, null, null, null, "name", "asc", 2, 1))
                 .extracting(Share::name).containsExactly("s1", "s2");
-        assertThat(shares.list("ignored", true, null, null, null, "name", "asc", 1000, 0)).hasSize(6);
+        assertThat(reads.list("ignored", true, null, null, null, "name", "asc", 1000, 0)).hasSize(6);
     }
 
     @ParameterizedTest
@@ -104,7 +105,7 @@ class DaoTest {
                 T0.plusSeconds(900), T0.plusSeconds(123))).isZero();
         assertThat(shares.deleteFinished(share.id(), "node-b")).isZero();
         assertThat(shares.deleteFinished(share.id(), "node-a")).isOne();
-        assertThat(shares.find(share.id())).isEmpty();
+        assertThat(jdbi.onDemand(ShareReadDao.class).find(share.id())).isEmpty();
     }
 
     @ParameterizedTest
