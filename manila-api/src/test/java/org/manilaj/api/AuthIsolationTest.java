@@ -96,6 +96,7 @@ class AuthIsolationTest {
                 memberB.get("/v2/share-access-rules/" + ruleA))) {
             assertStatus(reply, 404, "itemNotFound");
         }
+        assertThat(memberB.get("/v2/share-access-rules/" + ruleA).raw().body()).doesNotContain(shareA);
         assertThat(memberB.get("/v2/shares").list("shares")).isEmpty();
         assertThat(memberB.get("/v2/shares/detail").list("shares")).isEmpty();
         assertThat(memberB.get("/v2/messages").list("messages")).isEmpty();

@@ -80,11 +80,10 @@ public final class AccessService {
     }
 
     public AccessRule get(RequestContext context, String accessId) {
+        // Another project's rule is "not found" like a missing one: its share is not revealed.
         return jdbi.withHandle(handle -> handle.attach(AccessRuleDao.class).find(accessId)
-                .filter(rule -> {
-                    findShare(handle.attach(ShareReadDao.class), context, rule.shareId());
-                    return true;
-                }))
+                .filter(rule -> context.admin() || handle.attach(ShareReadDao.class)
+                        .findInProject(rule.shareId(), context.projectId()).isPresent()))
                 .orElseThrow(() -> ManilaException.notFound("Access rule " + accessId + " could not be found."));
     }
 
