@@ -127,12 +127,14 @@ public final class SharesResource {
                 shares.exportLocation(context, shareId, exportLocationId), version, context.admin(), true));
     }
 
-    /** Share actions: extend, shrink, allow_access, deny_access, access_list (below 2.45). */
+    /**
+     * Share actions: extend, shrink, allow_access, deny_access, access_list (below 2.45), reset_status
+     * and force_delete (admins). Each action's service checks that the caller may see the share.
+     */
     @POST
     @Path("{shareId}/action")
     public Response action(@Context ContainerRequestContext request, @PathParam("shareId") String shareId,
                            JsonNode body) {
-        shares.get(context(request), shareId);
         return actions.run(context(request), RequestAttributes.version(request), shareId, body);
     }
 

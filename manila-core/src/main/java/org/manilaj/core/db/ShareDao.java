@@ -3,14 +3,12 @@ package org.manilaj.core.db;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.manilaj.core.model.PoolUsage;
 import org.manilaj.core.model.Share;
 
 /**
@@ -18,7 +16,6 @@ import org.manilaj.core.model.Share;
  * Status changes are conditional updates: zero rows changed means someone else won.
  */
 @RegisterRowMapper(ShareRowMapper.class)
-@RegisterConstructorMapper(PoolUsage.class)
 public interface ShareDao {
     String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
             + " t.name AS share_type_name, s.status, s.host, s.availability_zone, s.is_public, s.task_state,"
@@ -114,10 +111,6 @@ public interface ShareDao {
             + " AND (s.lease_owner IS NULL OR s.lease_owner = :owner OR s.lease_expires_at < :now)")
     List<String> findUnattended(@BindList("statuses") Collection<String> statuses, @Bind("owner") String owner,
                                 @Bind("now") Instant now);
-
-    /** What the shares on each pool hold: the sum that pools.allocated_capacity_gb keeps. */
-    @SqlQuery("SELECT host, SUM(reserved_gb) AS provisioned_gb FROM shares WHERE host IS NOT NULL GROUP BY host")
-    List<PoolUsage> provisionedByPool();
 
     @SqlQuery("SELECT COALESCE(SUM(reserved_gb), 0) FROM shares WHERE host = :host")
     long reservedOn(@Bind("host") String host);
