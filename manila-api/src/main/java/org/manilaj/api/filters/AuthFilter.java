@@ -48,12 +48,8 @@ public final class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getProperty(RequestAttributes.VERSION) == null) {
-            return; // not a /v2 resource: the version documents need no caller
-        }
-        String path = request.getUriInfo().getPath(false);
-        if (path.equals("v2") || path.equals("v2/") || path.equals("/v2") || path.equals("/v2/")) {
-            return;
+        if (!RequestAttributes.isV2(request) || RequestAttributes.isV2VersionDocument(request)) {
+            return; // the version documents need no caller
         }
         String token = request.getHeaderString("X-Auth-Token");
         if (token == null || token.isBlank()) {

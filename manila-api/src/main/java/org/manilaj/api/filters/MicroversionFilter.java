@@ -18,7 +18,7 @@ public final class MicroversionFilter implements ContainerRequestFilter, Contain
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!isV2(request)) {
+        if (!RequestAttributes.isV2(request)) {
             return;
         }
         String header = request.getHeaderString(HEADER);
@@ -28,17 +28,12 @@ public final class MicroversionFilter implements ContainerRequestFilter, Contain
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!isV2(request)) {
+        if (!RequestAttributes.isV2(request)) {
             return;
         }
         Object version = request.getProperty(RequestAttributes.VERSION);
         Object echoed = version != null ? version.toString() : request.getProperty(RequestAttributes.VERSION_HEADER);
         response.getHeaders().putSingle(HEADER, echoed != null ? echoed : ApiVersion.MIN.toString());
         response.getHeaders().putSingle("Vary", HEADER);
-    }
-
-    private static boolean isV2(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath(false);
-        return path.equals("v2") || path.startsWith("v2/") || path.equals("/v2") || path.startsWith("/v2/");
     }
 }
