@@ -60,8 +60,9 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("quotas")
     private Map<String, Long> quotas = new LinkedHashMap<>();
 
+    /** The database settings, with commits made durable before they are acknowledged ({@link DurableCommits}). */
     public DataSourceFactory getDatabase() {
-        return database;
+        return DurableCommits.enforce(database);
     }
 
     public String getServiceHost() {

@@ -1,0 +1,45 @@
+package org.manilaj.api;
+
+import io.dropwizard.db.DataSourceFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes every commit reach the database's files before the service answers, so that an acknowledged
+ * change survives {@code kill -9}. H2 writes commits half a second later by default ({@code WRITE_DELAY});
+ * PostgreSQL is durable unless {@code synchronous_commit} was turned off for the server or the role.
+ */
+final class DurableCommits {
+    private static final Pattern H2_WRITE_DELAY = Pattern.compile(";WRITE_DELAY=(\\d+)", Pattern.CASE_INSENSITIVE);
+
+    private DurableCommits() {
+    }
+
+    static DataSourceFactory enforce(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (url == null) {
+            return database;
+        }
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
+            database.setUrl(h2Url(url));
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            String options = database.getProperties().getOrDefault("options", "");
+            if (!options.contains("synchronous_commit")) {
+                database.getProperties().put("options", (options + " -c synchronous_commit=on").trim());
+            }
+        }
+        return database;
+    }
+
+    static String h2Url(String url) {
+        Matcher delay = H2_WRITE_DELAY.matcher(url);
+        if (delay.find()) {
+            if (!delay.group(1).equals("0")) {
+                throw new IllegalArgumentException("database.url sets WRITE_DELAY=" + delay.group(1) + ": commits would be"
+                        + " acknowledged before they are written, and lost on a crash; remove it (the service uses 0)");
+            }
+            return url;
+        }
+        return url + ";WRITE_DELAY=0";
+    }
+}

@@ -1,0 +1,45 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.db.DataSourceFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DurableCommitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anH2FileDatabaseWritesEveryCommitAtOnce() throws Exception {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setUrl("jdbc:h2:file:" + dir.resolve("db"));
+        String url = DurableCommits.enforce(database).getUrl();
+        assertThat(DurableCommits.enforce(database).getUrl()).isEqualTo(url);
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             ResultSet setting = connection.createStatement().executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            assertThat(setting.next()).isTrue();
+            assertThat(setting.getString(1)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aDelayedWriteIsRefusedByName() {
+        assertThatThrownBy(() -> DurableCommits.h2Url("jdbc:h2:file:./var/db/manila;write_delay=500"))
+                .hasMessageContaining("WRITE_DELAY=500");
+        assertThat(DurableCommits.h2Url("jdbc:h2:file:x;WRITE_DELAY=0")).isEqualTo("jdbc:h2:file:x;WRITE_DELAY=0");
+    }
+
+    @Test
+    void postgresCommitsSynchronouslyWhateverTheServerDefault() {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setUrl("jdbc:postgresql://127.0.0.1/manila");
+        assertThat(DurableCommits.enforce(database).getProperties()).containsEntry("options", "-c synchronous_commit=on");
+    }
+}

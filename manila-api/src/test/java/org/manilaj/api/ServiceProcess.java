@@ -1,0 +1,85 @@
+package org.manilaj.api;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged service jar run as a real process in a working directory of its own (its {@code ./var}). */
+final class ServiceProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target/manila-api.jar").toAbsolutePath();
+    static final Path CONFIG = Path.of("../config/manila.yml").toAbsolutePath();
+
+    private final Path work;
+    private final List<String> options;
+    private final int port;
+    private Process process;
+
+    ServiceProcess(Path work, List<String> extraOptions) throws IOException {
+        this.work = work;
+        this.port = freePort();
+        this.options = new ArrayList<>(List.of("-Ddw.server.applicationConnectors[0].port=" + port,
+                "-Ddw.server.adminConnectors[0].port=" + freePort()));
+        this.options.addAll(extraOptions);
+    }
+
+    int port() {
+        return port;
+    }
+
+    List<String> javaOptions() {
+        return List.copyOf(options);
+    }
+
+    /** Starts {@code server} and waits until it answers, appending its output to {@code server.log}. */
+    ServiceProcess start() throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("java", "-Xmx256m"));
+        argv.addAll(options);
+        argv.addAll(List.of("-jar", JAR.toString(), "server", CONFIG.toString()));
+        process = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile())).start();
+        awaitUp(new ManilaClient(port));
+        return this;
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook, no flush, no goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private void awaitUp(ManilaClient http) throws InterruptedException {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + "; see " + work.resolve("server.log"));
+            }
+            try {
+                if (http.get("/").status() == 300) {
+                    return;
+                }
+            } catch (RuntimeException starting) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the service did not start; see " + work.resolve("server.log"));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
