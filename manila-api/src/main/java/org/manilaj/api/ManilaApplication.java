@@ -1,6 +1,9 @@
 package org.manilaj.api;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
@@ -24,6 +27,7 @@ import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.manilaj.api.cli.TokenCreateCommand;
 import org.manilaj.api.cli.TokenListCommand;
 import org.manilaj.api.cli.TokenRevokeCommand;
+import org.manilaj.api.errors.JsonErrorHandler;
 import org.manilaj.api.errors.ManilaErrorMapper;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.AuthFilter;
@@ -91,10 +95,16 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
 
     @Override
     public void run(ManilaConfiguration config, Environment environment) {
-        // Our one exception mapper must see every failure, including malformed JSON.
-        if (config.getServerFactory() instanceof DefaultServerFactory server) {
+        // Our one exception mapper must see every failure, including malformed JSON; errors Jetty raises
+        // before Jersey (bad URIs, oversized headers) get Manila's JSON body too.
+        if (config.getServerFactory() instanceof AbstractServerFactory server) {
             server.setRegisterDefaultExceptionMappers(false);
         }
+        environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
+        // A null inside a map or list of a body (metadata values, extra specs, quota values) is a 400, not
+        // a null that some service would trip over.
+        environment.getObjectMapper().setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         Clock clock = Clock.systemUTC();
         DatabaseMigrator.migrate(config.getDatabase());
         ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "manila");
@@ -184,23 +194,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         if (config.getAuth().getMode().equals("token")) {
             return AuthFilter.tokens(tokens);
         }
-        if (config.getServerFactory() instanceof DefaultServerFactory server) {
-            for (ConnectorFactory connector : server.getApplicationConnectors()) {
-                String bindHost = connector instanceof HttpConnectorFactory http ? http.getBindHost() : null;
-                if (bindHost == null || !isLoopback(bindHost)) {
-                    throw new IllegalStateException("auth.mode noauth makes every caller an admin: it is allowed only"
-                            + " when the API listens on loopback (bindHost 127.0.0.1), not on " + bindHost);
-                }
-            }
-        }
+        LoopbackOnly.check(config.getServerFactory());
         LOG.warn("auth.mode is noauth: any caller is an admin of any project (X-Auth-Token: user:project)."
                 + " Use auth.mode token outside local development.");
         return AuthFilter.noAuth();
     }
 
-    private static boolean isLoopback(String host) {
-        return host.startsWith("127.") || host.equals("::1") || host.equals("[::1]") || host.equals("localhost");
-    }
 
     private static Managed closing(AutoCloseable resource) {
         return new Managed() {

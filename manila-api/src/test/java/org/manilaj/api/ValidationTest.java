@@ -10,11 +10,14 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every malformed request gets a 4xx with Manila's error body, never a 500, and changes nothing. */
@@ -204,5 +207,54 @@ class ValidationTest {
         String id = client.createShare(1);
         assertFault(client.post("/v2/shares/" + id + "/action", "{\"os-teleport\": null}"), 400, "badRequest");
         assertFault(client.post("/v2/shares/" + id + "/action", "{}"), 400, "badRequest");
+    }
+
+    /** Inputs that used to reach a service as a null or an unchecked value and answered 500. */
+    @Test
+    void nullsInsideBodiesAndBadQueryValuesAre400() {
+        assertFault(client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"metadata\": {\"k\": null}}}"),
+                400, "badRequest");
+        assertFault(client.post("/v2/types", "{\"share_type\": {\"name\": \"n\", \"extra_specs\": {\"driver_handles_share_servers\": false,"
+                + " \"a\": null}}}"), 400, "badRequest");
+        assertFault(client.get("/v2/scheduler-stats/pools?capabilities=null"), 400, "badRequest");
+        assertFault(client.get("/v2/scheduler-stats/pools/detail?capabilities=null"), 400, "badRequest");
+        assertFault(client.put("/v2/quota-sets/" + "a".repeat(65), "{\"quota_set\": {\"shares\": 5}}"), 400, "badRequest");
+        assertFault(client.put("/v2/quota-sets/not-hex", "{\"quota_set\": {\"shares\": 5}}"), 400, "badRequest");
+        assertFault(client.get("/v2/quota-sets/" + "b".repeat(65)), 400, "badRequest");
+    }
+
+    static Stream<Arguments> requestsJettyOrJerseyRefuse() {
+        String auth = "\r\nX-Auth-Token: " + ManilaClient.TOKEN + "\r\nX-OpenStack-Manila-API-Version: 2.65";
+        return Stream.of(
+                Arguments.of("GET //v2/shares HTTP/1.1" + auth, 400),
+                Arguments.of("GET /v2/shares%2Fdetail HTTP/1.1" + auth, 400),
+                Arguments.of("GET /v2/..%2Fshares HTTP/1.1" + auth, 400),
+                Arguments.of("GET /v2/%zz HTTP/1.1" + auth, 400),
+                Arguments.of("GET /v2/shares/%2e%2e/types HTTP/1.1" + auth, 400),
+                Arguments.of("FOO /v2/shares HTTP/1.1" + auth, 405),
+                Arguments.of("PATCH /v2/shares HTTP/1.1" + auth, 405),
+                Arguments.of("GET /v2/shares HTTP/1.1\r\nAccept: text/html" + auth, 406),
+                Arguments.of("GET /v2/shares HTTP/1.1\r\nAccept: ;;=/" + auth, 400),
+                Arguments.of("POST /v2/shares HTTP/1.1\r\nContent-Type: text/plain" + auth, 415),
+                Arguments.of("POST /v2/shares HTTP/1.1\r\nContent-Type: ;;;/" + auth, 400),
+                Arguments.of("POST /v2/shares HTTP/1.1\r\nContent-Type: application/json\r\nContent-Encoding: gzip" + auth, 400),
+                Arguments.of("GET /v2/shares?x=" + "a".repeat(20_000) + " HTTP/1.1" + auth, 414),
+                Arguments.of("GET /v2/shares HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + auth, 431));
+    }
+
+    @ParameterizedTest
+    @MethodSource("requestsJettyOrJerseyRefuse")
+    void errorsRaisedBeforeTheServiceSeesTheRequestCarryManilasBody(String request, int status) {
+        String head = request;
+        byte[] body = head.startsWith("POST") ? "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1}}".getBytes() : new byte[0];
+        RawHttp.Reply reply = RawHttp.send(APP.getLocalPort(), head, body);
+        assertThat(reply.status()).as(reply.head()).isEqualTo(status);
+        assertThat(reply.head()).containsIgnoringCase("Content-Type: application/json");
+        Map<String, Object> json = reply.json();
+        assertThat(json).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fault = (Map<String, Object>) json.values().iterator().next();
+        assertThat(fault).containsEntry("code", status);
+        assertThat((String) fault.get("message")).isNotBlank().doesNotContain("<", "org.", "Exception");
     }
 }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.ZipException;
 import org.manilaj.core.ManilaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
         Throwable json = findJsonError(error);
         if (json != null) {
             return fault(400, describeJsonError(json));
+        }
+        if (causedBy(error, ZipException.class)) {
+            return fault(400, "Malformed request body: Content-Encoding says gzip but the body is not gzip.");
         }
         if (error instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
@@ -70,6 +74,7 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
             case 405 -> "badMethod";
             case 409 -> "conflictingRequest";
             case 413 -> "overLimit";
+            case 414, 431 -> "badRequest";
             case 415 -> "badMediaType";
             case 501 -> "notImplemented";
             case 503 -> "serviceUnavailable";
@@ -90,12 +95,18 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     private static Throwable findJsonError(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof JsonProcessingException) {
+        return find(error, JsonProcessingException.class);
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        return find(error, type) != null;
+    }
+
+    private static Throwable find(Throwable error, Class<? extends Throwable> type) {
+        int depth = 0;
+        for (Throwable cause = error; cause != null && depth < 20; cause = cause.getCause(), depth++) {
+            if (type.isInstance(cause)) {
                 return cause;
-            }
-            if (cause.getCause() == cause) {
-                break;
             }
         }
         return null;

@@ -3,6 +3,8 @@ package org.manilaj.api.filters;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -12,7 +14,7 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.auth.TokenService;
 
 /**
- * Names the caller of every {@code /v2} request from {@code X-Auth-Token} (401 without a valid one),
+ * Names the caller of every request for a resource other than the version documents from {@code X-Auth-Token} (401 without a valid one),
  * and refuses a project id in the URL that is not the caller's. Two ways to read the token:
  * {@link #tokens} (issued by {@code token-create}) or {@link #noAuth} (Manila's development convention).
  */
@@ -46,10 +48,17 @@ public final class AuthFilter implements ContainerRequestFilter {
         });
     }
 
+    @Context
+    private ResourceInfo resource;
+
+    /**
+     * Runs after matching, for every resource method Jersey chose, so that no spelling of a path
+     * (matrix parameters, encoded characters, extra slashes) reaches a resource without a caller.
+     */
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!RequestAttributes.isV2(request) || RequestAttributes.isV2VersionDocument(request)) {
-            return; // the version documents need no caller
+        if (MatchedResource.needsNoCaller(resource)) {
+            return;
         }
         String token = request.getHeaderString("X-Auth-Token");
         if (token == null || token.isBlank()) {

@@ -5,20 +5,24 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 
 /**
- * Negotiates Manila's microversion on every {@code /v2} request: no header means 2.0, a malformed one
+ * Negotiates Manila's microversion on every API request (the version documents aside): no header means 2.0, a malformed one
  * is a 400, one out of range a 406. Responses echo the version and vary on its header.
  */
-@PreMatching
 @Priority(200)
 public final class MicroversionFilter implements ContainerRequestFilter, ContainerResponseFilter {
     public static final String HEADER = "X-OpenStack-Manila-API-Version";
 
+    @Context
+    private ResourceInfo resource;
+
+    /** After matching: every resource method but the version documents negotiates, whatever path reached it. */
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!RequestAttributes.isV2(request)) {
+        if (MatchedResource.needsNoCaller(resource)) {
             return;
         }
         String header = request.getHeaderString(HEADER);
@@ -28,7 +32,7 @@ public final class MicroversionFilter implements ContainerRequestFilter, Contain
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!RequestAttributes.isV2(request)) {
+        if (request.getProperty(RequestAttributes.VERSION) == null && request.getProperty(RequestAttributes.VERSION_HEADER) == null) {
             return;
         }
         Object version = request.getProperty(RequestAttributes.VERSION);

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.manilaj.core.ProjectIds;
 
 /**
  * Serves Manila's two URL forms with one set of resources: {@code /v2/{project_id}/shares} is
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 @PreMatching
 @Priority(100)
 public final class ProjectPathFilter implements ContainerRequestFilter {
-    private static final Pattern PROJECT_PATH = Pattern.compile("^/?v2/([0-9a-fA-F][0-9a-fA-F\\-]{0,63})(/.*)?$");
+    private static final Pattern PROJECT_PATH = Pattern.compile("^/?v2/(" + ProjectIds.REGEX + ")(/.*)?$");
 
     @Override
     public void filter(ContainerRequestContext request) {

@@ -73,6 +73,9 @@ public final class PoolsResource {
         }
         try {
             Map<String, Object> parsed = JSON.readValue(text, new TypeReference<Map<String, Object>>() { });
+            if (parsed == null) {
+                throw ManilaException.badRequest("Invalid capabilities filter: expected a JSON object.");
+            }
             Map<String, String> capabilities = new LinkedHashMap<>();
             parsed.forEach((key, value) -> capabilities.put(key, String.valueOf(value)));
             return capabilities;

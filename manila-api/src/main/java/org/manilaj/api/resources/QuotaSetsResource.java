@@ -21,6 +21,7 @@ import org.manilaj.api.dto.JsonValues;
 import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.ProjectIds;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.quota.QuotaResource;
 import org.manilaj.core.quota.QuotaService;
@@ -111,6 +112,7 @@ public final class QuotaSetsResource {
         if (collection.equals("os-quota-sets") == version.atLeast(2, 7)) {
             throw ManilaException.notFound("The resource could not be found.");
         }
+        ProjectIds.require(projectId);
         if (userId != null || shareType != null) {
             throw ManilaException.badRequest("Per-user and per-share-type quotas are not supported.");
         }

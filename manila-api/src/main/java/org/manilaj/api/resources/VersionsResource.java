@@ -11,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.manilaj.api.filters.ApiVersion;
+import org.manilaj.api.filters.NoCaller;
 
 /** Version discovery, as Manila clients expect it before their first real request. */
 @Path("/")
+@NoCaller
 @Produces(MediaType.APPLICATION_JSON)
 public final class VersionsResource {
     private static final String UPDATED = "2015-08-27T11:33:21Z";
