@@ -52,6 +52,7 @@ import org.manilaj.core.service.Reconciler;
 import org.manilaj.core.service.AccessService;
 import org.manilaj.core.service.ShareResizeService;
 import org.manilaj.core.service.ShareService;
+import org.manilaj.core.service.ShareTypeAccess;
 import org.manilaj.core.service.ShareTypeService;
 import org.manilaj.core.service.ShareWorker;
 import org.manilaj.core.service.UserMessages;
@@ -180,7 +181,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new VersionsResource());
         environment.jersey().register(new SharesResource(shares, resize, access));
         environment.jersey().register(new ShareAccessRulesResource(access));
-        environment.jersey().register(new ShareTypesResource(shareTypes));
+        environment.jersey().register(new ShareTypesResource(shareTypes, new ShareTypeAccess(jdbi, shareTypes)));
         environment.jersey().register(new MessagesResource(messages));
         environment.jersey().register(new QuotaSetsResource(quotas));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));

@@ -196,4 +196,49 @@ class AuthIsolationTest {
         assertThat(memberA.get("/v2/quota-sets/" + PROJECT_A + "/detail").object("quota_set").get("shares"))
                 .isEqualTo(Map.of("in_use", 1, "limit", 3, "reserved", 0));
     }
+
+    /** Manila's private share types: listed and usable only by admins and the projects given access. */
+    @Test
+    void privateShareTypesAreVisibleOnlyToProjectsGivenAccess() {
+        String body = "{\"share_type\": {\"name\": \"gold\", \"share_type_access:is_public\": false,"
+                + " \"extra_specs\": {\"driver_handles_share_servers\": false}}}";
+        String gold = (String) admin.post("/v2/types", body).object("share_type").get("id");
+        assertThat(names(memberA.get("/v2/types"))).contains("default").doesNotContain("gold");
+        assertStatus(memberA.get("/v2/types/" + gold), 404, "itemNotFound");
+        assertStatus(memberA.get("/v2/types/" + gold + "/extra_specs"), 404, "itemNotFound");
+        assertStatus(memberA.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"share_type\": \"gold\"}}"),
+                404, "itemNotFound");
+        assertThat(names(admin.get("/v2/types?is_public=all"))).contains("gold", "default");
+        assertThat(names(admin.get("/v2/types?is_public=false"))).containsExactly("gold");
+
+        assertStatus(memberA.post("/v2/types/" + gold + "/action", "{\"addProjectAccess\": {\"project\": \"" + PROJECT_A + "\"}}"),
+                403, "forbidden");
+        assertThat(admin.post("/v2/types/" + gold + "/action", "{\"addProjectAccess\": {\"project\": \"" + PROJECT_A + "\"}}")
+                .status()).isEqualTo(202);
+        assertStatus(admin.post("/v2/types/" + gold + "/action", "{\"addProjectAccess\": {\"project\": \"" + PROJECT_A + "\"}}"),
+                409, "conflictingRequest");
+        assertStatus(admin.post("/v2/types/" + gold + "/action", "{\"addProjectAccess\": {\"project\": \"not hex\"}}"),
+                400, "badRequest");
+        assertThat(admin.get("/v2/types/" + gold + "/share_type_access").list("share_type_access"))
+                .containsExactly(Map.of("share_type_id", gold, "project_id", PROJECT_A));
+        assertStatus(memberA.get("/v2/types/" + gold + "/share_type_access"), 403, "forbidden");
+
+        assertThat(names(memberA.get("/v2/types"))).contains("gold");
+        assertThat(names(memberB.get("/v2/types"))).doesNotContain("gold");
+        assertThat(memberA.get("/v2/types/" + gold).status()).isEqualTo(200);
+        assertStatus(memberB.get("/v2/types/" + gold), 404, "itemNotFound");
+
+        assertThat(admin.post("/v2/types/" + gold + "/action", "{\"removeProjectAccess\": {\"project\": \"" + PROJECT_A + "\"}}")
+                .status()).isEqualTo(202);
+        assertStatus(admin.post("/v2/types/" + gold + "/action", "{\"removeProjectAccess\": {\"project\": \"" + PROJECT_A + "\"}}"),
+                404, "itemNotFound");
+        assertThat(names(memberA.get("/v2/types"))).doesNotContain("gold");
+        String defaultId = (String) admin.get("/v2/types/default").object("share_type").get("id");
+        assertStatus(admin.get("/v2/types/" + defaultId + "/share_type_access"), 409, "conflictingRequest");
+        admin.delete("/v2/types/" + gold);
+    }
+
+    private static List<Object> names(ManilaClient.Reply reply) {
+        return reply.list("share_types").stream().map(type -> type.get("name")).toList();
+    }
 }

@@ -8,7 +8,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.LinkedHashMap;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.ZipException;
 import org.manilaj.core.ManilaException;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
 @Provider
 public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaErrorMapper.class);
+    /** Unique violation, serialization failure, deadlock, H2's lock timeout. */
+    private static final Set<String> RACE_LOST = Set.of("23505", "40001", "40P01", "HYT00");
 
     @Override
     public Response toResponse(Throwable error) {
@@ -32,6 +36,12 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
         Throwable json = findJsonError(error);
         if (json != null) {
             return fault(400, describeJsonError(json));
+        }
+        String sqlState = find(error, SQLException.class) instanceof SQLException sql ? sql.getSQLState() : null;
+        if (RACE_LOST.contains(sqlState)) {
+            // a unique key or a lock decided between two concurrent requests: this one lost, and may retry
+            LOG.info("request lost a race in the database (SQLState {}): {}", sqlState, error.getMessage());
+            return fault(409, "The request conflicts with a concurrent change of the same resource; try again.");
         }
         if (causedBy(error, ZipException.class)) {
             return fault(400, "Malformed request body: Content-Encoding says gzip but the body is not gzip.");

@@ -1,5 +1,6 @@
 package org.manilaj.api.resources;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -22,6 +24,7 @@ import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.ShareTypeView;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.model.ShareType;
+import org.manilaj.core.service.ShareTypeAccess;
 import org.manilaj.core.service.ShareTypeService;
 
 /** Share types and their extra specs ({@code /v2/types}). */
@@ -30,15 +33,18 @@ import org.manilaj.core.service.ShareTypeService;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class ShareTypesResource {
     private final ShareTypeService types;
+    private final ShareTypeAccess access;
 
-    public ShareTypesResource(ShareTypeService types) {
+    public ShareTypesResource(ShareTypeService types, ShareTypeAccess access) {
         this.types = types;
+        this.access = access;
     }
 
+    /** The types the caller may use; admins filter with {@code is_public} ({@code true}, {@code false}, {@code all}). */
     @GET
-    public Map<String, Object> list(@Context ContainerRequestContext request) {
+    public Map<String, Object> list(@Context ContainerRequestContext request, @QueryParam("is_public") String isPublic) {
         ApiVersion version = RequestAttributes.version(request);
-        List<Map<String, Object>> views = types.list().stream()
+        List<Map<String, Object>> views = access.list(RequestAttributes.context(request), isPublic).stream()
                 .map(type -> ShareTypeView.render(type, types.isDefault(type), version)).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("volume_types", views);
@@ -61,7 +67,44 @@ public final class ShareTypesResource {
     @GET
     @Path("{typeId}")
     public Map<String, Object> show(@Context ContainerRequestContext request, @PathParam("typeId") String typeId) {
-        return wrap(typeId.equals("default") ? types.getDefault() : types.get(typeId), request);
+        return wrap(visible(request, typeId), request);
+    }
+
+    private ShareType visible(ContainerRequestContext request, String typeId) {
+        return access.require(RequestAttributes.context(request), typeId.equals("default") ? types.getDefault() : types.get(typeId));
+    }
+
+    /** Admin only: the projects given a private type. */
+    @GET
+    @Path("{typeId}/share_type_access")
+    public Map<String, Object> projects(@Context ContainerRequestContext request, @PathParam("typeId") String typeId) {
+        requireAdmin(request, "list_project_access");
+        return Map.of("share_type_access", access.projects(typeId).stream()
+                .map(project -> Map.of("share_type_id", typeId, "project_id", project))
+                .toList());
+    }
+
+    /** Admin only: {@code addProjectAccess} or {@code removeProjectAccess} with {@code {"project": id}}. */
+    @POST
+    @Path("{typeId}/action")
+    public Response action(@Context ContainerRequestContext request, @PathParam("typeId") String typeId, JsonNode body) {
+        JsonNode add = body == null ? null : body.get("addProjectAccess");
+        JsonNode remove = body == null ? null : body.get("removeProjectAccess");
+        if ((add == null) == (remove == null) || !(add != null ? add : remove).isObject()) {
+            throw ManilaException.badRequest("Invalid request body: give one of addProjectAccess or removeProjectAccess"
+                    + " with a project.");
+        }
+        JsonNode project = (add != null ? add : remove).get("project");
+        if (project == null || !project.isTextual()) {
+            throw ManilaException.badRequest("Invalid request body: 'project' must be a project id.");
+        }
+        requireAdmin(request, add != null ? "add_project_access" : "remove_project_access");
+        if (add != null) {
+            access.addProject(typeId, project.asText());
+        } else {
+            access.removeProject(typeId, project.asText());
+        }
+        return Response.accepted().build();
     }
 
     @DELETE
@@ -74,8 +117,8 @@ public final class ShareTypesResource {
 
     @GET
     @Path("{typeId}/extra_specs")
-    public Map<String, Object> extraSpecs(@PathParam("typeId") String typeId) {
-        return Map.of("extra_specs", types.get(typeId).extraSpecs());
+    public Map<String, Object> extraSpecs(@Context ContainerRequestContext request, @PathParam("typeId") String typeId) {
+        return Map.of("extra_specs", visible(request, typeId).extraSpecs());
     }
 
     @POST
@@ -89,8 +132,9 @@ public final class ShareTypesResource {
 
     @GET
     @Path("{typeId}/extra_specs/{key}")
-    public Map<String, Object> extraSpec(@PathParam("typeId") String typeId, @PathParam("key") String key) {
-        String value = types.get(typeId).extraSpecs().get(key);
+    public Map<String, Object> extraSpec(@Context ContainerRequestContext request, @PathParam("typeId") String typeId,
+                                         @PathParam("key") String key) {
+        String value = visible(request, typeId).extraSpecs().get(key);
         if (value == null) {
             throw ManilaException.notFound("Share Type " + typeId + " has no extra specs with key " + key + ".");
         }

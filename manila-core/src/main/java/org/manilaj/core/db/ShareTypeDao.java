@@ -47,4 +47,20 @@ public interface ShareTypeDao {
 
     @SqlUpdate("DELETE FROM share_type_extra_specs WHERE share_type_id = :shareTypeId AND spec_key = :specKey")
     int deleteSpec(@Bind("shareTypeId") String shareTypeId, @Bind("specKey") String specKey);
+
+    @SqlQuery("SELECT project_id FROM share_type_projects WHERE share_type_id = :shareTypeId ORDER BY project_id")
+    List<String> projectsOf(@Bind("shareTypeId") String shareTypeId);
+
+    @SqlQuery("SELECT COUNT(*) FROM share_type_projects WHERE share_type_id = :shareTypeId AND project_id = :projectId")
+    int hasProject(@Bind("shareTypeId") String shareTypeId, @Bind("projectId") String projectId);
+
+    /** Grants a project a private type; a duplicate is refused by the primary key. */
+    @SqlUpdate("INSERT INTO share_type_projects (share_type_id, project_id) VALUES (:shareTypeId, :projectId)")
+    void addProject(@Bind("shareTypeId") String shareTypeId, @Bind("projectId") String projectId);
+
+    @SqlUpdate("DELETE FROM share_type_projects WHERE share_type_id = :shareTypeId AND project_id = :projectId")
+    int removeProject(@Bind("shareTypeId") String shareTypeId, @Bind("projectId") String projectId);
+
+    @SqlQuery("SELECT share_type_id FROM share_type_projects WHERE project_id = :projectId")
+    List<String> typesOfProject(@Bind("projectId") String projectId);
 }

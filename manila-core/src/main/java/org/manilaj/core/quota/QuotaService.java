@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.manilaj.core.ErrorCategory;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.db.DuplicateKeys;
 
 /**
  * Per-project quotas with Manila's keys and semantics. Usage is reserved in the same transaction as the
@@ -76,8 +76,10 @@ public final class QuotaService {
         jdbi.useTransaction(handle -> {
             QuotaDao quotas = handle.attach(QuotaDao.class);
             changes.forEach((resource, limit) -> {
-                if (quotas.updateLimit(projectId, resource.key(), limit) == 0) {
-                    quotas.insertLimit(projectId, resource.key(), limit);
+                // update, else insert; an insert that loses to a concurrent one becomes an update
+                if (quotas.updateLimit(projectId, resource.key(), limit) == 0
+                        && !DuplicateKeys.insertUnlessPresent(handle, () -> quotas.insertLimit(projectId, resource.key(), limit))) {
+                    quotas.updateLimit(projectId, resource.key(), limit);
                 }
             });
         });
@@ -95,11 +97,9 @@ public final class QuotaService {
         }
         for (QuotaResource resource : new QuotaResource[] {QuotaResource.SHARES, QuotaResource.GIGABYTES}) {
             if (jdbi.withExtension(QuotaDao.class, quotas -> quotas.countUsage(projectId, resource.key())) == 0) {
-                try {
-                    jdbi.useExtension(QuotaDao.class, quotas -> quotas.insertUsage(projectId, resource.key()));
-                } catch (UnableToExecuteStatementException e) {
-                    // another request inserted it first
-                }
+                // another request may insert it first: the primary key decides
+                jdbi.useHandle(handle -> DuplicateKeys.insertUnlessPresent(handle,
+                        () -> handle.attach(QuotaDao.class).insertUsage(projectId, resource.key())));
             }
         }
         prepared.add(projectId);

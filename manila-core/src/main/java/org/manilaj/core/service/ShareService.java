@@ -40,6 +40,7 @@ public final class ShareService {
 
     private final Jdbi jdbi;
     private final ShareTypeService shareTypes;
+    private final ShareTypeAccess typeAccess;
     private final ShareWorker worker;
     private final QuotaService quotas;
     private final Clock clock;
@@ -47,6 +48,7 @@ public final class ShareService {
     public ShareService(Jdbi jdbi, ShareTypeService shareTypes, ShareWorker worker, QuotaService quotas, Clock clock) {
         this.jdbi = jdbi;
         this.shareTypes = shareTypes;
+        this.typeAccess = new ShareTypeAccess(jdbi, shareTypes);
         this.worker = worker;
         this.quotas = quotas;
         this.clock = clock;
@@ -72,8 +74,9 @@ public final class ShareService {
         ShareType type = request.shareType() == null
                 ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
                         "No share type given and no default share type is configured."))
-                : shareTypes.findByIdOrName(request.shareType()).orElseThrow(() -> ManilaException.notFound(
-                        "Share type " + request.shareType() + " could not be found."));
+                : shareTypes.findByIdOrName(request.shareType())
+                        .filter(found -> typeAccess.canUse(context, found))
+                        .orElseThrow(() -> ManilaException.notFound("Share type " + request.shareType() + " could not be found."));
         Instant now = clock.instant();
         Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.db.DuplicateKeys;
 import org.manilaj.core.db.ShareDao;
 import org.manilaj.core.db.ShareTypeDao;
 import org.manilaj.core.model.ShareType;
@@ -145,8 +146,8 @@ public final class ShareTypeService {
             }
             specs.forEach((key, value) -> {
                 ShareTypeDao.ExtraSpec spec = new ShareTypeDao.ExtraSpec(shareTypeId, key, value);
-                if (types.updateSpec(spec) == 0) {
-                    types.insertSpec(spec);
+                if (types.updateSpec(spec) == 0 && !DuplicateKeys.insertUnlessPresent(handle, () -> types.insertSpec(spec))) {
+                    types.updateSpec(spec);
                 }
             });
         });
