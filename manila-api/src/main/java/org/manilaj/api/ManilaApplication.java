@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
@@ -43,20 +44,21 @@ import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DaoMetadata;
 import org.manilaj.core.jobs.QuartzJobs;
-import org.manilaj.core.service.BackendRegistry;
-import org.manilaj.core.service.PlacementService;
-import org.manilaj.core.service.PoolHealth;
-import org.manilaj.core.service.PoolReports;
-import org.manilaj.core.service.PoolStatsCollector;
-import org.manilaj.core.service.Reconciler;
-import org.manilaj.core.service.AccessService;
-import org.manilaj.core.service.ShareResizeService;
-import org.manilaj.core.service.ShareService;
-import org.manilaj.core.service.ShareTypeAccess;
-import org.manilaj.core.service.ShareTypeService;
-import org.manilaj.core.service.ShareWorker;
-import org.manilaj.core.service.UserMessages;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.PoolHealth;
+import org.manilaj.core.pool.PoolReports;
+import org.manilaj.core.pool.PoolStatsCollector;
+import org.manilaj.core.access.AccessService;
+import org.manilaj.core.share.ShareResizeService;
+import org.manilaj.core.share.ShareService;
+import org.manilaj.core.types.ShareTypeAccess;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.share.ShareOperations;
+import org.manilaj.core.work.OperationRunner;
+import org.manilaj.core.work.TransientRetry;
 import org.manilaj.scheduler.PoolScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +123,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ManilaConfiguration.WorkConfig work = config.getWork();
         WorkSettings settings = new WorkSettings(nodeName(config), work.getWorkerThreads(),
                 work.getLease().toJavaDuration(), work.getReconcileInterval().toJavaDuration(),
-                work.getStatsInterval().toJavaDuration());
+                work.getStatsInterval().toJavaDuration(), work.getQueueCapacity());
 
         BackendRegistry registry = BackendRegistry.load(config.getServiceHost(), config.getBackends());
         PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
@@ -132,11 +134,11 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ShareTypeService shareTypes = new ShareTypeService(jdbi, clock, config.getDefaultShareType());
         UserMessages messages = new UserMessages(jdbi, clock);
         QuotaService quotas = new QuotaService(jdbi, config.getQuotas());
-        ShareWorker worker = new ShareWorker(jdbi, registry, placement, shareTypes, messages, quotas, settings, clock);
-        Reconciler reconciler = new Reconciler(jdbi, worker, clock);
-        ShareService shares = new ShareService(jdbi, shareTypes, worker, quotas, clock);
-        ShareResizeService resize = new ShareResizeService(jdbi, worker, quotas, clock);
-        AccessService access = new AccessService(jdbi, worker, clock);
+        OperationRunner runner = ShareOperations.runner(jdbi, registry, placement, shareTypes, messages, quotas, settings,
+                TransientRetry.defaults(), clock);
+        ShareService shares = new ShareService(jdbi, shareTypes, runner, quotas, clock);
+        ShareResizeService resize = new ShareResizeService(jdbi, runner, quotas, clock);
+        AccessService access = new AccessService(jdbi, runner, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
 
@@ -146,12 +148,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 stats.registerConfiguredPools();
                 stats.refreshAll();
-                reconciler.reconcileOnce();
+                runner.resumeUnattended();
             }
 
             @Override
             public void stop() {
-                worker.close();
+                runner.close();
             }
         });
         environment.lifecycle().manage(new Managed() {
@@ -159,7 +161,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 Set<String> names = new HashSet<>();
                 names.add("reconcile-shares");
-                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), reconciler::reconcileOnce);
+                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), runner::resumeUnattended);
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));

@@ -137,8 +137,14 @@ public class ManilaConfiguration extends Configuration {
         @JsonProperty("worker_threads")
         private int workerThreads = 8;
         @NotNull
+        /** How long a process owns a running operation without renewing it; renewed every third of it. */
         @JsonProperty("lease")
-        private Duration lease = Duration.minutes(10);
+        private Duration lease = Duration.seconds(60);
+
+        /** Operations waiting for a worker thread; beyond it they wait in the database, nothing is lost. */
+        @Min(1)
+        @JsonProperty("queue_capacity")
+        private int queueCapacity = 10_000;
         @NotNull
         @JsonProperty("reconcile_interval")
         private Duration reconcileInterval = Duration.seconds(30);
@@ -166,6 +172,10 @@ public class ManilaConfiguration extends Configuration {
 
         public int getWorkerThreads() {
             return workerThreads;
+        }
+
+        public int getQueueCapacity() {
+            return queueCapacity;
         }
 
         public Duration getLease() {

@@ -22,19 +22,20 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
-import org.manilaj.core.db.ShareReadDao;
-import org.manilaj.core.model.NewShare;
-import org.manilaj.core.model.Share;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.NewShare;
+import org.manilaj.core.share.Share;
 import org.manilaj.core.quota.QuotaService;
-import org.manilaj.core.service.BackendRegistry;
-import org.manilaj.core.service.PlacementService;
-import org.manilaj.core.service.PoolHealth;
-import org.manilaj.core.service.PoolStatsCollector;
-import org.manilaj.core.service.Reconciler;
-import org.manilaj.core.service.ShareService;
-import org.manilaj.core.service.ShareTypeService;
-import org.manilaj.core.service.ShareWorker;
-import org.manilaj.core.service.UserMessages;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.PoolHealth;
+import org.manilaj.core.pool.PoolStatsCollector;
+import org.manilaj.core.share.ShareOperations;
+import org.manilaj.core.share.ShareService;
+import org.manilaj.core.work.OperationRunner;
+import org.manilaj.core.work.TransientRetry;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.BackendDefinition;
@@ -165,8 +166,7 @@ class CrashRecoveryTest {
     /** One service process: the same objects ManilaApplication wires, on a shared database. */
     final class Node implements AutoCloseable {
         final BackendRegistry registry;
-        final ShareWorker worker;
-        final Reconciler reconciler;
+        final OperationRunner runner;
         final ShareService shares;
         GatedDriver gated;
 
@@ -198,10 +198,10 @@ class CrashRecoveryTest {
             PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
                     new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
             QuotaService quotas = new QuotaService(jdbi, Map.of());
-            worker = new ShareWorker(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
-                    new WorkSettings(name, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(60)), clock);
-            reconciler = new Reconciler(jdbi, worker, clock);
-            shares = new ShareService(jdbi, types, worker, quotas, clock);
+            runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
+                    new WorkSettings(name, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                    TransientRetry.defaults(), clock);
+            shares = new ShareService(jdbi, types, runner, quotas, clock);
         }
 
         /** Blocks until the gated operation has reached the gate, then kills the "process". */
@@ -212,7 +212,7 @@ class CrashRecoveryTest {
 
         @Override
         public void close() {
-            worker.close();
+            runner.close();
             registry.close();
         }
     }
@@ -246,7 +246,7 @@ class CrashRecoveryTest {
         assertThat(storage.resolve(id)).doesNotExist();
 
         try (Node restarted = new Node(dataSource, "node-1", clock, null)) {
-            assertThat(restarted.reconciler.reconcileOnce()).isEqualTo(1);
+            assertThat(restarted.runner.resumeUnattended()).isEqualTo(1);
             awaitStatus(dataSource, id, "available");
             assertThat(storage.resolve(id)).isDirectory();
             assertThat(restarted.shares.exportLocations(CALLER, id)).singleElement()
@@ -266,7 +266,7 @@ class CrashRecoveryTest {
         awaitStatus(dataSource, id, "creating");
 
         try (Node restarted = new Node(dataSource, "node-1", clock, null)) {
-            restarted.reconciler.reconcileOnce();
+            restarted.runner.resumeUnattended();
             awaitStatus(dataSource, id, "available");
             assertThat(storage.resolve(id)).isDirectory();
         }
@@ -289,7 +289,7 @@ class CrashRecoveryTest {
         assertThat(storage.resolve(id)).isDirectory();
 
         try (Node restarted = new Node(dataSource, "node-1", clock, null)) {
-            restarted.reconciler.reconcileOnce();
+            restarted.runner.resumeUnattended();
             awaitStatus(dataSource, id, "gone");
             assertThat(storage.resolve(id)).doesNotExist();
         }
@@ -305,10 +305,10 @@ class CrashRecoveryTest {
         doomed.crashAtGate();
 
         try (Node other = new Node(dataSource, "node-2", clock, null)) {
-            assertThat(other.reconciler.reconcileOnce()).isZero();
+            assertThat(other.runner.resumeUnattended()).isZero();
             assertThat(awaitStatus(dataSource, id, "creating")).isNotNull();
             clock.advance(Duration.ofMinutes(11));
-            assertThat(other.reconciler.reconcileOnce()).isEqualTo(1);
+            assertThat(other.runner.resumeUnattended()).isEqualTo(1);
             awaitStatus(dataSource, id, "available");
         }
     }

@@ -3,7 +3,7 @@ package org.manilaj.api.dto;
 import jakarta.ws.rs.QueryParam;
 import java.util.List;
 import java.util.Locale;
-import org.manilaj.core.model.ShareQuery;
+import org.manilaj.core.share.ShareQuery;
 
 /** The query parameters of {@code GET /v2/shares} and {@code /v2/shares/detail}. */
 public class ShareListParams {

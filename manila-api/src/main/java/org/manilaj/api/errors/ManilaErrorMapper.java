@@ -38,7 +38,7 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
             return fault(400, describeJsonError(json));
         }
         String sqlState = find(error, SQLException.class) instanceof SQLException sql ? sql.getSQLState() : null;
-        if (RACE_LOST.contains(sqlState)) {
+        if (sqlState != null && RACE_LOST.contains(sqlState)) {
             // a unique key or a lock decided between two concurrent requests: this one lost, and may retry
             LOG.info("request lost a race in the database (SQLState {}): {}", sqlState, error.getMessage());
             return fault(409, "The request conflicts with a concurrent change of the same resource; try again.");

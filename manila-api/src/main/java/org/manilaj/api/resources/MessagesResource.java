@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.MessageView;
-import org.manilaj.core.service.UserMessages;
+import org.manilaj.core.messages.UserMessages;
 
 /** User messages (2.37+): why an asynchronous operation failed, in fixed safe texts. */
 @Path("/v2/messages")

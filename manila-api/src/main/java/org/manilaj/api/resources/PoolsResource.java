@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.core.ManilaException;
-import org.manilaj.core.model.PoolQuery;
-import org.manilaj.core.model.PoolReport;
-import org.manilaj.core.service.PoolReports;
-import org.manilaj.core.service.ShareTypeService;
+import org.manilaj.core.pool.PoolQuery;
+import org.manilaj.core.pool.PoolReport;
+import org.manilaj.core.pool.PoolReports;
+import org.manilaj.core.types.ShareTypeService;
 
 /** Manila's scheduler stats: the pools, their capacity and capabilities ({@code /v2/scheduler-stats/pools}). */
 @Path("/v2/scheduler-stats/pools")

@@ -13,7 +13,7 @@ import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.AccessRuleView;
 import org.manilaj.core.ManilaException;
-import org.manilaj.core.service.AccessService;
+import org.manilaj.core.access.AccessService;
 
 /** Manila's access rules API (2.45+): {@code /v2/share-access-rules?share_id=} and {@code /v2/share-access-rules/{id}}. */
 @Path("/v2/share-access-rules")

@@ -8,10 +8,10 @@ import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.views.AccessRuleView;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.model.AccessRule;
-import org.manilaj.core.service.AccessService;
-import org.manilaj.core.service.ShareResizeService;
-import org.manilaj.core.service.ShareService;
+import org.manilaj.core.access.AccessRule;
+import org.manilaj.core.access.AccessService;
+import org.manilaj.core.share.ShareResizeService;
+import org.manilaj.core.share.ShareService;
 
 /**
  * {@code POST /v2/shares/{id}/action}: the body's single key names the action ({@code reset_status} and

@@ -23,9 +23,9 @@ import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.ShareTypeView;
 import org.manilaj.core.ManilaException;
-import org.manilaj.core.model.ShareType;
-import org.manilaj.core.service.ShareTypeAccess;
-import org.manilaj.core.service.ShareTypeService;
+import org.manilaj.core.types.ShareType;
+import org.manilaj.core.types.ShareTypeAccess;
+import org.manilaj.core.types.ShareTypeService;
 
 /** Share types and their extra specs ({@code /v2/types}). */
 @Path("/v2/types")

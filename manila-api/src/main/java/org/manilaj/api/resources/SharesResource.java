@@ -26,12 +26,12 @@ import org.manilaj.api.views.ExportLocationView;
 import org.manilaj.api.views.ShareView;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.model.NewShare;
-import org.manilaj.core.model.ShareDetails;
-import org.manilaj.core.model.ShareUpdate;
-import org.manilaj.core.service.AccessService;
-import org.manilaj.core.service.ShareResizeService;
-import org.manilaj.core.service.ShareService;
+import org.manilaj.core.share.NewShare;
+import org.manilaj.core.share.ShareDetails;
+import org.manilaj.core.share.ShareUpdate;
+import org.manilaj.core.access.AccessService;
+import org.manilaj.core.share.ShareResizeService;
+import org.manilaj.core.share.ShareService;
 
 /** Manila's shares collection ({@code /v2/shares}, also reachable as {@code /v2/{project_id}/shares}). */
 @Path("/v2/shares")

@@ -3,7 +3,8 @@ package org.manilaj.api.views;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.manilaj.api.filters.ApiVersion;
-import org.manilaj.core.model.AccessRule;
+import org.manilaj.core.access.AccessRule;
+import org.manilaj.core.access.AccessRuleState;
 
 /** Access rules as Manila shows them at a microversion (transitional states from 2.28, times from 2.33, metadata from 2.45). */
 public final class AccessRuleView {
@@ -38,9 +39,9 @@ public final class AccessRuleView {
         if (version.atLeast(2, 28)) {
             return state;
         }
-        return switch (state) {
-            case AccessRule.QUEUED_TO_APPLY, AccessRule.APPLYING -> "new";
-            case AccessRule.QUEUED_TO_DENY, AccessRule.DENYING -> "active";
+        return switch (AccessRuleState.fromWireName(state).orElseThrow()) {
+            case QUEUED_TO_APPLY, APPLYING -> "new";
+            case QUEUED_TO_DENY, DENYING -> "active";
             default -> state;
         };
     }

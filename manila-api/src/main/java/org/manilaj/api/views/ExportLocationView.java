@@ -3,7 +3,7 @@ package org.manilaj.api.views;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.manilaj.api.filters.ApiVersion;
-import org.manilaj.core.model.ExportLocation;
+import org.manilaj.core.share.ExportLocation;
 
 /** Export locations (2.9+); {@code preferred} from 2.14; instance id and admin flag for admins only. */
 public final class ExportLocationView {

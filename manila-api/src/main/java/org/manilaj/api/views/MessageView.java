@@ -3,7 +3,7 @@ package org.manilaj.api.views;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.manilaj.core.model.UserMessage;
+import org.manilaj.core.messages.UserMessage;
 
 /** User messages (2.37+). */
 public final class MessageView {

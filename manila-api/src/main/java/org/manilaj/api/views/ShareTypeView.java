@@ -3,7 +3,7 @@ package org.manilaj.api.views;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.manilaj.api.filters.ApiVersion;
-import org.manilaj.core.model.ShareType;
+import org.manilaj.core.types.ShareType;
 
 /** Share types as Manila shows them; callers wrap the object under both {@code share_type} and {@code volume_type}. */
 public final class ShareTypeView {

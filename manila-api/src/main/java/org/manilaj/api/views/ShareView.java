@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.manilaj.api.filters.ApiVersion;
-import org.manilaj.core.model.ExportLocation;
-import org.manilaj.core.model.Share;
-import org.manilaj.core.model.ShareDetails;
+import org.manilaj.core.share.ExportLocation;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDetails;
 
 /** Renders shares as Manila does at a given microversion: fields appear in the version that added them. */
 public final class ShareView {

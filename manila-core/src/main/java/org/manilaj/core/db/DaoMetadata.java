@@ -1,6 +1,15 @@
 package org.manilaj.core.db;
 
+import org.manilaj.core.access.AccessRuleDao;
+import org.manilaj.core.messages.MessageDao;
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.share.ExportLocationDao;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareMetadataDao;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.types.ShareTypeDao;
 import java.util.List;
+import org.manilaj.core.work.OperationDao;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.extension.ExtensionFactory;
 import org.jdbi.v3.core.extension.Extensions;
@@ -15,7 +24,8 @@ import org.manilaj.core.quota.QuotaDao;
  */
 public final class DaoMetadata {
     private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareReadDao.class, ShareMetadataDao.class, ExportLocationDao.class,
-            ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class);
+            ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class,
+            OperationDao.class);
 
     private DaoMetadata() {
     }

@@ -17,6 +17,17 @@ public final class DuplicateKeys {
 
     /** Runs {@code insert}; returns false, with nothing changed, when a row with the same key exists. */
     public static boolean insertUnlessPresent(Handle handle, Runnable insert) {
+        if (!handle.isInTransaction()) {
+            try {
+                insert.run(); // auto-commit: a failed statement changes nothing
+                return true;
+            } catch (UnableToExecuteStatementException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                return false;
+            }
+        }
         String savepoint = "before_insert";
         handle.savepoint(savepoint);
         try {

@@ -1,5 +1,11 @@
 package org.manilaj.core.db;
 
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.share.ExportLocationDao;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareMetadataDao;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.types.ShareTypeDao;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -7,13 +13,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.work.OperationDao;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.manilaj.core.model.ExportLocation;
-import org.manilaj.core.model.MetadataItem;
-import org.manilaj.core.model.Share;
-import org.manilaj.core.model.ShareTypeRow;
+import org.manilaj.core.share.ExportLocation;
+import org.manilaj.core.share.MetadataItem;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.types.ShareTypeRow;
 import org.manilaj.core.testing.TestDatabase;
 
 /** The DAOs against both real databases, from the same changelog. */
@@ -41,7 +48,7 @@ class DaoTest {
         String typeId = insertType(jdbi);
         Share share = share(typeId, "p1", "one", "creating", 3, T0);
         jdbi.useTransaction(handle -> {
-            handle.attach(ShareDao.class).insert(share, "node-a", T0.plusSeconds(600));
+            handle.attach(ShareDao.class).insert(share);
             handle.attach(ShareMetadataDao.class).insert(List.of(new MetadataItem(share.id(), "k", "v")));
         });
         ShareReadDao reads = jdbi.onDemand(ShareReadDao.class);
@@ -66,9 +73,9 @@ class DaoTest {
         String typeId = insertType(jdbi);
         ShareDao shares = jdbi.onDemand(ShareDao.class);
         for (int i = 0; i < 5; i++) {
-            shares.insert(share(typeId, "p1", "s" + i, i % 2 == 0 ? "available" : "error", i + 1, T0.plusSeconds(i)), null, null);
+            shares.insert(share(typeId, "p1", "s" + i, i % 2 == 0 ? "available" : "error", i + 1, T0.plusSeconds(i)));
         }
-        shares.insert(share(typeId, "p2", "other", "available", 1, T0), null, null);
+        shares.insert(share(typeId, "p2", "other", "available", 1, T0));
         ShareReadDao reads = jdbi.onDemand(ShareReadDao.class);
 
         assertThat(reads.list("p1", false, null, null, null, "created_at", "desc", 1000, 0))
@@ -84,27 +91,52 @@ class DaoTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
-    void statusChangesAreConditionalAndLeasesExclusive(TestDatabase database) {
+    void statusChangesAreConditionalAndOperationLeasesExclusive(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         Share share = share(insertType(jdbi), "p1", "s", "creating", 1, T0);
         ShareDao shares = jdbi.onDemand(ShareDao.class);
-        shares.insert(share, "node-a", T0.plusSeconds(60));
+        OperationDao operations = jdbi.onDemand(OperationDao.class);
+        shares.insert(share);
+        operations.insert("op-1", share.id(), "create", "node-a", T0.plusSeconds(60), T0);
+        boolean second = jdbi.withHandle(handle -> DuplicateKeys.insertUnlessPresent(handle, () -> handle.attach(OperationDao.class)
+                .insert("op-2", share.id(), "delete", "node-b", T0.plusSeconds(60), T0)));
+        assertThat(second).as("one operation per share").isFalse();
 
-        assertThat(shares.claim(share.id(), "creating", "node-b", T0.plusSeconds(120), T0.plusSeconds(30))).isZero();
-        assertThat(shares.claim(share.id(), "creating", "node-a", T0.plusSeconds(120), T0.plusSeconds(30))).isOne();
-        assertThat(shares.findUnattended(List.of("creating"), "node-b", T0.plusSeconds(30))).isEmpty();
-        assertThat(shares.findUnattended(List.of("creating"), "node-b", T0.plusSeconds(121))).containsExactly(share.id());
-        assertThat(shares.claim(share.id(), "creating", "node-b", T0.plusSeconds(300), T0.plusSeconds(121))).isOne();
+        assertThat(operations.claim("op-1", "node-b", T0.plusSeconds(120), T0.plusSeconds(30))).isZero();
+        assertThat(operations.claim("op-1", "node-a", T0.plusSeconds(120), T0.plusSeconds(30))).isOne();
+        assertThat(operations.unattended("node-b", T0.plusSeconds(30))).isEmpty();
+        assertThat(operations.unattended("node-a", T0.plusSeconds(30))).as("ours from before a restart").containsExactly(share.id());
+        assertThat(operations.renew("node-a", List.of("op-1"), T0.plusSeconds(200))).isOne();
+        assertThat(operations.unattended("node-b", T0.plusSeconds(121))).as("renewed").isEmpty();
+        assertThat(operations.unattended("node-b", T0.plusSeconds(201))).containsExactly(share.id());
+        assertThat(operations.claim("op-1", "node-b", T0.plusSeconds(300), T0.plusSeconds(201))).isOne();
+        assertThat(operations.forShare(share.id()).orElseThrow().attempt()).isEqualTo(2);
 
-        assertThat(shares.finish(share.id(), "creating", "available", "node-a", T0.plusSeconds(122))).isZero();
-        assertThat(shares.finish(share.id(), "creating", "available", "node-b", T0.plusSeconds(122))).isOne();
-        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, "node-a",
-                T0.plusSeconds(900), T0.plusSeconds(123))).isOne();
-        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, "node-a",
-                T0.plusSeconds(900), T0.plusSeconds(123))).isZero();
-        assertThat(shares.deleteFinished(share.id(), "node-b")).isZero();
-        assertThat(shares.deleteFinished(share.id(), "node-a")).isOne();
+        assertThat(operations.advance("op-1", "node-a", "recording", 90, T0.plusSeconds(202))).as("lost lease").isZero();
+        assertThat(operations.finish("op-1", "node-a", 0)).isZero();
+        assertThat(operations.requeueAccessSync(share.id(), T0)).as("not an access sync").isZero();
+        assertThat(operations.finish("op-1", "node-b", 0)).isOne();
+        assertThat(shares.finish(share.id(), "creating", "available", T0.plusSeconds(122))).isOne();
+        assertThat(shares.finish(share.id(), "creating", "available", T0.plusSeconds(122))).isZero();
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, T0.plusSeconds(123))).isOne();
+        assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, T0.plusSeconds(123))).isZero();
+        operations.insert("op-3", share.id(), "delete", "node-a", T0.plusSeconds(900), T0);
+        assertThat(shares.deleteFinished(share.id())).isOne();
         assertThat(jdbi.onDemand(ShareReadDao.class).find(share.id())).isEmpty();
+        assertThat(operations.forShare(share.id())).as("gone with its share").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anAccessSyncEndsOnlyAtTheGenerationItApplied(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        Share share = share(insertType(jdbi), "p1", "s", "available", 1, T0);
+        jdbi.onDemand(ShareDao.class).insert(share);
+        OperationDao operations = jdbi.onDemand(OperationDao.class);
+        operations.insert("op", share.id(), "access_sync", "node-a", T0.plusSeconds(60), T0);
+        assertThat(operations.requeueAccessSync(share.id(), T0)).isOne();
+        assertThat(operations.finish("op", "node-a", 0)).as("a rule was queued after generation 0 was read").isZero();
+        assertThat(operations.finish("op", "node-a", 1)).isOne();
     }
 
     @ParameterizedTest
@@ -115,9 +147,9 @@ class DaoTest {
         ShareDao shares = jdbi.onDemand(ShareDao.class);
         for (int size : List.of(4, 5)) {
             Share share = share(typeId, "p1", "s", "creating", size, T0);
-            shares.insert(share, "n", T0.plus(1, ChronoUnit.DAYS));
-            assertThat(shares.place(share.id(), "h@b#p", "nova", size, "n", T0)).isOne();
-            assertThat(shares.place(share.id(), "h@b#other", "nova", size, "n", T0)).as("placed once").isZero();
+            shares.insert(share);
+            assertThat(shares.place(share.id(), "h@b#p", "nova", size, T0)).isOne();
+            assertThat(shares.place(share.id(), "h@b#other", "nova", size, T0)).as("placed once").isZero();
             if (size == 5) {
                 assertThat(shares.clearReservation(share.id(), 5)).isOne();
                 assertThat(shares.clearReservation(share.id(), 5)).as("released once").isZero();

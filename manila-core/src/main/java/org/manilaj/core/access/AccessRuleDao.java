@@ -1,0 +1,43 @@
+package org.manilaj.core.access;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Access rules; their states move in bulk per share as the worker applies them. */
+@RegisterConstructorMapper(AccessRule.class)
+public interface AccessRuleDao {
+    String COLUMNS = "r.id, r.share_id, r.access_type, r.access_to, r.access_level, r.state, r.access_key,"
+            + " r.created_at, r.updated_at";
+
+    @SqlUpdate("INSERT INTO access_rules (id, share_id, access_type, access_to, access_level, state, access_key,"
+            + " created_at, updated_at) VALUES (:id, :shareId, :accessType, :accessTo, :accessLevel, :state, :accessKey,"
+            + " :createdAt, :updatedAt)")
+    void insert(@BindMethods AccessRule rule);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.share_id = :shareId ORDER BY r.created_at, r.id")
+    List<AccessRule> forShare(@Bind("shareId") String shareId);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.id = :id")
+    Optional<AccessRule> find(@Bind("id") String id);
+
+    /** Moves every rule of a share in state {@code from} to {@code to}. */
+    @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE share_id = :shareId AND state = :from")
+    int moveAll(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
+
+    /** Starts denying one rule unless it is already on its way out. */
+    @SqlUpdate("UPDATE access_rules SET state = 'queued_to_deny', updated_at = :now WHERE id = :id AND share_id = :shareId"
+            + " AND state NOT IN ('queued_to_deny', 'denying')")
+    int queueDeny(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM access_rules WHERE share_id = :shareId AND state = 'denying'")
+    int deleteDenied(@Bind("shareId") String shareId);
+
+    @SqlQuery("SELECT COUNT(*) FROM access_rules WHERE share_id = :shareId AND state IN ('queued_to_apply', 'queued_to_deny')")
+    int countQueued(@Bind("shareId") String shareId);
+}

@@ -1,0 +1,100 @@
+package org.manilaj.core.access;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.work.Lease;
+import org.manilaj.core.work.OperationKind;
+import org.manilaj.core.work.ShareOperation;
+import org.manilaj.core.work.TransientRetry;
+import org.manilaj.driver.AccessGrant;
+import org.manilaj.driver.DriverException;
+import org.manilaj.driver.ShareRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a share's export in line with its access rules: queued rules become {@code applying} or
+ * {@code denying}, the driver gets the whole desired set (so a retry after a crash converges), then
+ * they become {@code active} or disappear, or {@code error} when the driver failed. Rules queued while
+ * this runs keep the operation for another round.
+ */
+public final class SyncAccess implements ShareOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncAccess.class);
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final TransientRetry retry;
+    private final Clock clock;
+
+    public SyncAccess(Jdbi jdbi, BackendRegistry registry, TransientRetry retry, Clock clock) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    @Override
+    public OperationKind kind() {
+        return OperationKind.ACCESS_SYNC;
+    }
+
+    @Override
+    public void run(Share share, Lease lease) {
+        List<AccessRule> rules = jdbi.inTransaction(handle -> {
+            if (!lease.hold(handle, "applying", 30)) {
+                throw new IllegalStateException("lease of share " + share.id() + " lost before its rules were read");
+            }
+            AccessRuleDao dao = handle.attach(AccessRuleDao.class);
+            Instant now = clock.instant();
+            dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.APPLYING.wireName(), now);
+            dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_DENY.wireName(), AccessRuleState.DENYING.wireName(), now);
+            return dao.forShare(share.id());
+        });
+        List<AccessGrant> grants = rules.stream()
+                .filter(rule -> rule.ruleState() == AccessRuleState.APPLYING || rule.ruleState() == AccessRuleState.ACTIVE)
+                .map(rule -> new AccessGrant(rule.accessType(), rule.accessTo(),
+                        rule.accessLevel().equals("ro") ? AccessGrant.AccessLevel.RO : AccessGrant.AccessLevel.RW))
+                .toList();
+        Optional<BackendRegistry.PoolEntry> pool = share.host() == null ? Optional.empty() : registry.pool(share.host());
+        try {
+            if (pool.isEmpty()) {
+                throw new DriverException("pool " + share.host() + " is not configured any more");
+            }
+            ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
+            retry.run(() -> pool.get().driver().applyAccess(ref, grants));
+        } catch (DriverException | IllegalArgumentException e) {
+            LOG.error("share {}: applying {} access rule(s) failed: {}", share.id(), grants.size(), e.getMessage(), e);
+            record(share, lease, false);
+            return;
+        }
+        record(share, lease, true);
+        LOG.info("share {}: {} access rule(s) in effect", share.id(), grants.size());
+    }
+
+    private void record(Share share, Lease lease, boolean succeeded) {
+        jdbi.useTransaction(handle -> {
+            if (!lease.hold(handle, "recording", 90)) {
+                return;
+            }
+            AccessRuleDao rules = handle.attach(AccessRuleDao.class);
+            ShareDao shares = handle.attach(ShareDao.class);
+            Instant now = clock.instant();
+            String applied = (succeeded ? AccessRuleState.ACTIVE : AccessRuleState.ERROR).wireName();
+            rules.moveAll(share.id(), AccessRuleState.APPLYING.wireName(), applied, now);
+            if (succeeded) {
+                rules.deleteDenied(share.id());
+                shares.markAccessInSync(share.id(), now);
+            } else {
+                rules.moveAll(share.id(), AccessRuleState.DENYING.wireName(), AccessRuleState.ERROR.wireName(), now);
+                shares.setAccessStatus(share.id(), "error", now);
+            }
+            lease.finish(handle); // stays when rules were queued meanwhile: the runner goes round again
+        });
+    }
+}

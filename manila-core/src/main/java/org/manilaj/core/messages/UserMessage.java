@@ -1,0 +1,16 @@
+package org.manilaj.core.messages;
+
+import java.time.Instant;
+
+/**
+ * A message for a tenant about an asynchronous failure (Manila's {@code /messages}). The text is
+ * composed from fixed action and detail ids, never from backend output.
+ */
+public record UserMessage(String id, String projectId, String requestId, String resourceType, String resourceId,
+                          String actionId, String detailId, String messageLevel, Instant createdAt,
+                          Instant expiresAt) {
+
+    public String userMessage() {
+        return MessageAction.byId(actionId).text() + ": " + MessageDetail.byId(detailId).text();
+    }
+}

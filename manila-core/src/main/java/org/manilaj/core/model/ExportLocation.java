@@ -1,8 +1,0 @@
-package org.manilaj.core.model;
-
-import java.time.Instant;
-
-/** One recorded export location of a share. */
-public record ExportLocation(String id, String shareId, String path, boolean preferred, boolean isAdminOnly,
-                             Instant createdAt) {
-}

@@ -1,5 +1,0 @@
-package org.manilaj.core.model;
-
-/** One key/value of a share's metadata. */
-public record MetadataItem(String shareId, String metaKey, String metaValue) {
-}

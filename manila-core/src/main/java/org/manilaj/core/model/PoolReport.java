@@ -1,7 +1,0 @@
-package org.manilaj.core.model;
-
-import java.util.Map;
-
-/** One pool as the pools API shows it: Manila's name parts and its capabilities. */
-public record PoolReport(String name, String host, String backend, String pool, Map<String, Object> capabilities) {
-}

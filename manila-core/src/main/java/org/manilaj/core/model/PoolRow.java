@@ -1,8 +1,0 @@
-package org.manilaj.core.model;
-
-import java.time.Instant;
-
-/** A pool's last reported stats; capacities in GiB, {@code null} = unknown. */
-public record PoolRow(String name, String backend, String pool, Double totalCapacityGb, Double freeCapacityGb,
-                      long allocatedCapacityGb, String capabilities, Instant statsUpdatedAt) {
-}

@@ -1,0 +1,165 @@
+package org.manilaj.core.placement;
+
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolCapabilities;
+import org.manilaj.core.pool.PoolHealth;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.pool.PoolRow;
+import org.manilaj.core.share.Share;
+import org.manilaj.scheduler.PlacementRequest;
+import org.manilaj.scheduler.PoolScheduler;
+import org.manilaj.scheduler.PoolState;
+import org.manilaj.scheduler.ThinProvisioning;
+import org.manilaj.scheduler.WeighedPool;
+import org.manilaj.core.work.Lease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places shares: the scheduler ranks a snapshot of the pools that are up, then capacity is reserved
+ * on the best pool with one conditional UPDATE in the database; when another request (in this or
+ * another process) took the space first, the next ranked pool is tried. Reservations are what make
+ * placement safe with several service processes: the snapshot may be stale, the UPDATE never is.
+ */
+public final class PlacementService {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final PoolScheduler scheduler;
+    private final PoolHealth health;
+    private final String defaultAvailabilityZone;
+    private final int maxAttempts;
+    private final Clock clock;
+
+    public PlacementService(Jdbi jdbi, BackendRegistry registry, PoolScheduler scheduler, PoolHealth health,
+                            String defaultAvailabilityZone, int maxAttempts, Clock clock) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.health = health;
+        this.defaultAvailabilityZone = defaultAvailabilityZone;
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+    }
+
+    /** Thrown when the share's work lease was lost while placing it; the reservation was rolled back. */
+    /**
+     * Reserves capacity for a new share and records the pool on the share, in one transaction.
+     *
+     * @return the pool, or empty when no pool can hold the share (no valid host)
+     */
+    public Optional<BackendRegistry.PoolEntry> placeShare(Share share, Map<String, String> extraSpecs, Lease lease) {
+        PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
+        List<WeighedPool> ranked = scheduler.rank(request, snapshot());
+        boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
+        int attempts = 0;
+        for (WeighedPool candidate : ranked) {
+            if (attempts++ == maxAttempts) {
+                break;
+            }
+            BackendRegistry.PoolEntry pool = registry.pool(candidate.pool().name()).orElseThrow();
+            if (reserveAndPlace(share, pool, thinLogic, lease)) {
+                return Optional.of(pool);
+            }
+            LOG.info("share {}: pool {} filled up before the reservation; trying the next pool", share.id(), pool.fullName());
+        }
+        return Optional.empty();
+    }
+
+    private boolean reserveAndPlace(Share share, BackendRegistry.PoolEntry pool, boolean thinLogic, Lease lease) {
+        return jdbi.inTransaction(handle -> {
+            if (!lease.hold(handle, "placing", 20)) {
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            boolean thin = thinLogic && pool.config().thinProvisioning();
+            if (handle.attach(PoolDao.class).reserve(pool.fullName(), share.sizeGb(), thin,
+                    pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0) == 0) {
+                return false;
+            }
+            if (handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
+                    clock.instant()) == 0) {
+                handle.rollback();
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            return true;
+        });
+    }
+
+    /** Gives the share's reservation back to its pool, in the caller's transaction; does nothing twice. */
+    public void release(Handle handle, String shareId) {
+        ShareDao shares = handle.attach(ShareDao.class);
+        handle.attach(ShareReadDao.class).find(shareId).ifPresent(share -> {
+            if (share.host() != null && share.reservedGb() > 0 && shares.clearReservation(shareId, share.reservedGb()) == 1) {
+                handle.attach(PoolDao.class).release(share.host(), share.reservedGb());
+            }
+        });
+    }
+
+    /**
+     * Reserves an extend's increase on the share's pool (Manila's extend check: the increase against
+     * {@code reserved_share_extend_percentage}) and records it on the share, in one transaction.
+     *
+     * @return false when the pool cannot take the increase
+     */
+    public boolean reserveExtension(Share share, BackendRegistry.PoolEntry pool, Map<String, String> extraSpecs,
+                                    int newSize, Lease lease) {
+        int increase = newSize - share.reservedGb();
+        if (increase <= 0) {
+            return true; // reserved before a restart
+        }
+        return jdbi.inTransaction(handle -> {
+            if (!lease.hold(handle, "reserving", 20)) {
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && pool.config().thinProvisioning();
+            if (handle.attach(PoolDao.class).reserve(pool.fullName(), increase, thin, pool.config().maxOverSubscriptionRatio(),
+                    pool.config().reservedShareExtendPercentage() / 100.0) == 0) {
+                return false;
+            }
+            handle.attach(ShareDao.class).setReserved(share.id(), newSize);
+            return true;
+        });
+    }
+
+    /** Sets what the share holds on its pool to {@code reservedGb}, giving back the difference, in the caller's transaction. */
+    public void reduceReservation(Handle handle, String shareId, int reservedGb) {
+        ShareDao shares = handle.attach(ShareDao.class);
+        handle.attach(ShareReadDao.class).find(shareId).ifPresent(share -> {
+            int released = share.reservedGb() - reservedGb;
+            if (share.host() != null && released > 0 && shares.setReserved(shareId, reservedGb) == 1) {
+                handle.attach(PoolDao.class).release(share.host(), released);
+            }
+        });
+    }
+
+    public String availabilityZoneOf(BackendRegistry.PoolEntry pool) {
+        return pool.config().availabilityZone() != null ? pool.config().availabilityZone() : defaultAvailabilityZone;
+    }
+
+    /** The configured pools that are up, with their last stats and current allocations. */
+    public List<PoolState> snapshot() {
+        List<PoolState> states = new ArrayList<>();
+        for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
+            Optional<BackendRegistry.PoolEntry> configured = registry.pool(row.name());
+            if (configured.isEmpty() || !health.isUp(row.statsUpdatedAt())) {
+                continue;
+            }
+            BackendRegistry.PoolEntry entry = configured.get();
+            states.add(new PoolState(entry.fullName(), row.totalCapacityGb(), row.freeCapacityGb(),
+                    row.allocatedCapacityGb(), entry.config().reservedPercentage(),
+                    entry.config().reservedShareExtendPercentage(), entry.config().thinProvisioning(),
+                    entry.config().maxOverSubscriptionRatio(), availabilityZoneOf(entry), PoolCapabilities.of(entry, row)));
+        }
+        return states;
+    }
+}

@@ -1,0 +1,66 @@
+package org.manilaj.core.pool;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Backends and pools with their last reported stats. */
+@RegisterConstructorMapper(PoolRow.class)
+public interface PoolDao {
+    @SqlUpdate("UPDATE backends SET host = :host, driver = :driver WHERE name = :name")
+    int updateBackend(@Bind("name") String name, @Bind("host") String host, @Bind("driver") String driver);
+
+    @SqlUpdate("INSERT INTO backends (name, host, driver) VALUES (:name, :host, :driver)")
+    void insertBackend(@Bind("name") String name, @Bind("host") String host, @Bind("driver") String driver);
+
+    @SqlUpdate("UPDATE backends SET stats_updated_at = :at, stats_error = :error WHERE name = :name")
+    int recordStatsAttempt(@Bind("name") String name, @Bind("at") Instant at, @Bind("error") String error);
+
+    @SqlQuery("SELECT COUNT(*) FROM pools WHERE name = :name")
+    int countPool(@Bind("name") String name);
+
+    @SqlUpdate("INSERT INTO pools (name, backend, pool, allocated_capacity_gb) VALUES (:name, :backend, :pool, :allocated)")
+    void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool,
+                    @Bind("allocated") long allocated);
+
+    /**
+     * Reserves {@code size} GiB on a pool in one conditional UPDATE, which succeeds only while the pool
+     * stays within Manila's capacity rules (see {@code CapacityFilter}); with a thin pool that is
+     * {@code allocated + size <= total * ratio}, with a thick pool {@code allocated + size <= total - reserved}.
+     * Zero rows updated means the pool is full, or another request took the space first.
+     *
+     * @param reserved the reserved fraction of the total (0.05 for 5 %)
+     */
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name AND ("
+            + " free_capacity_gb IS NULL"
+            + " OR (total_capacity_gb IS NULL AND :reserved = 0 AND free_capacity_gb >= :size)"
+            + " OR (:thin AND allocated_capacity_gb + :size <= total_capacity_gb * :ratio"
+            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) * :ratio >= :size)"
+            + " OR (NOT :thin AND allocated_capacity_gb + :size <= FLOOR(total_capacity_gb - total_capacity_gb * :reserved)"
+            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) >= :size))")
+    int reserve(@Bind("name") String name, @Bind("size") int size, @Bind("thin") boolean thin,
+                @Bind("ratio") double ratio, @Bind("reserved") double reserved);
+
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - :size WHERE name = :name")
+    int release(@Bind("name") String name, @Bind("size") int size);
+
+    @SqlUpdate("UPDATE pools SET total_capacity_gb = :total, free_capacity_gb = :free, capabilities = :capabilities,"
+            + " stats_updated_at = :at WHERE name = :name")
+    int updateStats(@Bind("name") String name, @Bind("total") Double total, @Bind("free") Double free,
+                    @Bind("capabilities") String capabilities, @Bind("at") Instant at);
+
+    @SqlUpdate("DELETE FROM pools WHERE name NOT IN (<keep>)")
+    int deletePoolsExcept(@BindList("keep") Collection<String> keep);
+
+    @SqlUpdate("DELETE FROM backends WHERE name NOT IN (<keep>)")
+    int deleteBackendsExcept(@BindList("keep") Collection<String> keep);
+
+    @SqlQuery("SELECT name, backend, pool, total_capacity_gb, free_capacity_gb, allocated_capacity_gb, capabilities,"
+            + " stats_updated_at FROM pools ORDER BY name")
+    List<PoolRow> list();
+}

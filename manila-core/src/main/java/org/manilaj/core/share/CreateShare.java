@@ -1,0 +1,116 @@
+package org.manilaj.core.share;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.messages.MessageAction;
+import org.manilaj.core.messages.MessageDetail;
+import org.manilaj.core.messages.UserMessages;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.work.Lease;
+import org.manilaj.core.work.OperationKind;
+import org.manilaj.core.work.ShareOperation;
+import org.manilaj.core.work.TransientRetry;
+import org.manilaj.driver.DriverException;
+import org.manilaj.driver.ShareExport;
+import org.manilaj.driver.ShareSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code creating -> available | error}: place (reserve capacity on a pool and record it on the
+ * share), provision on the backend, record the export locations. A placement recorded before a crash
+ * is kept; provisioning again is harmless (drivers create idempotently).
+ */
+public final class CreateShare implements ShareOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(CreateShare.class);
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final PlacementService placement;
+    private final ShareTypeService shareTypes;
+    private final ShareOutcomes outcomes;
+    private final TransientRetry retry;
+    private final Clock clock;
+
+    public CreateShare(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
+                       UserMessages messages, TransientRetry retry, Clock clock) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.placement = placement;
+        this.shareTypes = shareTypes;
+        this.outcomes = new ShareOutcomes(jdbi, placement, messages, clock);
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    @Override
+    public OperationKind kind() {
+        return OperationKind.CREATE;
+    }
+
+    @Override
+    public void run(Share share, Lease lease) {
+        Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
+        String host = share.host();
+        if (host == null) {
+            lease.enter("placing", 10);
+            Optional<BackendRegistry.PoolEntry> chosen = placement.placeShare(share, extraSpecs, lease);
+            if (chosen.isEmpty()) {
+                LOG.warn("share {} ({} GiB): no pool can take it", share.id(), share.sizeGb());
+                outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.ALLOCATE_HOST, MessageDetail.NO_VALID_HOST);
+                return;
+            }
+            host = chosen.get().fullName();
+            LOG.info("share {} ({} GiB) placed on {}", share.id(), share.sizeGb(), host);
+        }
+        Optional<BackendRegistry.PoolEntry> pool = registry.pool(host);
+        if (pool.isEmpty()) {
+            LOG.error("share {}: pool {} is not configured any more", share.id(), host);
+            outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
+            return;
+        }
+        lease.enter("provisioning", 40);
+        ShareExport export;
+        try {
+            ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs);
+            export = retry.get(() -> pool.get().driver().create(spec));
+        } catch (DriverException | IllegalArgumentException e) {
+            LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
+            outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
+            return;
+        }
+        recordAvailable(share, lease, export);
+    }
+
+    private void recordAvailable(Share share, Lease lease, ShareExport export) {
+        Instant now = clock.instant();
+        List<ExportLocation> locations = export.locations().stream()
+                .map(path -> new ExportLocation(UUID.randomUUID().toString(), share.id(), path.path(), path.preferred(),
+                        path.adminOnly(), now))
+                .toList();
+        boolean recorded = jdbi.inTransaction(handle -> {
+            if (!lease.hold(handle, "recording", 90) || handle.attach(ShareDao.class).finish(share.id(),
+                    ShareStatus.CREATING.wireName(), ShareStatus.AVAILABLE.wireName(), now) == 0) {
+                handle.rollback();
+                return false;
+            }
+            ExportLocationDao exports = handle.attach(ExportLocationDao.class);
+            exports.deleteForShare(share.id());
+            exports.insert(locations);
+            lease.finish(handle);
+            return true;
+        });
+        if (recorded) {
+            LOG.info("share {} is available at {}", share.id(), locations.get(0).path());
+        } else {
+            LOG.warn("share {}: lost its lease before its creation was recorded", share.id());
+        }
+    }
+}

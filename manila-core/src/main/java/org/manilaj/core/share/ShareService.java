@@ -1,0 +1,236 @@
+package org.manilaj.core.share;
+
+import org.manilaj.core.types.ShareTypeAccess;
+import org.manilaj.core.types.ShareTypeService;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.RequestContext;
+import org.manilaj.core.types.ShareType;
+import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.work.OperationDao;
+import org.manilaj.core.work.OperationKind;
+import org.manilaj.core.work.OperationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Share requests from tenants: each records its intent in one transaction and leaves the storage
+ * work to the {@link OperationRunner}.
+ */
+public final class ShareService {
+    private static final Logger LOG = LoggerFactory.getLogger(ShareService.class);
+    private static final int MAX_TEXT = 255;
+    private static final List<String> SUPPORTED_PROTOCOLS = List.of("NFS");
+    private static final List<String> DELETABLE = List.of(ShareStatus.AVAILABLE.wireName(), ShareStatus.ERROR.wireName());
+
+    private final Jdbi jdbi;
+    private final ShareTypeService shareTypes;
+    private final ShareTypeAccess typeAccess;
+    private final OperationRunner runner;
+    private final QuotaService quotas;
+    private final Clock clock;
+
+    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, OperationRunner runner, QuotaService quotas, Clock clock) {
+        this.jdbi = jdbi;
+        this.shareTypes = shareTypes;
+        this.typeAccess = new ShareTypeAccess(jdbi, shareTypes);
+        this.runner = runner;
+        this.quotas = quotas;
+        this.clock = clock;
+    }
+
+    public ShareDetails create(RequestContext context, NewShare request) {
+        String protocol = request.shareProto() == null ? null : request.shareProto().toUpperCase(Locale.ROOT);
+        if (protocol == null || !SUPPORTED_PROTOCOLS.contains(protocol)) {
+            throw ManilaException.badRequest("Invalid share protocol provided: " + request.shareProto()
+                    + ". It is either disabled or unsupported. Available protocols: " + SUPPORTED_PROTOCOLS + ".");
+        }
+        if (request.size() == null || request.size() <= 0) {
+            throw ManilaException.badRequest("Share size '" + request.size() + "' must be an integer and greater than 0.");
+        }
+        requireLength("name", request.name());
+        requireLength("description", request.description());
+        requireLength("availability_zone", request.availabilityZone());
+        request.metadata().forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > MAX_TEXT || value.length() > 1023) {
+                throw ManilaException.badRequest("Invalid metadata: keys must have 1 to 255 characters, values at most 1023.");
+            }
+        });
+        ShareType type = request.shareType() == null
+                ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
+                        "No share type given and no default share type is configured."))
+                : shareTypes.findByIdOrName(request.shareType())
+                        .filter(found -> typeAccess.canUse(context, found))
+                        .orElseThrow(() -> ManilaException.notFound("Share type " + request.shareType() + " could not be found."));
+        Instant now = clock.instant();
+        Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
+                request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),
+                null, request.availabilityZone(), Boolean.TRUE.equals(request.isPublic()), null, "active", now, now, 0, null);
+        List<MetadataItem> metadata = request.metadata().entrySet().stream()
+                .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
+                .toList();
+        quotas.prepare(context.projectId());
+        jdbi.useTransaction(handle -> {
+            quotas.reserveShare(handle, context.projectId(), share.sizeGb());
+            handle.attach(ShareDao.class).insert(share);
+            runner.start(handle, share.id(), OperationKind.CREATE);
+            if (!metadata.isEmpty()) {
+                handle.attach(ShareMetadataDao.class).insert(metadata);
+            }
+        });
+        LOG.info("share {} requested by project {}: {} GiB {} of type {}", share.id(), context.projectId(),
+                share.sizeGb(), protocol, type.name());
+        runner.submit(share.id());
+        return new ShareDetails(share, request.metadata(), List.of());
+    }
+
+    public ShareDetails get(RequestContext context, String shareId) {
+        return jdbi.withExtension(ShareReadDao.class, shares -> new ShareDetails(visible(shares, context, shareId),
+                toMap(shares.metadataOf(shareId)), shares.exportsOf(shareId)));
+    }
+
+    /** One page of shares; with {@code details}, their metadata and export locations too (two more queries). */
+    public List<ShareDetails> list(RequestContext context, ShareQuery query, boolean details) {
+        if (query.allProjects() && !context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow listing the shares of all projects.");
+        }
+        return jdbi.withExtension(ShareReadDao.class, reads -> {
+            List<Share> shares = reads.list(context.projectId(), query.allProjects(), query.name(),
+                    query.status(), query.shareTypeId(), query.sortColumn(), query.sortDirection(), query.limit(),
+                    query.offset());
+            if (!details || shares.isEmpty()) {
+                return shares.stream().map(share -> new ShareDetails(share, Map.of(), List.of())).toList();
+            }
+            List<String> ids = shares.stream().map(Share::id).toList();
+            Map<String, List<MetadataItem>> metadata = reads.metadataOfShares(ids).stream()
+                    .collect(Collectors.groupingBy(MetadataItem::shareId));
+            Map<String, List<ExportLocation>> exports = reads.exportsOfShares(ids).stream()
+                    .collect(Collectors.groupingBy(ExportLocation::shareId));
+            List<ShareDetails> result = new ArrayList<>(shares.size());
+            for (Share share : shares) {
+                result.add(new ShareDetails(share, toMap(metadata.getOrDefault(share.id(), List.of())),
+                        exports.getOrDefault(share.id(), List.of())));
+            }
+            return result;
+        });
+    }
+
+    public ShareDetails update(RequestContext context, String shareId, ShareUpdate update) {
+        requireLength("name", update.name());
+        requireLength("description", update.description());
+        Share share = find(context, shareId);
+        jdbi.useExtension(ShareDao.class, shares -> shares.updateDisplay(shareId,
+                update.name() != null ? update.name() : share.name(),
+                update.description() != null ? update.description() : share.description(),
+                update.isPublic() != null ? update.isPublic() : share.isPublic(), clock.instant()));
+        return get(context, shareId);
+    }
+
+    public void delete(RequestContext context, String shareId) {
+        Share share = find(context, shareId);
+        Instant now = clock.instant();
+        jdbi.useTransaction(handle -> {
+            if (handle.attach(ShareDao.class).transition(shareId, DELETABLE, ShareStatus.DELETING.wireName(), null, now) == 0) {
+                String status = handle.attach(ShareReadDao.class).find(shareId).map(Share::status).orElse("deleted");
+                throw ManilaException.forbidden("Invalid share: Share status must be one of ('available', 'error'), not '"
+                        + status + "'.");
+            }
+            runner.start(handle, shareId, OperationKind.DELETE); // 409 while an access sync is pending
+        });
+        LOG.info("share {} delete requested by project {} (was {})", shareId, context.projectId(), share.status());
+        runner.submit(shareId);
+    }
+
+    /** Admin only: sets a share's status as given, whatever it was, and frees its work lease. */
+    public void resetStatus(RequestContext context, String shareId, String status) {
+        requireAdmin(context, "reset_status");
+        ShareStatus target = status == null ? null : ShareStatus.fromWireName(status).orElse(null);
+        if (target == null) {
+            throw ManilaException.badRequest("Invalid status provided: '" + status + "'.");
+        }
+        if (target == ShareStatus.EXTENDING || target == ShareStatus.SHRINKING) {
+            throw ManilaException.badRequest("Invalid status provided: '" + status + "': an extend or shrink cannot be"
+                    + " resumed without its target size.");
+        }
+        find(context, shareId);
+        jdbi.useTransaction(handle -> {
+            // whatever was running is dropped; creating and deleting resume as operations of their own
+            handle.attach(OperationDao.class).discard(shareId);
+            handle.attach(ShareDao.class).resetStatus(shareId, target.wireName(), clock.instant());
+            if (target == ShareStatus.CREATING || target == ShareStatus.DELETING) {
+                runner.start(handle, shareId, target == ShareStatus.CREATING ? OperationKind.CREATE : OperationKind.DELETE);
+            }
+        });
+        LOG.warn("share {}: status reset to {} by {}", shareId, target.wireName(), context.userId());
+        runner.submit(shareId);
+    }
+
+    /** Admin only: deletes a share whatever its status, taking over its work lease. */
+    public void forceDelete(RequestContext context, String shareId) {
+        requireAdmin(context, "force_delete");
+        find(context, shareId);
+        jdbi.useTransaction(handle -> {
+            handle.attach(OperationDao.class).discard(shareId);
+            handle.attach(ShareDao.class).resetStatus(shareId, ShareStatus.DELETING.wireName(), clock.instant());
+            runner.start(handle, shareId, OperationKind.DELETE);
+        });
+        LOG.warn("share {}: force delete by {}", shareId, context.userId());
+        runner.submit(shareId);
+    }
+
+    public static void requireAdmin(RequestContext context, String action) {
+        if (!context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow share:" + action + " to be performed.");
+        }
+    }
+
+    public List<ExportLocation> exportLocations(RequestContext context, String shareId) {
+        return jdbi.withExtension(ShareReadDao.class, shares -> {
+            visible(shares, context, shareId);
+            return shares.exportsOf(shareId);
+        }).stream()
+                .filter(location -> context.admin() || !location.isAdminOnly())
+                .toList();
+    }
+
+    public ExportLocation exportLocation(RequestContext context, String shareId, String exportLocationId) {
+        return exportLocations(context, shareId).stream()
+                .filter(location -> location.id().equals(exportLocationId))
+                .findFirst()
+                .orElseThrow(() -> ManilaException.notFound("Export location " + exportLocationId + " could not be found."));
+    }
+
+    private Share find(RequestContext context, String shareId) {
+        return jdbi.withExtension(ShareReadDao.class, shares -> visible(shares, context, shareId));
+    }
+
+    /**
+     * The share, if the caller may see it: its own project's, or any for an admin; otherwise a 404,
+     * never a 403, so that other projects' shares are not revealed.
+     */
+    public static Share visible(ShareReadDao shares, RequestContext context, String shareId) {
+        return (context.admin() ? shares.find(shareId) : shares.findInProject(shareId, context.projectId()))
+                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
+    }
+
+    private static void requireLength(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw ManilaException.badRequest("Invalid input received: " + field + " has more than " + MAX_TEXT + " characters.");
+        }
+    }
+
+    private static Map<String, String> toMap(List<MetadataItem> items) {
+        Map<String, String> map = new LinkedHashMap<>();
+        items.forEach(item -> map.put(item.metaKey(), item.metaValue()));
+        return map;
+    }
+}

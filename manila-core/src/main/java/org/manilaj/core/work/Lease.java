@@ -1,0 +1,60 @@
+package org.manilaj.core.work;
+
+import java.time.Clock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * This process's lease on one running operation. Every transaction that records a step of the
+ * operation goes through {@link #hold}, which proves the lease is still ours and locks the operation's
+ * row until that transaction ends; a step whose lease was lost records nothing.
+ */
+public final class Lease {
+    private final Jdbi jdbi;
+    private final Operation operation;
+    private final String owner;
+    private final Clock clock;
+
+    Lease(Jdbi jdbi, Operation operation, String owner, Clock clock) {
+        this.jdbi = jdbi;
+        this.operation = operation;
+        this.owner = owner;
+        this.clock = clock;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** In the caller's transaction: records {@code phase}; false when another process took the lease. */
+    public boolean hold(Handle handle, String phase, int progress) {
+        return handle.attach(OperationDao.class).advance(operation.id(), owner, phase, progress, clock.instant()) == 1;
+    }
+
+    /** Records that the operation entered {@code phase}, or throws when the lease was lost. */
+    public void enter(String phase, int progress) {
+        if (!jdbi.inTransaction(handle -> hold(handle, phase, progress))) {
+            throw new LeaseLostException(operation);
+        }
+    }
+
+    /**
+     * In the caller's transaction: ends the operation. False when the lease was lost, or when an access
+     * change was queued after this run read the rules (the operation then stays, for another round).
+     */
+    public boolean finish(Handle handle) {
+        return handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1;
+    }
+
+    /** The operation's lease went to another process (ours expired): this run stops and records nothing more. */
+    public static final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(Operation operation) {
+            super("lost the lease of " + operation.kind().wireName() + " operation " + operation.id()
+                    + " of share " + operation.shareId());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.manilaj.core.work;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Operation rows. A lease is only ever taken, renewed, used or given up by conditional statements on
+ * {@code owner}: zero rows changed means another process holds it.
+ */
+@RegisterRowMapper(OperationDao.Mapper.class)
+public interface OperationDao {
+    String COLUMNS = "id, share_id, kind, phase, attempt, generation, owner, lease_expires_at, progress, created_at, updated_at";
+
+    @SqlUpdate("INSERT INTO operations (id, share_id, kind, phase, attempt, generation, owner, lease_expires_at, progress,"
+            + " created_at, updated_at) VALUES (:id, :shareId, :kind, 'start', 0, 0, :owner, :leaseUntil, 0, :now, :now)")
+    void insert(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("kind") String kind,
+                @Bind("owner") String owner, @Bind("leaseUntil") Instant leaseUntil, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM operations WHERE share_id = :shareId")
+    Optional<Operation> forShare(@Bind("shareId") String shareId);
+
+    /** Takes the lease when nobody holds it, it expired, or this process held it before a restart. */
+    @SqlUpdate("UPDATE operations SET owner = :owner, lease_expires_at = :leaseUntil, attempt = attempt + 1, updated_at = :now"
+            + " WHERE id = :id AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")
+    int claim(@Bind("id") String id, @Bind("owner") String owner, @Bind("leaseUntil") Instant leaseUntil,
+              @Bind("now") Instant now);
+
+    /** Extends the leases this process holds on the operations it is running. */
+    @SqlUpdate("UPDATE operations SET lease_expires_at = :leaseUntil WHERE owner = :owner AND id IN (<ids>)")
+    int renew(@Bind("owner") String owner, @BindList("ids") Collection<String> ids, @Bind("leaseUntil") Instant leaseUntil);
+
+    /**
+     * Records a phase, which also proves the lease is still ours and locks the row until the caller's
+     * transaction ends (so nobody takes it over in between).
+     */
+    @SqlUpdate("UPDATE operations SET phase = :phase, progress = :progress, updated_at = :now WHERE id = :id AND owner = :owner")
+    int advance(@Bind("id") String id, @Bind("owner") String owner, @Bind("phase") String phase,
+                @Bind("progress") int progress, @Bind("now") Instant now);
+
+    /** Ends the operation, if ours and still at {@code generation} (an access change queued meanwhile keeps it). */
+    @SqlUpdate("DELETE FROM operations WHERE id = :id AND owner = :owner AND generation = :generation")
+    int finish(@Bind("id") String id, @Bind("owner") String owner, @Bind("generation") int generation);
+
+    /** Queues more work on a running access sync; zero when the share has no access sync pending. */
+    @SqlUpdate("UPDATE operations SET generation = generation + 1, updated_at = :now WHERE share_id = :shareId"
+            + " AND kind = 'access_sync'")
+    int requeueAccessSync(@Bind("shareId") String shareId, @Bind("now") Instant now);
+
+    /** Drops whatever operation a share has (an admin's reset or force delete takes over from it). */
+    @SqlUpdate("DELETE FROM operations WHERE share_id = :shareId")
+    int discard(@Bind("shareId") String shareId);
+
+    /** Shares whose operation nobody is running: lease free, expired, or this process's from before a restart. */
+    @SqlQuery("SELECT share_id FROM operations WHERE owner IS NULL OR owner = :owner OR lease_expires_at < :now"
+            + " ORDER BY created_at")
+    List<String> unattended(@Bind("owner") String owner, @Bind("now") Instant now);
+
+    final class Mapper implements RowMapper<Operation> {
+        @Override
+        public Operation map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Operation(rs.getString("id"), rs.getString("share_id"), OperationKind.fromWireName(rs.getString("kind")),
+                    rs.getString("phase"), rs.getInt("attempt"), rs.getInt("generation"), rs.getString("owner"),
+                    instant(rs.getTimestamp("lease_expires_at")), rs.getInt("progress"), instant(rs.getTimestamp("created_at")),
+                    instant(rs.getTimestamp("updated_at")));
+        }
+
+        private static Instant instant(Timestamp timestamp) {
+            return timestamp == null ? null : timestamp.toInstant();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package org.manilaj.core.work;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.db.DuplicateKeys;
+import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareReadDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs shares' pending operations on a bounded pool of threads, each under a lease that a heartbeat
+ * renews while it runs: an operation that takes an hour stays with its process while that process
+ * lives, and another process takes it over within one lease once it dies.
+ *
+ * <p>Nothing is lost when the queue is full: the operation is already in the database, and the next
+ * operation to finish here looks for unattended ones again, as does the periodic reconcile job.
+ */
+public final class OperationRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+    /** Rounds of one share in a row: access changes queued during a sync are applied by the next round. */
+    private static final int MAX_ROUNDS = 10;
+
+    private final Jdbi jdbi;
+    private final WorkSettings settings;
+    private final Clock clock;
+    private final Map<OperationKind, ShareOperation> operations = new EnumMap<>(OperationKind.class);
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService heartbeat;
+    /** Share ids submitted or running here; operation ids whose leases the heartbeat renews. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> leased = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean backlog = new AtomicBoolean();
+
+    public OperationRunner(Jdbi jdbi, WorkSettings settings, Clock clock) {
+        this.jdbi = jdbi;
+        this.settings = settings;
+        this.clock = clock;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.queueCapacity()), runnable -> daemon(runnable,
+                "share-worker-" + threadNumber.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "lease-heartbeat"));
+        long every = Math.max(1, settings.lease().toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Registers the classes that run each kind of operation (all kinds must be registered before work starts). */
+    public OperationRunner register(List<ShareOperation> kinds) {
+        kinds.forEach(operation -> operations.put(operation.kind(), operation));
+        return this;
+    }
+
+    public String nodeName() {
+        return settings.nodeName();
+    }
+
+    public Instant leaseUntil() {
+        return clock.instant().plus(settings.lease());
+    }
+
+    /** Runs the share's pending operation soon, unless this process is already on it. */
+    public void submit(String shareId) {
+        if (!inFlight.add(shareId)) {
+            return;
+        }
+        try {
+            executor.execute(() -> runAndRelease(shareId));
+        } catch (RejectedExecutionException full) {
+            inFlight.remove(shareId);
+            backlog.set(true);
+            LOG.debug("share {}: work queue full; it runs once a worker frees up", shareId);
+        }
+    }
+
+    /**
+     * In the caller's transaction: records a new operation of the share, leased to this process. A share
+     * with an operation pending cannot get another: the unique key refuses it, and the caller gets a 409.
+     */
+    public void start(Handle handle, String shareId, OperationKind kind) {
+        Instant now = clock.instant();
+        OperationDao dao = handle.attach(OperationDao.class);
+        if (!DuplicateKeys.insertUnlessPresent(handle,
+                () -> dao.insert(UUID.randomUUID().toString(), shareId, kind.wireName(), nodeName(), leaseUntil(), now))) {
+            throw ManilaException.conflict("Share " + shareId + " is busy with another operation; try again.");
+        }
+    }
+
+    /**
+     * In the caller's transaction: asks for the share's access rules to be applied, by a new access sync
+     * or, when one is pending, by another round of it.
+     */
+    public void queueAccessSync(Handle handle, String shareId) {
+        if (handle.attach(OperationDao.class).requeueAccessSync(shareId, clock.instant()) == 0) {
+            start(handle, shareId, OperationKind.ACCESS_SYNC);
+        }
+    }
+
+    /** Submits every operation nobody is running; returns how many. Run at start-up and periodically. */
+    public int resumeUnattended() {
+        List<String> unattended = jdbi.withExtension(OperationDao.class,
+                dao -> dao.unattended(nodeName(), clock.instant()));
+        int submitted = 0;
+        for (String shareId : unattended) {
+            if (!inFlight.contains(shareId)) {
+                submit(shareId);
+                submitted++;
+            }
+        }
+        if (submitted > 0) {
+            LOG.info("resuming the pending operation of {} share(s)", submitted);
+        }
+        return submitted;
+    }
+
+    private void runAndRelease(String shareId) {
+        try {
+            for (int round = 0; round < MAX_ROUNDS && process(shareId); round++) {
+                LOG.debug("share {}: more work queued meanwhile", shareId);
+            }
+        } catch (RuntimeException e) {
+            // Left with our lease: the next resume pass runs it again.
+            LOG.error("share {}: pending operation failed unexpectedly; it will be retried", shareId, e);
+        } finally {
+            inFlight.remove(shareId);
+        }
+        if (backlog.compareAndSet(true, false)) {
+            resumeUnattended();
+        }
+    }
+
+    /**
+     * Runs the share's pending operation, if any and if this process gets its lease.
+     *
+     * @return whether the operation is still ours afterwards (access changes queued during the run)
+     */
+    boolean process(String shareId) {
+        Instant now = clock.instant();
+        Optional<Operation> pending = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
+        if (pending.isEmpty()) {
+            return false;
+        }
+        if (jdbi.withExtension(OperationDao.class, dao -> dao.claim(pending.get().id(), nodeName(), leaseUntil(), now)) == 0) {
+            LOG.debug("share {}: another process holds the lease of its operation", shareId);
+            return false;
+        }
+        Optional<Operation> claimed = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId))
+                .filter(operation -> nodeName().equals(operation.owner()));
+        Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId));
+        if (claimed.isEmpty() || share.isEmpty()) {
+            return false;
+        }
+        Operation operation = claimed.get();
+        ShareOperation kind = operations.get(operation.kind());
+        leased.add(operation.id());
+        try {
+            LOG.debug("share {}: running {} (attempt {})", shareId, operation.kind().wireName(), operation.attempt());
+            kind.run(share.get(), new Lease(jdbi, operation, nodeName(), clock));
+        } catch (Lease.LeaseLostException e) {
+            LOG.warn("{}; another process carries on", e.getMessage());
+            return false;
+        } finally {
+            leased.remove(operation.id());
+        }
+        return jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId))
+                .filter(after -> nodeName().equals(after.owner()))
+                .isPresent();
+    }
+
+    /** Whether this process is running or about to run the share's operation. */
+    public boolean isInFlight(String shareId) {
+        return inFlight.contains(shareId);
+    }
+
+    private void renewLeases() {
+        try {
+            if (!leased.isEmpty()) {
+                jdbi.useExtension(OperationDao.class, dao -> dao.renew(nodeName(), Set.copyOf(leased), leaseUntil()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not renew the leases of {} running operation(s): {}", leased.size(), e.getMessage());
+        }
+    }
+
+    /** Stops taking work and waits briefly for running operations; unfinished ones resume after restart. */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("share workers still busy at shutdown; their operations resume after restart");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.manilaj.core.work;
+
+import org.manilaj.core.share.Share;
+
+/**
+ * One kind of share operation, run by the {@link OperationRunner} under its lease. A run is a sequence
+ * of explicit steps; each recorded step checks the lease, and the last one ends the operation in the
+ * same transaction as the share's new state. Steps must be safe to redo: a run cut short by a crash is
+ * run again from the start, and drivers are idempotent.
+ */
+public interface ShareOperation {
+    OperationKind kind();
+
+    void run(Share share, Lease lease);
+}
