@@ -8,12 +8,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.driver.DriverException;
+import org.manilaj.driver.TransientDriverException;
+import org.mockito.Mockito;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,7 +35,11 @@ import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolStatsCollector;
+import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.share.ShareOperations;
+import org.manilaj.core.work.OperationDao;
+import org.manilaj.core.access.AccessService;
+import org.manilaj.core.share.ShareResizeService;
 import org.manilaj.core.share.ShareService;
 import org.manilaj.core.work.OperationRunner;
 import org.manilaj.core.work.TransientRetry;
@@ -61,7 +70,7 @@ class CrashRecoveryTest {
     Path storage;
 
     /** Where the gate stops an operation: before the driver acts, or after it acted but before it is recorded. */
-    enum Stop { BEFORE_DRIVER, AFTER_DRIVER }
+    enum Stop { BEFORE_DRIVER, AFTER_DRIVER, BEFORE_ACCESS }
 
     /** Thrown in place of the death of the process: nothing after it runs for that operation. */
     static final class SimulatedCrash extends RuntimeException {
@@ -93,6 +102,9 @@ class CrashRecoveryTest {
 
         @Override
         public ShareExport create(ShareSpec spec) {
+            if (stop == Stop.BEFORE_ACCESS) {
+                return real.create(spec);
+            }
             if (stop == Stop.AFTER_DRIVER) {
                 real.create(spec);
             }
@@ -125,6 +137,9 @@ class CrashRecoveryTest {
 
         @Override
         public void applyAccess(ShareRef share, List<AccessGrant> rules) {
+            if (stop == Stop.BEFORE_ACCESS) {
+                gate();
+            }
             real.applyAccess(share, rules);
         }
 
@@ -168,12 +183,29 @@ class CrashRecoveryTest {
         final BackendRegistry registry;
         final OperationRunner runner;
         final ShareService shares;
+        final ShareResizeService resize;
+        final AccessService access;
         GatedDriver gated;
 
         Node(DataSource dataSource, String name, Clock clock, Stop stop) {
+            this(dataSource, name, clock, stop, Duration.ofMinutes(10));
+        }
+
+        Node(DataSource dataSource, String name, Clock clock, Stop stop, Duration lease) {
+            this(dataSource, name, clock, lease, real -> {
+                if (stop == null) {
+                    return real;
+                }
+                GatedDriver driver = new GatedDriver(real, stop);
+                return driver;
+            });
+        }
+
+        /** A node whose Linux driver is wrapped, for a gate or for injected faults. */
+        Node(DataSource dataSource, String name, Clock clock, Duration lease, UnaryOperator<ShareDriver> wrap) {
             Jdbi jdbi = TestDatabase.jdbi(dataSource);
             ShareDriverFactory linux = new LinuxShareDriverFactory();
-            ShareDriverFactory factory = stop == null ? linux : new ShareDriverFactory() {
+            ShareDriverFactory factory = new ShareDriverFactory() {
                 @Override
                 public String name() {
                     return "linux";
@@ -181,8 +213,11 @@ class CrashRecoveryTest {
 
                 @Override
                 public ShareDriver create(BackendDefinition backend) {
-                    gated = new GatedDriver(linux.create(backend), stop);
-                    return gated;
+                    ShareDriver driver = wrap.apply(linux.create(backend));
+                    if (driver instanceof GatedDriver gate) {
+                        gated = gate;
+                    }
+                    return driver;
                 }
             };
             BackendConfig backend = new BackendConfig("local", "linux", List.of(new PoolConfig("pool0")),
@@ -199,9 +234,11 @@ class CrashRecoveryTest {
                     new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
             QuotaService quotas = new QuotaService(jdbi, Map.of());
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
-                    new WorkSettings(name, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                    new WorkSettings(name, 2, lease, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
             shares = new ShareService(jdbi, types, runner, quotas, clock);
+            resize = new ShareResizeService(jdbi, runner, quotas, clock);
+            access = new AccessService(jdbi, runner, clock);
         }
 
         /** Blocks until the gated operation has reached the gate, then kills the "process". */
@@ -324,6 +361,107 @@ class CrashRecoveryTest {
             assertThatThrownBy(() -> node.shares.delete(CALLER, id))
                     .isInstanceOf(ManilaException.class)
                     .hasMessageContaining("creating");
+        }
+    }
+
+    /**
+     * An access sync cut short after its rules were read: the rule stays applying, the share is
+     * refused an extend meanwhile (one operation at a time), and after a restart the rule is applied.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anAccessSyncCutShortIsResumedAfterRestart(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        MovableClock clock = new MovableClock();
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_ACCESS);
+        String id = create(doomed);
+        awaitStatus(dataSource, id, "available");
+        String rule = doomed.access.allow(CALLER, id, "ip", "10.0.0.7", "rw").id();
+        assertThat(doomed.gated.arrived.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> doomed.resize.extend(CALLER, id, 2)).isInstanceOf(ManilaException.class)
+                .hasMessageContaining("busy");
+        doomed.crashAtGate();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        assertThat(jdbi.onDemand(AccessRuleDao.class).find(rule).orElseThrow().state()).isEqualTo("applying");
+
+        try (Node restarted = new Node(dataSource, "node-1", clock, null)) {
+            assertThat(restarted.runner.resumeUnattended()).isEqualTo(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!jdbi.onDemand(AccessRuleDao.class).find(rule).orElseThrow().state().equals("active")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(jdbi.onDemand(AccessRuleDao.class).find(rule).orElseThrow().state()).isEqualTo("active");
+            assertThat(awaitStatus(dataSource, id, "available").accessRulesStatus()).isEqualTo("active");
+        }
+    }
+
+    /**
+     * A lease of one second, an operation blocked for three: the heartbeat keeps it with its living
+     * owner, and once the owner dies another node takes it over within about one lease.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aLongOperationKeepsItsLeaseWhileItsOwnerLivesAndLosesItWhenItDies(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        Clock clock = Clock.systemUTC();
+        Duration lease = Duration.ofSeconds(1);
+        Node owner = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER, lease);
+        String id = create(owner);
+        assertThat(owner.gated.arrived.await(20, TimeUnit.SECONDS)).isTrue();
+        try (Node other = new Node(dataSource, "node-2", clock, null, lease)) {
+            Thread.sleep(3 * lease.toMillis());
+            other.runner.resumeUnattended();
+            Thread.sleep(200);
+            OperationDao operations = TestDatabase.jdbi(dataSource).onDemand(OperationDao.class);
+            assertThat(operations.forShare(id).orElseThrow().owner()).isEqualTo("node-1");
+            assertThat(awaitStatus(dataSource, id, "creating")).isNotNull();
+
+            owner.crashAtGate();
+            Thread.sleep(lease.toMillis() + 300);
+            assertThat(other.runner.resumeUnattended()).isEqualTo(1);
+            awaitStatus(dataSource, id, "available");
+            assertThat(storage.resolve(id)).isDirectory();
+        }
+    }
+
+    /** A host that refuses twice, then answers: the create is retried with backoff and succeeds. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aTransientDriverFailureIsRetriedInsteadOfFailingTheShare(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        List<ShareDriver> drivers = new ArrayList<>();
+        try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
+            ShareDriver flaky = Mockito.spy(real);
+            Mockito.doThrow(new TransientDriverException("connection refused"))
+                    .doThrow(new TransientDriverException("connection reset"))
+                    .doCallRealMethod().when(flaky).create(Mockito.any());
+            drivers.add(flaky);
+            return flaky;
+        })) {
+            String id = create(node);
+            awaitStatus(dataSource, id, "available");
+            Mockito.verify(drivers.get(0), Mockito.times(3)).create(Mockito.any());
+            assertThat(storage.resolve(id)).isDirectory();
+        }
+    }
+
+    /** A permanent failure is not retried: the share is in error at once, with nothing left on the backend. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aPermanentDriverFailureIsNotRetried(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        List<ShareDriver> drivers = new ArrayList<>();
+        try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
+            ShareDriver broken = Mockito.spy(real);
+            Mockito.doThrow(new DriverException("mkdir: Permission denied")).when(broken).create(Mockito.any());
+            drivers.add(broken);
+            return broken;
+        })) {
+            String id = create(node);
+            awaitStatus(dataSource, id, "error");
+            Mockito.verify(drivers.get(0), Mockito.times(1)).create(Mockito.any());
+            assertThat(storage.resolve(id)).doesNotExist();
         }
     }
 }
