@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
+import org.manilaj.api.cli.HostScriptsCommand;
 import org.manilaj.api.cli.TokenCreateCommand;
 import org.manilaj.api.cli.TokenListCommand;
 import org.manilaj.api.cli.TokenRevokeCommand;
@@ -83,6 +84,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         bootstrap.addCommand(new TokenCreateCommand());
         bootstrap.addCommand(new TokenListCommand());
         bootstrap.addCommand(new TokenRevokeCommand());
+        bootstrap.addCommand(new HostScriptsCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(ManilaConfiguration configuration) {

@@ -80,6 +80,13 @@ class ManilaCliSystemIT {
             Cli cli = new Cli(port, token);
             cli.ok("type-create", "default", "false").contains("driver_handles_share_servers : False");
             cli.ok("type-list").contains("default");
+            String other = "0123456789abcdef0123456789abcdef";
+            cli.ok("type-create", "gold", "false", "--is_public", "false").contains("gold");
+            cli.ok("type-access-add", "gold", other);
+            cli.ok("type-access-list", "gold").contains(other);
+            cli.ok("type-access-remove", "gold", other);
+            cli.ok("type-access-list", "gold").doesNotContain(other);
+            cli.ok("type-delete", "gold");
             String created = cli.ok("create", "NFS", "1", "--name", "x").contains("creating").output();
             String id = field(created, "id");
             http.awaitStatus(id, "available");

@@ -19,7 +19,7 @@ final class GaneshaExportBlock {
     /** The placeholder the host replaces with the export id it claimed. */
     static final String EXPORT_ID = "@EXPORT_ID@";
 
-    static String render(String path, List<AccessGrant> grants) {
+    static String render(String path, List<AccessGrant> grants, Squash squash) {
         if (!PATH.matcher(path).matches()) {
             throw new IllegalArgumentException("unsafe export path " + path);
         }
@@ -32,7 +32,7 @@ final class GaneshaExportBlock {
                 .append("    Protocols = 3, 4;\n")
                 .append("    Transports = TCP;\n")
                 .append("    SecType = sys;\n")
-                .append("    Squash = No_Root_Squash;\n")
+                .append("    Squash = ").append(squash.ganeshaName()).append(";\n")
                 .append("    Access_Type = None;\n")
                 .append("    FSAL { Name = VFS; }\n");
         for (AccessGrant grant : grants) {

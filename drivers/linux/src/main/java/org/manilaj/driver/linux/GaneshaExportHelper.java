@@ -22,9 +22,11 @@ final class GaneshaExportHelper implements ExportHelper {
     private final String exportsDir;
     private final String exportAddress;
     private final GaneshaExportIds exportIds;
+    private final Squash squash;
 
-    GaneshaExportHelper(RemoteHost host, Duration timeout, String exportsDir, String exportAddress) {
+    GaneshaExportHelper(RemoteHost host, Duration timeout, String exportsDir, String exportAddress, Squash squash) {
         this.host = host;
+        this.squash = squash;
         this.timeout = timeout;
         this.exportsDir = exportsDir;
         this.exportAddress = exportAddress;
@@ -36,56 +38,24 @@ final class GaneshaExportHelper implements ExportHelper {
         return new ExportPath(exportAddress + ":" + exportPath, true, false);
     }
 
-    /**
-     * One remote invocation per export change: claim the share's export id (the first time), write its
-     * block (standard input, with the id filled in), then load it over D-Bus, as an update when Ganesha
-     * has it already. A fixed script; the values are arguments.
-     */
-    private static final String APPLY = String.join("\n",
-            "set -e",
-            "conf=$1; dir=$2; share=$3; id=$4; last=$5",
-            GaneshaExportIds.CLAIM,
-            "sed \"s/@EXPORT_ID@/$id/\" > \"$conf.new\"",
-            "mv -f -- \"$conf.new\" \"$conf\"",
-            "mgr='org.ganesha.nfsd.exportmgr'",
-            "send() { dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr \"$@\" >/dev/null; }",
-            "if send \"$mgr.DisplayExport\" \"uint16:$id\" 2>/dev/null; then",
-            "  send \"$mgr.UpdateExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
-            "else",
-            "  send \"$mgr.AddExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"",
-            "fi",
-            "echo \"$id\"");
-
+    /** One remote invocation per export change ({@link HostScripts#APPLY_EXPORT}). */
     @Override
     public void export(String shareId, String exportPath, List<AccessGrant> grants) {
-        byte[] block = GaneshaExportBlock.render(exportPath, grants).getBytes(StandardCharsets.UTF_8);
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", APPLY, "apply-export", configFile(shareId)));
-        argv.addAll(exportIds.claimArguments(shareId));
+        ShareIds.require(shareId);
+        byte[] block = GaneshaExportBlock.render(exportPath, grants, squash).getBytes(StandardCharsets.UTF_8);
+        List<String> arguments = new ArrayList<>(List.of(configFile(shareId)));
+        arguments.addAll(exportIds.claimArguments(shareId));
+        List<String> argv = HostScripts.argv(HostScripts.APPLY_EXPORT, arguments.toArray(String[]::new));
         String exportId = host.run(argv, block, timeout).orThrow(host.describe()).stdout().trim();
         LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s)", host.describe(), exportId, shareId,
                 exportPath, grants.size());
     }
 
-    /**
-     * Removes the export from Ganesha (an export it does not know is fine), its file and its id claim,
-     * in one remote invocation. A fixed script; the values are arguments.
-     */
-    private static final String REMOVE = String.join("\n",
-            "set -e",
-            "ids=$1; share=$2; conf=$3",
-            "id=$(find \"$ids\" -mindepth 1 -maxdepth 1 -type l -lname \"$share\" -printf '%f' 2>/dev/null || true)",
-            "if [ -n \"$id\" ]; then",
-            "  if ! out=$(dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr"
-                    + " org.ganesha.nfsd.exportmgr.RemoveExport \"uint16:$id\" 2>&1); then",
-            "    case \"$out\" in *'not found'*) ;; *) echo \"$out\" >&2; exit 1;; esac",
-            "  fi",
-            "fi",
-            "rm -f -- \"$conf\" \"$conf.new\"",
-            "[ -z \"$id\" ] || rm -f -- \"$ids/$id\"");
-
+    /** Removes the export, its file and its id claim in one remote invocation ({@link HostScripts#REMOVE_EXPORT}). */
     @Override
     public void unexport(String shareId) {
-        host.check(List.of("sh", "-c", REMOVE, "remove-export", exportIds.directory(), shareId, configFile(shareId)), timeout);
+        ShareIds.require(shareId);
+        host.check(HostScripts.argv(HostScripts.REMOVE_EXPORT, exportIds.directory(), shareId, configFile(shareId)), timeout);
     }
 
     @Override

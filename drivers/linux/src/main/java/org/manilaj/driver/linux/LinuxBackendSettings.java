@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param exportAddress the address clients mount from, the first half of {@code address:/path}
  * @param exportRoot where btrfs shares are mounted to be exported ({@code <export_root>/<share_id>})
  * @param ganeshaExportsDir where the per-share Ganesha configuration files go
+ * @param squash {@code root_squash} (default), {@code no_root_squash} or {@code all_squash}
  */
 public record LinuxBackendSettings(
         @JsonProperty("transport") String transport,
@@ -27,7 +28,8 @@ public record LinuxBackendSettings(
         @JsonProperty("export") String export,
         @JsonProperty("export_address") String exportAddress,
         @JsonProperty("export_root") String exportRoot,
-        @JsonProperty("ganesha_exports_dir") String ganeshaExportsDir) {
+        @JsonProperty("ganesha_exports_dir") String ganeshaExportsDir,
+        @JsonProperty("squash") String squash) {
 
     public LinuxBackendSettings {
         transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
@@ -63,5 +65,10 @@ public record LinuxBackendSettings(
         }
         ganeshaExportsDir = Objects.requireNonNullElse(ganeshaExportsDir, "/etc/ganesha/exports.d");
         StoragePaths.requireAbsolute(ganeshaExportsDir, "ganesha_exports_dir");
+        squash = Squash.fromConfig(squash).name().toLowerCase(Locale.ROOT);
+    }
+
+    public Squash squashMode() {
+        return Squash.fromConfig(squash);
     }
 }

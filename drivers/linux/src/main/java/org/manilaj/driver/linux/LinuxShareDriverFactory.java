@@ -45,7 +45,8 @@ public final class LinuxShareDriverFactory implements ShareDriverFactory {
                 ? new BtrfsLayout(host, timeout, settings.exportRoot())
                 : new PlainDirectoryLayout(host, timeout);
         ExportHelper exports = settings.export().equals("ganesha")
-                ? new GaneshaExportHelper(host, timeout, settings.ganeshaExportsDir(), settings.exportAddress())
+                ? new GaneshaExportHelper(host, timeout, settings.ganeshaExportsDir(), settings.exportAddress(),
+                        settings.squashMode())
                 : new NoExportHelper(settings.exportAddress());
         Map<String, String> capabilities = Map.of(
                 "storage_protocol", "NFS",

@@ -44,17 +44,23 @@ public final class LocalHost implements RemoteHost {
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readFully(process.getErrorStream()), READERS);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new CommandFailedException("timed out after " + timeout + ": " + ShellQuoting.join(argv));
+                killWithChildren(process);
+                throw new HostUnavailableException("timed out after " + timeout + " and was stopped: " + ShellQuoting.join(argv));
             }
             return new CommandResult(argv, process.exitValue(), stdout.get(), stderr.get());
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            killWithChildren(process);
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted: " + ShellQuoting.join(argv), e);
         } catch (ExecutionException e) {
             throw new CommandFailedException("cannot read the output of " + ShellQuoting.join(argv), e);
         }
+    }
+
+    /** The command and everything it started: nothing keeps running after we gave up on it. */
+    private static void killWithChildren(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static String readFully(InputStream stream) {

@@ -89,17 +89,27 @@ public final class SshHost implements RemoteHost {
         return String.join(",", types);
     }
 
+    /** Seconds between the remote {@code timeout}'s TERM and its KILL. */
+    private static final int KILL_AFTER_SECONDS = 5;
+    /** {@code timeout}'s exit status when it had to stop the command. */
+    private static final int TIMED_OUT = 124;
+
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
-        String command = ShellQuoting.join(argv);
+        String command = ShellQuoting.join(remoteArgv(argv, timeout));
         long start = System.nanoTime();
         acquirePermit(command);
         Session session = null;
         boolean healthy = false;
         try {
             session = borrowSession();
-            CommandResult result = execute(session, argv, stdin, command, timeout);
+            CommandResult result = execute(session, argv, stdin, command,
+                    timeout.plusSeconds(KILL_AFTER_SECONDS + settings.connectTimeout()));
             healthy = true;
+            if (result.exitStatus() == TIMED_OUT) {
+                throw new HostUnavailableException(describe() + ": timed out after " + timeout + " and was stopped: "
+                        + ShellQuoting.join(argv));
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} ms on {}: {}", (System.nanoTime() - start) / 1_000_000, describe(), argv.get(0).equals("sh")
                         ? "script " + argv.get(3) : argv.get(0));
@@ -117,10 +127,32 @@ public final class SshHost implements RemoteHost {
         }
     }
 
+    /**
+     * What runs on the host: the command under coreutils' {@code timeout}, which stops it and its children
+     * (its process group) when the time is up, so nothing keeps running after we gave up on it; with
+     * {@code sudo}, through {@code sudo -n}, a driver script as its installed file.
+     */
+    List<String> remoteArgv(List<String> argv, Duration timeout) {
+        List<String> remote = new ArrayList<>(List.of("timeout", "-k", Integer.toString(KILL_AFTER_SECONDS),
+                java.math.BigDecimal.valueOf(Math.max(1, timeout.toMillis()), 3).toPlainString()));
+        if (settings.sudo()) {
+            remote.addAll(List.of("sudo", "-n"));
+            boolean script = argv.size() >= 4 && argv.get(0).equals("sh") && argv.get(1).equals("-c")
+                    && HostScripts.all().containsKey(argv.get(3));
+            if (script) {
+                remote.add(settings.scriptDir() + "/" + argv.get(3));
+                remote.addAll(argv.subList(4, argv.size()));
+                return remote;
+            }
+        }
+        remote.addAll(argv);
+        return remote;
+    }
+
     private void acquirePermit(String command) {
         try {
             if (!permits.tryAcquire(settings.commandTimeout(), TimeUnit.SECONDS)) {
-                throw new CommandFailedException(describe() + ": no free SSH session for " + command);
+                throw new HostUnavailableException(describe() + ": no free SSH session for " + command);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,7 +182,12 @@ public final class SshHost implements RemoteHost {
             LOG.debug("opened SSH session to {}", describe());
             return session;
         } catch (JSchException e) {
-            throw new CommandFailedException(describe() + ": cannot connect: " + e.getMessage(), e);
+            if (String.valueOf(e.getMessage()).contains("HostKey") || String.valueOf(e.getMessage()).contains("Auth fail")) {
+                // a changed or unknown host key, or a refused key: not something a retry fixes
+                LOG.error("SSH to {} refused: {} (check known_hosts and the key)", describe(), e.getMessage());
+                throw new CommandFailedException(describe() + ": cannot connect: " + e.getMessage(), e);
+            }
+            throw new HostUnavailableException(describe() + ": cannot connect: " + e.getMessage(), e);
         }
     }
 
@@ -169,14 +206,15 @@ public final class SshHost implements RemoteHost {
             channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             while (!channel.isClosed()) {
                 if (System.nanoTime() > deadline) {
-                    throw new CommandFailedException(describe() + ": timed out after " + timeout + ": " + command);
+                    // the remote timeout should have ended it by now: the host or the connection is stuck
+                    throw new HostUnavailableException(describe() + ": no answer after " + timeout + ": " + command);
                 }
                 Thread.sleep(POLL_MILLIS);
             }
             return new CommandResult(argv, channel.getExitStatus(),
                     stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
         } catch (JSchException e) {
-            throw new CommandFailedException(describe() + ": " + e.getMessage() + ": " + command, e);
+            throw new HostUnavailableException(describe() + ": " + e.getMessage() + ": " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailedException(describe() + ": interrupted: " + command, e);

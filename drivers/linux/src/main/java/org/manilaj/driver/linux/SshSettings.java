@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param connectTimeout seconds to connect and authenticate
  * @param commandTimeout seconds one command may run
  * @param maxSessions SSH sessions kept open to the host and used in parallel
+ * @param sudo the user is not root: every command runs through {@code sudo -n}, scripts from {@code scriptDir}
+ * @param scriptDir where {@link HostScripts#install} put the driver's scripts on the host (with {@code sudo})
  */
 public record SshSettings(
         @JsonProperty("host") String host,
@@ -21,7 +23,16 @@ public record SshSettings(
         @JsonProperty("known_hosts_file") Path knownHostsFile,
         @JsonProperty("connect_timeout") Integer connectTimeout,
         @JsonProperty("command_timeout") Integer commandTimeout,
-        @JsonProperty("max_sessions") Integer maxSessions) {
+        @JsonProperty("max_sessions") Integer maxSessions,
+        @JsonProperty("sudo") Boolean sudo,
+        @JsonProperty("script_dir") String scriptDir) {
+
+    public static final String DEFAULT_SCRIPT_DIR = "/usr/local/libexec/manila-j";
+
+    public SshSettings(String host, Integer port, String user, Path privateKeyFile, Path knownHostsFile,
+                       Integer connectTimeout, Integer commandTimeout, Integer maxSessions) {
+        this(host, port, user, privateKeyFile, knownHostsFile, connectTimeout, commandTimeout, maxSessions, false, null);
+    }
 
     public SshSettings {
         require(host, "ssh.host");
@@ -32,6 +43,9 @@ public record SshSettings(
         connectTimeout = Objects.requireNonNullElse(connectTimeout, 10);
         commandTimeout = Objects.requireNonNullElse(commandTimeout, 60);
         maxSessions = Objects.requireNonNullElse(maxSessions, 4);
+        sudo = Objects.requireNonNullElse(sudo, false);
+        scriptDir = Objects.requireNonNullElse(scriptDir, DEFAULT_SCRIPT_DIR);
+        StoragePaths.requireAbsolute(scriptDir, "ssh.script_dir");
         if (port < 1 || port > 65535 || connectTimeout < 1 || commandTimeout < 1 || maxSessions < 1) {
             throw new IllegalArgumentException("ssh: port, timeouts and max_sessions must be positive");
         }

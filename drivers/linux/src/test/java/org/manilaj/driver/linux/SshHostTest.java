@@ -86,13 +86,53 @@ class SshHostTest {
     }
 
     @Test
-    void timesOutACommandThatRunsTooLong() {
+    void timesOutACommandThatRunsTooLongAndKillsItWithItsChildren() throws Exception {
+        String marker = "29." + (System.nanoTime() % 1_000_000_000L); // a sleep time no other process uses
         try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
-            assertThatThrownBy(() -> host.run(List.of("sleep", "5"), Duration.ofMillis(300)))
-                    .isInstanceOf(CommandFailedException.class)
+            // a shell that starts a child, as the driver's scripts do: both must be gone after the timeout
+            assertThatThrownBy(() -> host.run(List.of("sh", "-c", "sleep \"$1\" & wait", "timeout-test", marker), Duration.ofMillis(300)))
+                    .isInstanceOf(HostUnavailableException.class)
+                    .isInstanceOf(org.manilaj.driver.TransientDriverException.class)
                     .hasMessageContaining("timed out");
+            Thread.sleep(500);
+            Process pgrep = new ProcessBuilder("pgrep", "-f", marker).start();
+            assertThat(pgrep.waitFor()).as("processes left running: " + new String(pgrep.getInputStream().readAllBytes()))
+                    .isEqualTo(1);
             // the host stays usable after a timeout
             assertThat(host.run(List.of("true"), Duration.ofSeconds(10)).succeeded()).isTrue();
+        }
+    }
+
+    @Test
+    void aHostThatRefusesConnectionsIsATransientFailure() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SshSettings settings = server.settings(server.knownHosts);
+        SshSettings refusing = new SshSettings(settings.host(), closedPort, settings.user(), settings.privateKeyFile(),
+                settings.knownHostsFile(), 2, 5, 1);
+        try (SshHost host = new SshHost(refusing)) {
+            assertThatThrownBy(() -> host.run(List.of("true"), Duration.ofSeconds(5)))
+                    .isInstanceOf(HostUnavailableException.class)
+                    .hasMessageContaining("cannot connect");
+        }
+    }
+
+    @Test
+    void underSudoScriptsRunFromTheirInstalledFilesAndEverythingUnderTimeout() {
+        SshSettings settings = server.settings(server.knownHosts);
+        SshSettings sudo = new SshSettings(settings.host(), settings.port(), "manila", settings.privateKeyFile(),
+                settings.knownHostsFile(), 2, 5, 1, true, "/opt/manila-scripts");
+        try (SshHost host = new SshHost(sudo)) {
+            assertThat(host.remoteArgv(HostScripts.argv(HostScripts.DELETE_SHARE, "/r", "/r/x", "/e/x"), Duration.ofSeconds(60)))
+                    .containsExactly("timeout", "-k", "5", "60.000", "sudo", "-n", "/opt/manila-scripts/manila-delete-share",
+                            "/r", "/r/x", "/e/x");
+            assertThat(host.remoteArgv(List.of("btrfs", "qgroup", "show", "/r"), Duration.ofMillis(1500)))
+                    .containsExactly("timeout", "-k", "5", "1.500", "sudo", "-n", "btrfs", "qgroup", "show", "/r");
+            // an inline script that is not one of the driver's is not given to sudo as a file
+            assertThat(host.remoteArgv(List.of("sh", "-c", "id", "whoami"), Duration.ofSeconds(1)))
+                    .containsExactly("timeout", "-k", "5", "1.000", "sudo", "-n", "sh", "-c", "id", "whoami");
         }
     }
 

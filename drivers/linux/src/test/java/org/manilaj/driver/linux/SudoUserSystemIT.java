@@ -1,0 +1,94 @@
+package org.manilaj.driver.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.manilaj.driver.AccessGrant;
+import org.manilaj.driver.BackendDefinition;
+import org.manilaj.driver.ShareDriver;
+import org.manilaj.driver.ShareSpec;
+
+/**
+ * The driver on a lab host as an SSH user that is not root, with {@code ssh.sudo}: the scripts are
+ * installed as files, sudoers allows exactly {@link HostScripts#sudoers} and nothing else, and a whole
+ * share lifecycle works (needs the lab and root: system profile).
+ */
+class SudoUserSystemIT {
+    private static final String USER = "manila-storage";
+    private static final Path SCRIPTS = TestLab.LAB.resolve("libexec/manila-j");
+    private static final Path SUDOERS = Path.of("/etc/sudoers.d/manila-j-lab");
+
+    @BeforeAll
+    static void createTheUserInstallTheScriptsAndSudoers() throws Exception {
+        if (run("id", "-u", USER) != 0) {
+            assertThat(run("useradd", "--system", "--no-create-home", "--shell", "/bin/sh", USER)).isZero();
+        }
+        // no password, but not locked: sshd (without PAM) refuses locked accounts even with a key
+        assertThat(run("usermod", "-p", "*", USER)).isZero();
+        HostScripts.install(SCRIPTS);
+        for (Path dir = SCRIPTS; dir != null && !dir.equals(TestLab.LAB.getParent()); dir = dir.getParent()) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path candidate = Files.writeString(Files.createTempFile("sudoers", ""), HostScripts.sudoers(USER, SCRIPTS.toString()));
+        assertThat(run("visudo", "-c", "-q", "-f", candidate.toString())).as("sudoers syntax").isZero();
+        Files.copy(candidate, SUDOERS, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
+    }
+
+    private static int run(String... argv) throws Exception {
+        return new ProcessBuilder(argv).inheritIO().start().waitFor();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> options() {
+        Map<String, Object> options = new LinkedHashMap<>(TestLab.backendOptions(1));
+        Map<String, Object> ssh = new LinkedHashMap<>((Map<String, Object>) options.get("ssh"));
+        ssh.put("user", USER);
+        ssh.put("sudo", true);
+        ssh.put("script_dir", SCRIPTS.toString());
+        options.put("ssh", ssh);
+        return options;
+    }
+
+    @Test
+    void aUserWithOnlyTheDriversSudoRightsRunsAWholeShareLifecycle() {
+        String id = UUID.randomUUID().toString();
+        String subvolume = TestLab.storageRoot(1) + "/" + id;
+        try (ShareDriver driver = new LinuxShareDriverFactory().create(new BackendDefinition("lab1", options(),
+                List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))))) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of());
+            driver.create(spec);
+            assertThat(TestLab.onHost(1, List.of("stat", "-c", "%a", subvolume)).stdout().trim()).isEqualTo("1777");
+            driver.applyAccess(spec.ref(), List.of(new AccessGrant("ip", "127.0.0.1", AccessGrant.AccessLevel.RW)));
+            assertThat(TestLab.onHost(1, List.of("cat", "/etc/ganesha/exports.d/" + id + ".conf")).stdout())
+                    .contains("Squash = Root_Squash;", "CLIENT { Clients = 127.0.0.1; Access_Type = RW; }");
+            driver.extend(spec.ref(), 2);
+            assertThat(TestLab.onHost(1, List.of("btrfs", "qgroup", "show", "-reF", "--raw", subvolume)).stdout())
+                    .contains("2147483648");
+            assertThat(driver.stats().pools()).isNotEmpty();
+            driver.delete(spec.ref());
+        }
+        assertThat(TestLab.onHost(1, List.of("test", "-e", subvolume)).succeeded()).isFalse();
+    }
+
+    @Test
+    void theUserCannotRunAnythingElseAsRoot() {
+        SshSettings settings = new SshSettings(TestLab.address(1), TestLab.SSH_PORT, USER, TestLab.privateKey(),
+                TestLab.knownHosts(), 10, 30, 1, true, SCRIPTS.toString());
+        try (SshHost host = new SshHost(settings)) {
+            CommandResult whoami = host.run(List.of("id", "-u"), Duration.ofSeconds(30));
+            assertThat(whoami.succeeded()).as(whoami.stderr()).isFalse();
+            assertThat(host.run(List.of("sh", "-c", "id -u", "x"), Duration.ofSeconds(30)).succeeded()).isFalse();
+            assertThat(host.run(List.of("rm", "-rf", "/etc/ganesha"), Duration.ofSeconds(30)).succeeded()).isFalse();
+        }
+    }
+}
