@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CapacityFilterTest {
@@ -63,5 +64,13 @@ class CapacityFilterTest {
         PoolState pool = new PoolState("h@b#p", 100.0, 14.0, 0, 50, 10, false, 1.0, null, Map.of());
         PlacementRequest extend = new PlacementRequest(100, increase, true, Map.of(), null);
         assertThat(filter.passes(extend, pool)).isEqualTo(expected); // floor(14 - 100*0.10) = 4
+    }
+
+    @ParameterizedTest(name = "total={0} free={1} provisioned={2} thin={3} ratio={4} reserved={5} size={6} -> {7}")
+    @CsvFileSource(resources = "/capacity-cases.csv")
+    void followsTheSharedTableOfCapacityCases(Double total, Double free, long provisioned, boolean thin, double ratio,
+                                              double reserved, int size, boolean admitted) {
+        PoolState pool = new PoolState("h@b#p", total, free, provisioned, reserved * 100, 0, thin, ratio, "nova", Map.of());
+        assertThat(new CapacityFilter().passes(PlacementRequest.create(size, Map.of(), null), pool)).isEqualTo(admitted);
     }
 }

@@ -82,8 +82,8 @@ public final class PlacementService {
                 throw new Lease.LeaseLostException(lease.operation());
             }
             boolean thin = thinLogic && pool.config().thinProvisioning();
-            if (handle.attach(PoolDao.class).reserve(pool.fullName(), share.sizeGb(), thin,
-                    pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0) == 0) {
+            if (!CapacityLedger.reserve(handle, pool.fullName(), share.sizeGb(), thin,
+                    pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
                 return false;
             }
             if (handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
@@ -122,8 +122,8 @@ public final class PlacementService {
                 throw new Lease.LeaseLostException(lease.operation());
             }
             boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && pool.config().thinProvisioning();
-            if (handle.attach(PoolDao.class).reserve(pool.fullName(), increase, thin, pool.config().maxOverSubscriptionRatio(),
-                    pool.config().reservedShareExtendPercentage() / 100.0) == 0) {
+            if (!CapacityLedger.reserve(handle, pool.fullName(), increase, thin, pool.config().maxOverSubscriptionRatio(),
+                    pool.config().reservedShareExtendPercentage() / 100.0)) {
                 return false;
             }
             handle.attach(ShareDao.class).setReserved(share.id(), newSize);

@@ -3,8 +3,10 @@ package org.manilaj.core.pool;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -28,23 +30,23 @@ public interface PoolDao {
     void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool,
                     @Bind("allocated") long allocated);
 
+    /** What the capacity rule needs of one pool, read just before a reservation. */
+    record Capacity(Double totalCapacityGb, Double freeCapacityGb, long allocatedCapacityGb) {
+    }
+
+    @SqlQuery("SELECT total_capacity_gb, free_capacity_gb, allocated_capacity_gb FROM pools WHERE name = :name")
+    @RegisterConstructorMapper(Capacity.class)
+    Optional<Capacity> capacity(@Bind("name") String name);
+
     /**
-     * Reserves {@code size} GiB on a pool in one conditional UPDATE, which succeeds only while the pool
-     * stays within Manila's capacity rules (see {@code CapacityFilter}); with a thin pool that is
-     * {@code allocated + size <= total * ratio}, with a thick pool {@code allocated + size <= total - reserved}.
-     * Zero rows updated means the pool is full, or another request took the space first.
-     *
-     * @param reserved the reserved fraction of the total (0.05 for 5 %)
+     * Adds {@code size} to the pool's allocation only if nothing changed since it was read as
+     * {@code seen}: the compare-and-set half of {@code CapacityLedger.reserve}. Zero rows: re-read and decide again.
      */
-    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name AND ("
-            + " free_capacity_gb IS NULL"
-            + " OR (total_capacity_gb IS NULL AND :reserved = 0 AND free_capacity_gb >= :size)"
-            + " OR (:thin AND allocated_capacity_gb + :size <= total_capacity_gb * :ratio"
-            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) * :ratio >= :size)"
-            + " OR (NOT :thin AND allocated_capacity_gb + :size <= FLOOR(total_capacity_gb - total_capacity_gb * :reserved)"
-            + "     AND FLOOR(free_capacity_gb - total_capacity_gb * :reserved) >= :size))")
-    int reserve(@Bind("name") String name, @Bind("size") int size, @Bind("thin") boolean thin,
-                @Bind("ratio") double ratio, @Bind("reserved") double reserved);
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name"
+            + " AND allocated_capacity_gb = :seen.allocatedCapacityGb"
+            + " AND total_capacity_gb IS NOT DISTINCT FROM :seen.totalCapacityGb"
+            + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb")
+    int addIfUnchanged(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
 
     @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - :size WHERE name = :name")
     int release(@Bind("name") String name, @Bind("size") int size);
