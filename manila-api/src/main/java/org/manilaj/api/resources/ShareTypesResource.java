@@ -60,7 +60,16 @@ public final class ShareTypesResource {
                 body == null ? null : body.shareType() != null ? body.shareType() : body.volumeType(), "share_type");
         Boolean isPublic = JsonValues.bool(type.isPublic() != null ? type.isPublic() : type.legacyIsPublic(),
                 "share_type_access:is_public");
-        return wrap(types.create(type.name(), type.description(), isPublic, type.extraSpecs()), request);
+        Map<String, Object> created = wrap(types.create(type.name(), type.description(), isPublic, type.extraSpecs()), request);
+        Object sent = type.extraSpecs() == null ? null : type.extraSpecs().get(ShareType.DHSS);
+        if (sent instanceof Boolean) {
+            // Manila's create answer echoes the required spec as it was sent (a JSON boolean); listings show "False"
+            @SuppressWarnings("unchecked")
+            Map<String, Object> required = (Map<String, Object>) ((Map<String, Object>) created.get("share_type"))
+                    .get("required_extra_specs");
+            required.put(ShareType.DHSS, sent);
+        }
+        return created;
     }
 
     /** A type by id; {@code default} names the configured default type. */
