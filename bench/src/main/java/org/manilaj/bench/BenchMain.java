@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.File;
 import java.util.Arrays;
-import java.util.Map;
 import org.manilaj.bench.load.LoadScenarios;
 
 /**

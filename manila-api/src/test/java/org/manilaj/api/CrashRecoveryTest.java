@@ -3,6 +3,7 @@ package org.manilaj.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,53 +11,53 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
-import org.manilaj.driver.DriverException;
-import org.manilaj.driver.TransientDriverException;
-import org.mockito.Mockito;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessRuleDao;
+import org.manilaj.core.access.AccessService;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
-import org.manilaj.core.share.ShareReadDao;
-import org.manilaj.core.share.NewShare;
-import org.manilaj.core.share.Share;
-import org.manilaj.core.quota.QuotaService;
-import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolStatsCollector;
-import org.manilaj.core.access.AccessRuleDao;
+import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.share.NewShare;
+import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareOperations;
-import org.manilaj.core.work.OperationDao;
-import org.manilaj.core.access.AccessService;
+import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.share.ShareResizeService;
 import org.manilaj.core.share.ShareService;
+import org.manilaj.core.testing.TestDatabase;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.work.OperationDao;
 import org.manilaj.core.work.OperationRunner;
 import org.manilaj.core.work.TransientRetry;
-import org.manilaj.core.types.ShareTypeService;
-import org.manilaj.core.messages.UserMessages;
-import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.BackendDefinition;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.DriverCapabilities;
+import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareDriver;
 import org.manilaj.driver.ShareDriverFactory;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
+import org.manilaj.driver.TransientDriverException;
 import org.manilaj.driver.linux.LinuxShareDriverFactory;
 import org.manilaj.scheduler.PoolScheduler;
+import org.mockito.Mockito;
 
 /**
  * A process dies while a share operation is in flight; after a restart the operation finishes and
@@ -429,39 +430,34 @@ class CrashRecoveryTest {
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aTransientDriverFailureIsRetriedInsteadOfFailingTheShare(TestDatabase database) throws Exception {
-        DataSource dataSource = database.create();
-        List<ShareDriver> drivers = new ArrayList<>();
-        try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
-            ShareDriver flaky = Mockito.spy(real);
-            Mockito.doThrow(new TransientDriverException("connection refused"))
-                    .doThrow(new TransientDriverException("connection reset"))
-                    .doCallRealMethod().when(flaky).create(Mockito.any());
-            drivers.add(flaky);
-            return flaky;
-        })) {
-            String id = create(node);
-            awaitStatus(dataSource, id, "available");
-            Mockito.verify(drivers.get(0), Mockito.times(3)).create(Mockito.any());
-            assertThat(storage.resolve(id)).isDirectory();
-        }
+        createWithFaults(database, "available", 3, driver -> Mockito.doThrow(new TransientDriverException("connection refused"))
+                .doThrow(new TransientDriverException("connection reset"))
+                .doCallRealMethod().when(driver).create(Mockito.any()));
     }
 
     /** A permanent failure is not retried: the share is in error at once, with nothing left on the backend. */
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aPermanentDriverFailureIsNotRetried(TestDatabase database) throws Exception {
+        createWithFaults(database, "error", 1,
+                driver -> Mockito.doThrow(new DriverException("mkdir: Permission denied")).when(driver).create(Mockito.any()));
+    }
+
+    /** Creates a share on a node whose real driver has faults injected; checks its end and the driver calls. */
+    private void createWithFaults(TestDatabase database, String expectedStatus, int expectedCalls,
+                                  java.util.function.Consumer<ShareDriver> faults) throws Exception {
         DataSource dataSource = database.create();
         List<ShareDriver> drivers = new ArrayList<>();
         try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
-            ShareDriver broken = Mockito.spy(real);
-            Mockito.doThrow(new DriverException("mkdir: Permission denied")).when(broken).create(Mockito.any());
-            drivers.add(broken);
-            return broken;
+            ShareDriver faulty = Mockito.spy(real);
+            faults.accept(faulty);
+            drivers.add(faulty);
+            return faulty;
         })) {
             String id = create(node);
-            awaitStatus(dataSource, id, "error");
-            Mockito.verify(drivers.get(0), Mockito.times(1)).create(Mockito.any());
-            assertThat(storage.resolve(id)).doesNotExist();
+            awaitStatus(dataSource, id, expectedStatus);
+            Mockito.verify(drivers.get(0), Mockito.times(expectedCalls)).create(Mockito.any());
+            assertThat(Files.isDirectory(storage.resolve(id))).isEqualTo(expectedStatus.equals("available"));
         }
     }
 }

@@ -10,11 +10,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import java.util.Map;
 import org.manilaj.api.dto.JsonValues;
 import org.manilaj.api.dto.ShareCreateRequest;
@@ -26,12 +26,12 @@ import org.manilaj.api.views.ExportLocationView;
 import org.manilaj.api.views.ShareView;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessService;
 import org.manilaj.core.share.NewShare;
 import org.manilaj.core.share.ShareDetails;
-import org.manilaj.core.share.ShareUpdate;
-import org.manilaj.core.access.AccessService;
 import org.manilaj.core.share.ShareResizeService;
 import org.manilaj.core.share.ShareService;
+import org.manilaj.core.share.ShareUpdate;
 
 /** Manila's shares collection ({@code /v2/shares}, also reachable as {@code /v2/{project_id}/shares}). */
 @Path("/v2/shares")

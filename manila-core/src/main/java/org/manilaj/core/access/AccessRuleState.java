@@ -1,19 +1,20 @@
 package org.manilaj.core.access;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
+import org.manilaj.core.WireNames;
 
 /** Manila's access rule states: {@code queued_to_apply -> applying -> active | error}, {@code queued_to_deny -> denying -> (gone)}. */
 public enum AccessRuleState {
     QUEUED_TO_APPLY, APPLYING, ACTIVE, ERROR, QUEUED_TO_DENY, DENYING;
 
+    private static final WireNames<AccessRuleState> WIRE_NAMES = WireNames.of(values());
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.wireName(this);
     }
 
     public static Optional<AccessRuleState> fromWireName(String name) {
-        return Arrays.stream(values()).filter(state -> state.wireName().equals(name)).findFirst();
+        return WIRE_NAMES.find(name);
     }
 
     /** Whether the rule is on its way out (a duplicate of it may be added). */

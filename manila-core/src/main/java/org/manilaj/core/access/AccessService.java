@@ -1,6 +1,5 @@
 package org.manilaj.core.access;
 
-import org.manilaj.core.share.ShareService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +8,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
-import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareService;
 import org.manilaj.core.work.OperationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

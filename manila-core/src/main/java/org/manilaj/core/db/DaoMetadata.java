@@ -1,21 +1,21 @@
 package org.manilaj.core.db;
 
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.extension.ExtensionFactory;
+import org.jdbi.v3.core.extension.Extensions;
+import org.jdbi.v3.sqlobject.SqlObjectFactory;
 import org.manilaj.core.access.AccessRuleDao;
+import org.manilaj.core.auth.TokenDao;
 import org.manilaj.core.messages.MessageDao;
 import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.quota.QuotaDao;
 import org.manilaj.core.share.ExportLocationDao;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareMetadataDao;
 import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.types.ShareTypeDao;
-import java.util.List;
 import org.manilaj.core.work.OperationDao;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.extension.ExtensionFactory;
-import org.jdbi.v3.core.extension.Extensions;
-import org.jdbi.v3.sqlobject.SqlObjectFactory;
-import org.manilaj.core.auth.TokenDao;
-import org.manilaj.core.quota.QuotaDao;
 
 /**
  * Builds every DAO's SqlObject metadata once, on the {@link Jdbi} itself. Each handle starts from a

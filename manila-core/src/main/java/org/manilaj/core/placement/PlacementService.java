@@ -1,8 +1,5 @@
 package org.manilaj.core.placement;
 
-import org.manilaj.core.pool.BackendRegistry;
-import org.manilaj.core.pool.PoolCapabilities;
-import org.manilaj.core.pool.PoolHealth;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,17 +7,20 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolCapabilities;
 import org.manilaj.core.pool.PoolDao;
-import org.manilaj.core.share.ShareDao;
-import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
 import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.work.Lease;
 import org.manilaj.scheduler.PlacementRequest;
 import org.manilaj.scheduler.PoolScheduler;
 import org.manilaj.scheduler.PoolState;
 import org.manilaj.scheduler.ThinProvisioning;
 import org.manilaj.scheduler.WeighedPool;
-import org.manilaj.core.work.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,5 @@
 package org.manilaj.core.pool;
 
-import org.manilaj.core.placement.PlacementService;
-import org.manilaj.core.types.ShareTypeService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.types.ShareType;
+import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.scheduler.CapabilitiesFilter;
 import org.manilaj.scheduler.ExtraSpecMatcher;
 import org.manilaj.scheduler.PlacementRequest;

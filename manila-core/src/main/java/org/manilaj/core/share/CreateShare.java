@@ -60,7 +60,6 @@ public final class CreateShare implements ShareOperation {
         Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
         String host = share.host();
         if (host == null) {
-            lease.enter("placing", 10);
             Optional<BackendRegistry.PoolEntry> chosen = placement.placeShare(share, extraSpecs, lease);
             if (chosen.isEmpty()) {
                 LOG.warn("share {} ({} GiB): no pool can take it", share.id(), share.sizeGb());
@@ -76,7 +75,6 @@ public final class CreateShare implements ShareOperation {
             outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
             return;
         }
-        lease.enter("provisioning", 40);
         ShareExport export;
         try {
             ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs);

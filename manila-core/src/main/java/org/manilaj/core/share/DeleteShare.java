@@ -57,7 +57,6 @@ public final class DeleteShare implements ShareOperation {
                 outcomes.fail(share, lease, ShareStatus.ERROR_DELETING, MessageAction.DELETE, MessageDetail.DRIVER_FAILED);
                 return;
             }
-            lease.enter("removing", 30);
             try {
                 ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
                 retry.run(() -> pool.get().driver().delete(ref));

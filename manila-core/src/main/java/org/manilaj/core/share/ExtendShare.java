@@ -57,14 +57,12 @@ public final class ExtendShare implements ShareOperation {
         }
         int target = share.pendingSizeGb();
         Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
-        lease.enter("reserving", 10);
         if (!placement.reserveExtension(share, pool.get(), extraSpecs, target, lease)) {
             LOG.warn("share {}: pool {} cannot take {} GiB more; extend refused", share.id(), share.host(),
                     target - share.sizeGb());
             recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_VALID_HOST);
             return;
         }
-        lease.enter("resizing", 40);
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
             retry.run(() -> pool.get().driver().extend(ref, target));

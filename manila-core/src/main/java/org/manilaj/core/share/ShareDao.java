@@ -2,7 +2,6 @@ package org.manilaj.core.share;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;

@@ -1,7 +1,5 @@
 package org.manilaj.core.share;
 
-import org.manilaj.core.types.ShareTypeAccess;
-import org.manilaj.core.types.ShareTypeService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +12,10 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.types.ShareType;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.types.ShareType;
+import org.manilaj.core.types.ShareTypeAccess;
+import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationDao;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.OperationRunner;

@@ -1,8 +1,7 @@
 package org.manilaj.core.share;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
+import org.manilaj.core.WireNames;
 
 /** Share statuses, with Manila's wire names. */
 public enum ShareStatus {
@@ -17,11 +16,13 @@ public enum ShareStatus {
     SHRINKING_ERROR,
     SHRINKING_POSSIBLE_DATA_LOSS_ERROR;
 
+    private static final WireNames<ShareStatus> WIRE_NAMES = WireNames.of(values());
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.wireName(this);
     }
 
     public static Optional<ShareStatus> fromWireName(String name) {
-        return Arrays.stream(values()).filter(status -> status.wireName().equals(name)).findFirst();
+        return WIRE_NAMES.find(name);
     }
 }

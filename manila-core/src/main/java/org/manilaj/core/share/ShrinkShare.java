@@ -51,7 +51,6 @@ public final class ShrinkShare implements ShareOperation {
             return;
         }
         int target = share.pendingSizeGb();
-        lease.enter("resizing", 40);
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
             retry.run(() -> pool.get().driver().shrink(ref, target));

@@ -1,18 +1,19 @@
 package org.manilaj.core.work;
 
-import java.util.Arrays;
-import java.util.Locale;
+import org.manilaj.core.WireNames;
 
 /** What a share's pending operation does; each kind is run by its own {@link ShareOperation}. */
 public enum OperationKind {
     CREATE, DELETE, EXTEND, SHRINK, ACCESS_SYNC;
 
+    private static final WireNames<OperationKind> WIRE_NAMES = WireNames.of(values());
+
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.wireName(this);
     }
 
     public static OperationKind fromWireName(String name) {
-        return Arrays.stream(values()).filter(kind -> kind.wireName().equals(name)).findFirst()
+        return WIRE_NAMES.find(name)
                 .orElseThrow(() -> new IllegalArgumentException("unknown operation kind " + name));
     }
 }

@@ -1,28 +1,26 @@
 package org.manilaj.core.db;
 
-import org.manilaj.core.pool.PoolDao;
-import org.manilaj.core.share.ExportLocationDao;
-import org.manilaj.core.share.ShareDao;
-import org.manilaj.core.share.ShareMetadataDao;
-import org.manilaj.core.share.ShareReadDao;
-import org.manilaj.core.types.ShareTypeDao;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.manilaj.core.placement.CapacityLedger;
-import org.manilaj.core.work.OperationDao;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.manilaj.core.placement.CapacityLedger;
+import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.share.ExportLocation;
+import org.manilaj.core.share.ExportLocationDao;
 import org.manilaj.core.share.MetadataItem;
 import org.manilaj.core.share.Share;
-import org.manilaj.core.types.ShareTypeRow;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareMetadataDao;
+import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.testing.TestDatabase;
+import org.manilaj.core.types.ShareTypeDao;
+import org.manilaj.core.types.ShareTypeRow;
+import org.manilaj.core.work.OperationDao;
 
 /** The DAOs against both real databases, from the same changelog. */
 class DaoTest {

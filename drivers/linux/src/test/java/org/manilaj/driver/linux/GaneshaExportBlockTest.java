@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.AccessGrant.AccessLevel;
+import org.manilaj.driver.AccessGrant;
 
 class GaneshaExportBlockTest {
 
