@@ -16,15 +16,12 @@ import java.util.Map;
  * texts, so that sudoers can name each one.
  */
 public final class HostScripts {
-    /** Share ids are UUIDs: every script that is given one checks it again before it touches anything. */
-    static final String CHECK_SHARE_ID = String.join("\n",
-            "case \"$share\" in",
-            "  ''|*[!0-9a-f-]*) echo \"invalid share id\" >&2; exit 2;;",
-            "esac",
-            "case \"$conf\" in",
-            "  /*/\"$share.conf\") ;;",
-            "  *) echo \"invalid export file\" >&2; exit 2;;",
-            "esac");
+    /**
+     * Where an installed script checks its arguments (a line of its own in every script; inline, run as
+     * root, it is left out: root needs no fence).
+     */
+    private static final String CONFINE = "@CONFINE@";
+    private static final String PATH = "(/[A-Za-z0-9._-]+)+";
 
     /** Mounts the subvolume at its export path unless it is mounted already. */
     private static final String MOUNT = String.join("\n",
@@ -51,6 +48,7 @@ public final class HostScripts {
         SCRIPTS.put(CREATE_SHARE, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3; limit=$4",
+                CONFINE,
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  btrfs -q subvolume create \"$dir\"",
                 "  chmod 1777 \"$dir\"",
@@ -64,6 +62,7 @@ public final class HostScripts {
         SCRIPTS.put(DELETE_SHARE, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
+                CONFINE,
                 "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
                 "if [ -e \"$mnt\" ]; then rmdir -- \"$mnt\"; fi",
                 "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || exit 0",
@@ -71,15 +70,16 @@ public final class HostScripts {
                 "btrfs -q subvolume delete -c \"$dir\"",
                 "btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
                 "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true"));
-        SCRIPTS.put(MOUNT_SHARE, String.join("\n", "set -e", "root=$1; dir=$2; mnt=$3", MOUNT));
+        SCRIPTS.put(MOUNT_SHARE, String.join("\n", "set -e", "root=$1; dir=$2; mnt=$3", CONFINE, MOUNT));
         // Claims the share's export id (the first time), writes its block (standard input, with the id filled
         // in), then loads it over D-Bus, as an update when Ganesha has it already.
         SCRIPTS.put(APPLY_EXPORT, String.join("\n",
                 "set -e",
                 "conf=$1; dir=$2; share=$3; id=$4; last=$5",
-                CHECK_SHARE_ID,
+                CONFINE,
                 GaneshaExportIds.CLAIM,
                 "sed \"s/@EXPORT_ID@/$id/\" > \"$conf.new\"",
+                "check_block \"$conf.new\"",
                 "mv -f -- \"$conf.new\" \"$conf\"",
                 "mgr='org.ganesha.nfsd.exportmgr'",
                 "send() { dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr \"$@\" >/dev/null; }",
@@ -93,7 +93,7 @@ public final class HostScripts {
         SCRIPTS.put(REMOVE_EXPORT, String.join("\n",
                 "set -e",
                 "ids=$1; share=$2; conf=$3",
-                CHECK_SHARE_ID,
+                CONFINE,
                 "id=$(find \"$ids\" -mindepth 1 -maxdepth 1 -type l -lname \"$share\" -printf '%f' 2>/dev/null || true)",
                 "if [ -n \"$id\" ]; then",
                 "  if ! out=$(dbus-send --system --print-reply --dest=org.ganesha.nfsd /org/ganesha/nfsd/ExportMgr"
@@ -114,6 +114,7 @@ public final class HostScripts {
         if (script == null) {
             throw new IllegalArgumentException("no host script " + name);
         }
+        script = script.replace(CONFINE, "check_block() { :; }");
         List<String> argv = new ArrayList<>(List.of("sh", "-c", script, name));
         argv.addAll(List.of(args));
         return argv;
@@ -123,18 +124,82 @@ public final class HostScripts {
         return Map.copyOf(SCRIPTS);
     }
 
-    /** The plain commands the driver runs as root besides its scripts, as sudoers names them. */
+    /**
+     * What an installed script may touch: shares only as {@code <storage root>/<uuid>} mounted at
+     * {@code <export_root>/<uuid>}, Ganesha files only as {@code <exports_dir>/<uuid>.conf}, and export
+     * blocks only of the shape {@link GaneshaExportBlock} writes, for that share's path.
+     */
+    public record Confinement(List<String> storageRoots, String exportRoot, String exportsDir) {
+        public Confinement {
+            storageRoots = List.copyOf(storageRoots);
+            if (storageRoots.isEmpty() || !storageRoots.stream().allMatch(root -> root.matches(PATH))
+                    || !exportRoot.matches(PATH) || !exportsDir.matches(PATH)) {
+                throw new IllegalArgumentException("storage roots, export root and exports directory must be plain absolute paths");
+            }
+        }
+
+        /** The shell lines an installed script starts with: the fence and its timeout. */
+        String header() {
+            return String.join("\n",
+                    "set -e",
+                    "allowed_roots=' " + String.join(" ", storageRoots) + " '",
+                    "export_root='" + exportRoot + "'",
+                    "exports_dir='" + exportsDir + "'",
+                    // the caller's time limit, enforced here, as root, so that the command and its children stop
+                    "t=$1; shift",
+                    "case \"$t\" in ''|*[!0-9.]*) echo 'invalid timeout' >&2; exit 2;; esac",
+                    "if [ -z \"${MANILA_UNDER_TIMEOUT:-}\" ]; then",
+                    "  export MANILA_UNDER_TIMEOUT=1",
+                    "  exec timeout -k 5 \"$t\" \"$0\" \"$t\" \"$@\"",
+                    "fi",
+                    "deny() { echo \"refused: $1\" >&2; exit 2; }",
+                    "check_id() { case \"$1\" in ''|*[!0-9a-f-]*) deny 'invalid share id';; esac; }",
+                    "check_block() {",
+                    "  path=$(sed -n 's/^    Path = \"\\(.*\\)\";$/\\1/p' \"$1\")",
+                    "  ok=; [ \"$path\" = \"$export_root/$share\" ] && ok=1",
+                    "  for r in $allowed_roots; do [ \"$path\" = \"$r/$share\" ] && ok=1; done",
+                    "  [ -n \"$ok\" ] && [ \"$(grep -c '^    Path = ' \"$1\")\" = 1 ] \\",
+                    "    && [ \"$(grep -c -x -F \"    Pseudo = \\\"$path\\\";\" \"$1\")\" = 1 ] \\",
+                    "    && ! grep -q -v -x -E '#.*|EXPORT \\{|    Export_Id = [0-9]+;|    Path = \"[^\"]*\";|    Pseudo = \"[^\"]*\";"
+                            + "|    Protocols = 3, 4;|    Transports = TCP;|    SecType = sys;"
+                            + "|    Squash = (Root_Squash|No_Root_Squash|All_Squash);|    Access_Type = None;"
+                            + "|    FSAL \\{ Name = VFS; \\}|    CLIENT \\{ Clients = [0-9A-Fa-f.:/]+; Access_Type = (RW|RO); \\}|\\}' \"$1\" \\",
+                    "    || { rm -f -- \"$1\"; deny 'export block'; }",
+                    "}");
+        }
+
+        /** The checks of one script's arguments, once it has named them. */
+        String fence(String script) {
+            if (script.equals(APPLY_EXPORT) || script.equals(REMOVE_EXPORT)) {
+                return String.join("\n",
+                        "check_id \"$share\"",
+                        "[ \"$conf\" = \"$exports_dir/$share.conf\" ] || deny 'export file'",
+                        "[ \"${dir:-$ids}\" = \"$exports_dir/.manila-export-ids\" ] || deny 'export id directory'",
+                        "case \"${id:-0}${last:-0}\" in *[!0-9]*) deny 'export id';; esac");
+            }
+            return String.join("\n",
+                    "share=${dir##*/}",
+                    "check_id \"$share\"",
+                    "case \"$allowed_roots\" in *\" $root \"*) ;; *) deny 'storage root';; esac",
+                    "[ \"$dir\" = \"$root/$share\" ] || deny 'share directory'",
+                    "[ \"$mnt\" = \"$export_root/$share\" ] || deny 'mount point'",
+                    "case \"${limit:-0}\" in *[!0-9]*) deny 'limit';; esac");
+        }
+    }
+
+    /** The plain commands the btrfs layout runs as root besides the scripts, as sudoers names them. */
     private static final List<String> SUDO_COMMANDS = List.of(
             "/usr/bin/btrfs qgroup limit *", "/usr/bin/btrfs qgroup show *", "/usr/bin/btrfs inspect-internal rootid *",
-            "/usr/bin/sync -f *", "/usr/bin/df -P -B1 -- *", "/usr/bin/du -s -B1 -- *", "/usr/bin/mkdir -- *",
-            "/usr/bin/rm -rf --one-file-system -- *", "/usr/bin/test -d *");
+            "/usr/bin/sync -f *", "/usr/bin/df -P -B1 -- *");
 
     /**
      * A sudoers file that lets {@code user} run exactly the driver's commands as root, without a
-     * password: its five scripts in {@code scriptDir} and the plain commands above, nothing else.
+     * password: its five installed scripts (which check their own arguments) and a few plain btrfs and
+     * file-system queries. The {@code plain} layout is not offered under sudo: its {@code mkdir} and
+     * {@code rm -rf} cannot be fenced by sudoers.
      */
     public static String sudoers(String user, String scriptDir) {
-        if (!user.matches("[a-z_][a-z0-9_-]*") || !scriptDir.matches("(/[A-Za-z0-9._-]+)+")) {
+        if (!user.matches("[a-z_][a-z0-9_-]*") || !scriptDir.matches(PATH)) {
             throw new IllegalArgumentException("unsafe user or script directory for sudoers");
         }
         List<String> commands = new ArrayList<>();
@@ -145,13 +210,18 @@ public final class HostScripts {
                 + user + " ALL=(root) NOPASSWD: " + String.join(", \\\n    ", commands) + "\n";
     }
 
-    /** Writes every script as an executable file of {@code directory} (for {@code ssh.sudo}), owner-writable only. */
-    public static List<Path> install(Path directory) throws IOException {
+    /**
+     * Writes every script as an executable file of {@code directory} (for {@code ssh.sudo}), fenced to
+     * {@code confinement}; run as root on the storage host ({@code host-scripts} does it).
+     */
+    public static List<Path> install(Path directory, Confinement confinement) throws IOException {
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (Map.Entry<String, String> script : SCRIPTS.entrySet()) {
             Path file = directory.resolve(script.getKey());
-            Files.writeString(file, "#!/bin/sh\n" + script.getValue() + "\n");
+            String body = script.getValue().replace(CONFINE, confinement.fence(script.getKey()));
+            Files.writeString(file, "#!/bin/sh\n# Installed by Manila-J's host-scripts: runs as root through sudo, checks"
+                    + " its arguments first.\n" + confinement.header() + "\n" + body + "\n");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
             written.add(file);
         }

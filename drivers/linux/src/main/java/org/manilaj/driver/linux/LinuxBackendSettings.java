@@ -58,6 +58,10 @@ public record LinuxBackendSettings(
         if (!export.equals("none") && !export.equals("ganesha")) {
             throw new IllegalArgumentException("export must be none or ganesha, not " + export);
         }
+        if (ssh != null && ssh.sudo() && !layout.equals("btrfs")) {
+            throw new IllegalArgumentException("ssh.sudo needs layout btrfs: the plain layout's mkdir and rm -rf cannot be"
+                    + " fenced by sudoers");
+        }
         if (layout.equals("btrfs")) {
             StoragePaths.requireAbsolute(exportRoot, "export_root (required by layout btrfs)");
         } else if (exportRoot != null) {

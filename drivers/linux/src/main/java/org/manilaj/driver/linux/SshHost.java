@@ -130,17 +130,20 @@ public final class SshHost implements RemoteHost {
     /**
      * What runs on the host: the command under coreutils' {@code timeout}, which stops it and its children
      * (its process group) when the time is up, so nothing keeps running after we gave up on it; with
-     * {@code sudo}, through {@code sudo -n}, a driver script as its installed file.
+     * {@code sudo}, through {@code sudo -n}, a driver script as its installed file, which puts itself
+     * under {@code timeout} again as root (an unprivileged {@code timeout} cannot stop root's children).
      */
     List<String> remoteArgv(List<String> argv, Duration timeout) {
-        List<String> remote = new ArrayList<>(List.of("timeout", "-k", Integer.toString(KILL_AFTER_SECONDS),
-                java.math.BigDecimal.valueOf(Math.max(1, timeout.toMillis()), 3).toPlainString()));
+        String seconds = java.math.BigDecimal.valueOf(Math.max(1, timeout.toMillis()), 3).toPlainString();
+        List<String> remote = new ArrayList<>(List.of("timeout", "-k", Integer.toString(KILL_AFTER_SECONDS), seconds));
         if (settings.sudo()) {
             remote.addAll(List.of("sudo", "-n"));
             boolean script = argv.size() >= 4 && argv.get(0).equals("sh") && argv.get(1).equals("-c")
                     && HostScripts.all().containsKey(argv.get(3));
             if (script) {
+                // the installed script applies the time limit itself, as root, to everything it starts
                 remote.add(settings.scriptDir() + "/" + argv.get(3));
+                remote.add(seconds);
                 remote.addAll(argv.subList(4, argv.size()));
                 return remote;
             }

@@ -127,7 +127,7 @@ class SshHostTest {
         try (SshHost host = new SshHost(sudo)) {
             assertThat(host.remoteArgv(HostScripts.argv(HostScripts.DELETE_SHARE, "/r", "/r/x", "/e/x"), Duration.ofSeconds(60)))
                     .containsExactly("timeout", "-k", "5", "60.000", "sudo", "-n", "/opt/manila-scripts/manila-delete-share",
-                            "/r", "/r/x", "/e/x");
+                            "60.000", "/r", "/r/x", "/e/x");
             assertThat(host.remoteArgv(List.of("btrfs", "qgroup", "show", "/r"), Duration.ofMillis(1500)))
                     .containsExactly("timeout", "-k", "5", "1.500", "sudo", "-n", "btrfs", "qgroup", "show", "/r");
             // an inline script that is not one of the driver's is not given to sudo as a file

@@ -34,7 +34,8 @@ class SudoUserSystemIT {
         }
         // no password, but not locked: sshd (without PAM) refuses locked accounts even with a key
         assertThat(run("usermod", "-p", "*", USER)).isZero();
-        HostScripts.install(SCRIPTS);
+        HostScripts.install(SCRIPTS, new HostScripts.Confinement(List.of(TestLab.storageRoot(1).toString(),
+                TestLab.storageRoot(2).toString()), TestLab.exportRoot(1).toString(), "/etc/ganesha/exports.d"));
         for (Path dir = SCRIPTS; dir != null && !dir.equals(TestLab.LAB.getParent()); dir = dir.getParent()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -89,6 +90,38 @@ class SudoUserSystemIT {
             assertThat(whoami.succeeded()).as(whoami.stderr()).isFalse();
             assertThat(host.run(List.of("sh", "-c", "id -u", "x"), Duration.ofSeconds(30)).succeeded()).isFalse();
             assertThat(host.run(List.of("rm", "-rf", "/etc/ganesha"), Duration.ofSeconds(30)).succeeded()).isFalse();
+        }
+    }
+
+    /** The installed scripts check their own arguments: sudo alone would let the user write or mount anywhere. */
+    @Test
+    void theScriptsRefuseArgumentsOutsideTheirFence() {
+        String share = UUID.randomUUID().toString();
+        String exportsDir = "/etc/ganesha/exports.d";
+        byte[] rootExport = ("EXPORT {\n    Export_Id = @EXPORT_ID@;\n    Path = \"/\";\n    Pseudo = \"/\";\n"
+                + "    Squash = No_Root_Squash;\n    Access_Type = RW;\n    FSAL { Name = VFS; }\n}\n").getBytes();
+        SshSettings settings = new SshSettings(TestLab.address(1), TestLab.SSH_PORT, USER, TestLab.privateKey(),
+                TestLab.knownHosts(), 10, 30, 1, true, SCRIPTS.toString());
+        try (SshHost host = new SshHost(settings)) {
+            CommandResult elsewhere = host.run(HostScripts.argv(HostScripts.APPLY_EXPORT, "/etc/modprobe.d/" + share + ".conf",
+                    exportsDir + "/.manila-export-ids", share, "100", "65535"), rootExport, Duration.ofSeconds(30));
+            assertThat(elsewhere.exitStatus()).as(elsewhere.stderr()).isEqualTo(2);
+            assertThat(TestLab.onHost(1, List.of("test", "-e", "/etc/modprobe.d/" + share + ".conf")).succeeded()).isFalse();
+
+            CommandResult wholeDisk = host.run(HostScripts.argv(HostScripts.APPLY_EXPORT, exportsDir + "/" + share + ".conf",
+                    exportsDir + "/.manila-export-ids", share, "100", "65535"), rootExport, Duration.ofSeconds(30));
+            assertThat(wholeDisk.exitStatus()).as(wholeDisk.stderr()).isEqualTo(2);
+            assertThat(wholeDisk.stderr()).contains("export block");
+            assertThat(TestLab.onHost(1, List.of("test", "-e", exportsDir + "/" + share + ".conf")).succeeded()).isFalse();
+
+            String root = TestLab.storageRoot(1).toString();
+            CommandResult mountOverBin = host.run(HostScripts.argv(HostScripts.CREATE_SHARE, root, root + "/" + share,
+                    "/usr/local/sbin", "1073741824"), Duration.ofSeconds(30));
+            assertThat(mountOverBin.exitStatus()).as(mountOverBin.stderr()).isEqualTo(2);
+            CommandResult deleteOther = host.run(HostScripts.argv(HostScripts.DELETE_SHARE, "/", "/usr",
+                    TestLab.exportRoot(1) + "/usr"), Duration.ofSeconds(30));
+            assertThat(deleteOther.exitStatus()).as(deleteOther.stderr()).isEqualTo(2);
+            assertThat(TestLab.onHost(1, List.of("btrfs", "subvolume", "show", root + "/" + share)).succeeded()).isFalse();
         }
     }
 }
