@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * PostgreSQL is durable unless {@code synchronous_commit} was turned off for the server or the role.
  */
 final class DurableCommits {
+    private static final Pattern NOT_SYNCHRONOUS = Pattern.compile("synchronous_commit\\s*=\\s*(off|local|false|0)",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern H2_WRITE_DELAY = Pattern.compile(";WRITE_DELAY=(\\d+)", Pattern.CASE_INSENSITIVE);
 
     private DurableCommits() {
@@ -24,7 +26,11 @@ final class DurableCommits {
             database.setUrl(h2Url(url));
         } else if (url.startsWith("jdbc:postgresql:")) {
             String options = database.getProperties().getOrDefault("options", "");
-            if (!options.contains("synchronous_commit")) {
+            if (NOT_SYNCHRONOUS.matcher(url).find() || NOT_SYNCHRONOUS.matcher(options).find()) {
+                throw new IllegalArgumentException("database: synchronous_commit must stay on: with it off, commits are"
+                        + " acknowledged before they are written, and lost on a crash");
+            }
+            if (!url.contains("options=")) {
                 database.getProperties().put("options", (options + " -c synchronous_commit=on").trim());
             }
         }
@@ -32,6 +38,9 @@ final class DurableCommits {
     }
 
     static String h2Url(String url) {
+        if (url.toUpperCase(java.util.Locale.ROOT).replace(";WRITE_DELAY=0", "").contains("WRITE_DELAY")) {
+            throw new IllegalArgumentException("database.url may set WRITE_DELAY only to 0 (;WRITE_DELAY=0)");
+        }
         Matcher delay = H2_WRITE_DELAY.matcher(url);
         if (delay.find()) {
             if (!delay.group(1).equals("0")) {

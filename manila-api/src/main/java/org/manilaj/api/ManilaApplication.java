@@ -8,6 +8,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -236,6 +237,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 }
             }
         }
-        return 0;
+        if (serverFactory instanceof SimpleServerFactory simple && simple.getConnector() instanceof HttpConnectorFactory http) {
+            return http.getPort();
+        }
+        throw new IllegalStateException("work.node_name must be set: it cannot be made unique from this server's settings");
     }
 }

@@ -30,8 +30,10 @@ import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolStatsCollector;
+import org.manilaj.core.quota.QuotaResource;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.NewShare;
 import org.manilaj.core.share.Share;
@@ -71,7 +73,7 @@ class CrashRecoveryTest {
     Path storage;
 
     /** Where the gate stops an operation: before the driver acts, or after it acted but before it is recorded. */
-    enum Stop { BEFORE_DRIVER, AFTER_DRIVER, BEFORE_ACCESS }
+    enum Stop { BEFORE_DRIVER, AFTER_DRIVER, BEFORE_ACCESS, BEFORE_EXTEND }
 
     /** Thrown in place of the death of the process: nothing after it runs for that operation. */
     static final class SimulatedCrash extends RuntimeException {
@@ -103,7 +105,7 @@ class CrashRecoveryTest {
 
         @Override
         public ShareExport create(ShareSpec spec) {
-            if (stop == Stop.BEFORE_ACCESS) {
+            if (stop == Stop.BEFORE_ACCESS || stop == Stop.BEFORE_EXTEND) {
                 return real.create(spec);
             }
             if (stop == Stop.AFTER_DRIVER) {
@@ -128,6 +130,9 @@ class CrashRecoveryTest {
 
         @Override
         public void extend(ShareRef share, int newSizeGib) {
+            if (stop == Stop.BEFORE_EXTEND) {
+                gate();
+            }
             real.extend(share, newSizeGib);
         }
 
@@ -186,6 +191,7 @@ class CrashRecoveryTest {
         final ShareService shares;
         final ShareResizeService resize;
         final AccessService access;
+        final QuotaService quotas;
         GatedDriver gated;
 
         Node(DataSource dataSource, String name, Clock clock, Stop stop) {
@@ -233,7 +239,7 @@ class CrashRecoveryTest {
             }
             PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
                     new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
-            QuotaService quotas = new QuotaService(jdbi, Map.of());
+            quotas = new QuotaService(jdbi, Map.of());
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, lease, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
@@ -459,5 +465,38 @@ class CrashRecoveryTest {
             Mockito.verify(drivers.get(0), Mockito.times(expectedCalls)).create(Mockito.any());
             assertThat(Files.isDirectory(storage.resolve(id))).isEqualTo(expectedStatus.equals("available"));
         }
+    }
+
+    /**
+     * An extend cut short after it reserved quota and pool capacity: an admin's reset is refused while the
+     * node's lease lives (its driver call could still act), and once it expired the reset gives back what
+     * the extend held, so quota and pool match the share's size again.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anAdminResetOfACutShortExtendGivesBackWhatItHeld(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        MovableClock clock = new MovableClock();
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_EXTEND);
+        String id = create(doomed);
+        awaitStatus(dataSource, id, "available");
+        doomed.resize.extend(CALLER, id, 5);
+        doomed.crashAtGate();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        assertThat(allocated(jdbi)).isEqualTo(5);
+
+        try (Node admin = new Node(dataSource, "node-2", clock, null)) {
+            assertThatThrownBy(() -> admin.shares.resetStatus(CALLER, id, "available"))
+                    .isInstanceOf(ManilaException.class).hasMessageContaining("running on node-1");
+            clock.advance(Duration.ofMinutes(11));
+            admin.shares.resetStatus(CALLER, id, "available");
+            assertThat(awaitStatus(dataSource, id, "available").sizeGb()).isEqualTo(1);
+            assertThat(allocated(jdbi)).isEqualTo(1);
+            assertThat(admin.quotas.detail(CALLER.projectId()).get(QuotaResource.GIGABYTES).inUse()).isEqualTo(1);
+        }
+    }
+
+    private static long allocated(Jdbi jdbi) {
+        return jdbi.onDemand(PoolDao.class).list().get(0).allocatedCapacityGb();
     }
 }

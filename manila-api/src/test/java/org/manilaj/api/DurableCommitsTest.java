@@ -42,4 +42,16 @@ class DurableCommitsTest {
         database.setUrl("jdbc:postgresql://127.0.0.1/manila");
         assertThat(DurableCommits.enforce(database).getProperties()).containsEntry("options", "-c synchronous_commit=on");
     }
+
+    @Test
+    void neitherDatabaseCanBeToldToAcknowledgeBeforeWriting() {
+        assertThatThrownBy(() -> DurableCommits.h2Url("jdbc:h2:file:x;INIT=SET WRITE_DELAY 500")).hasMessageContaining("WRITE_DELAY");
+        DataSourceFactory postgres = new DataSourceFactory();
+        postgres.setUrl("jdbc:postgresql://127.0.0.1/manila");
+        postgres.getProperties().put("options", "-c synchronous_commit=off");
+        assertThatThrownBy(() -> DurableCommits.enforce(postgres)).hasMessageContaining("synchronous_commit");
+        postgres.getProperties().remove("options");
+        postgres.setUrl("jdbc:postgresql://127.0.0.1/manila?options=-c%20synchronous_commit=off");
+        assertThatThrownBy(() -> DurableCommits.enforce(postgres)).hasMessageContaining("synchronous_commit");
+    }
 }

@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
 @Provider
 public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaErrorMapper.class);
-    /** Unique violation, serialization failure, deadlock, H2's lock timeout. */
-    private static final Set<String> RACE_LOST = Set.of("23505", "40001", "40P01", "HYT00");
+    /**
+     * Unique violation, foreign key violation (the parent was deleted meanwhile), serialization failure,
+     * deadlock, H2's lock timeout.
+     */
+    private static final Set<String> RACE_LOST = Set.of("23505", "23503", "40001", "40P01", "HYT00");
 
     @Override
     public Response toResponse(Throwable error) {

@@ -38,6 +38,4 @@ public interface AccessRuleDao {
     @SqlUpdate("DELETE FROM access_rules WHERE share_id = :shareId AND state = 'denying'")
     int deleteDenied(@Bind("shareId") String shareId);
 
-    @SqlQuery("SELECT COUNT(*) FROM access_rules WHERE share_id = :shareId AND state IN ('queued_to_apply', 'queued_to_deny')")
-    int countQueued(@Bind("shareId") String shareId);
 }

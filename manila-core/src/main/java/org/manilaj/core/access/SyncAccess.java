@@ -48,7 +48,7 @@ public final class SyncAccess implements ShareOperation {
     public void run(Share share, Lease lease) {
         List<AccessRule> rules = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "applying", 30)) {
-                throw new IllegalStateException("lease of share " + share.id() + " lost before its rules were read");
+                throw new Lease.LeaseLostException(lease.operation());
             }
             AccessRuleDao dao = handle.attach(AccessRuleDao.class);
             Instant now = clock.instant();

@@ -132,7 +132,7 @@ public final class PlacementService {
     }
 
     /** Sets what the share holds on its pool to {@code reservedGb}, giving back the difference, in the caller's transaction. */
-    public void reduceReservation(Handle handle, String shareId, int reservedGb) {
+    public static void reduceReservation(Handle handle, String shareId, int reservedGb) {
         ShareDao shares = handle.attach(ShareDao.class);
         handle.attach(ShareReadDao.class).find(shareId).ifPresent(share -> {
             int released = share.reservedGb() - reservedGb;

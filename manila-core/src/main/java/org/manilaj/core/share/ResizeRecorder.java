@@ -51,7 +51,7 @@ final class ResizeRecorder {
             if (!lease.hold(handle, "recording", 90)) {
                 return false;
             }
-            placement.reduceReservation(handle, share.id(), size);
+            PlacementService.reduceReservation(handle, share.id(), size);
             if (handle.attach(ShareDao.class).finishResize(share.id(), share.status(), to.wireName(), newSize,
                     clock.instant()) == 1) {
                 // extends took the new size from the quota when requested; shrinks give back once done

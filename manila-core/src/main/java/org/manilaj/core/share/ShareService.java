@@ -7,15 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeAccess;
 import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.work.Operation;
 import org.manilaj.core.work.OperationDao;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.OperationRunner;
@@ -163,8 +167,7 @@ public final class ShareService {
         }
         find(context, shareId);
         jdbi.useTransaction(handle -> {
-            // whatever was running is dropped; creating and deleting resume as operations of their own
-            handle.attach(OperationDao.class).discard(shareId);
+            takeOver(handle, shareId);
             handle.attach(ShareDao.class).resetStatus(shareId, target.wireName(), clock.instant());
             if (target == ShareStatus.CREATING || target == ShareStatus.DELETING) {
                 runner.start(handle, shareId, target == ShareStatus.CREATING ? OperationKind.CREATE : OperationKind.DELETE);
@@ -179,12 +182,37 @@ public final class ShareService {
         requireAdmin(context, "force_delete");
         find(context, shareId);
         jdbi.useTransaction(handle -> {
-            handle.attach(OperationDao.class).discard(shareId);
+            takeOver(handle, shareId);
             handle.attach(ShareDao.class).resetStatus(shareId, ShareStatus.DELETING.wireName(), clock.instant());
             runner.start(handle, shareId, OperationKind.DELETE);
         });
         LOG.warn("share {}: force delete by {}", shareId, context.userId());
         runner.submit(shareId);
+    }
+
+    /**
+     * In the caller's transaction (an admin's reset or force delete): ends the share's pending operation,
+     * unless a live process is running it (409: its driver step could still act after us), and gives back
+     * what an unfinished extend held ahead (the quota for its new size, the capacity reserved on its pool).
+     */
+    private void takeOver(Handle handle, String shareId) {
+        OperationDao operations = handle.attach(OperationDao.class);
+        Share share = handle.attach(ShareReadDao.class).find(shareId)
+                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
+        Optional<Operation> pending = operations.forShare(shareId);
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (runner.isInFlight(shareId) || operations.discardUnlessLeased(shareId, runner.nodeName(), clock.instant()) == 0) {
+            throw ManilaException.conflict("Share " + shareId + " has a " + pending.get().kind().wireName()
+                    + " operation running on " + pending.get().owner() + "; try again when it ends or its lease expires.");
+        }
+        if (share.shareStatus() == ShareStatus.EXTENDING && share.pendingSizeGb() != null) {
+            quotas.release(handle, share.projectId(), 0, share.pendingSizeGb() - share.sizeGb());
+            PlacementService.reduceReservation(handle, shareId, share.sizeGb());
+        }
+        LOG.warn("share {}: {} operation (attempt {}) dropped by an admin", shareId, pending.get().kind().wireName(),
+                pending.get().attempt());
     }
 
     public static void requireAdmin(RequestContext context, String action) {

@@ -1,7 +1,7 @@
 package org.manilaj.core.share;
 
-import org.manilaj.core.WireNames;
 import java.util.Optional;
+import org.manilaj.core.WireNames;
 
 /**
  * Manila's task states of a share (its {@code task_state}), in the order a migration passes them;

@@ -2,7 +2,6 @@ package org.manilaj.core.work;
 
 import java.time.Clock;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * This process's lease on one running operation. Every transaction that records a step of the
@@ -10,13 +9,11 @@ import org.jdbi.v3.core.Jdbi;
  * row until that transaction ends; a step whose lease was lost records nothing.
  */
 public final class Lease {
-    private final Jdbi jdbi;
     private final Operation operation;
     private final String owner;
     private final Clock clock;
 
-    Lease(Jdbi jdbi, Operation operation, String owner, Clock clock) {
-        this.jdbi = jdbi;
+    Lease(Operation operation, String owner, Clock clock) {
         this.operation = operation;
         this.owner = owner;
         this.clock = clock;
@@ -33,13 +30,6 @@ public final class Lease {
     /** In the caller's transaction: records {@code phase}; false when another process took the lease. */
     public boolean hold(Handle handle, String phase, int progress) {
         return handle.attach(OperationDao.class).advance(operation.id(), owner, phase, progress, clock.instant()) == 1;
-    }
-
-    /** Records that the operation entered {@code phase}, or throws when the lease was lost. */
-    public void enter(String phase, int progress) {
-        if (!jdbi.inTransaction(handle -> hold(handle, phase, progress))) {
-            throw new LeaseLostException(operation);
-        }
     }
 
     /**

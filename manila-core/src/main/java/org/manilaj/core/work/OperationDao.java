@@ -58,9 +58,13 @@ public interface OperationDao {
             + " AND kind = 'access_sync'")
     int requeueAccessSync(@Bind("shareId") String shareId, @Bind("now") Instant now);
 
-    /** Drops whatever operation a share has (an admin's reset or force delete takes over from it). */
-    @SqlUpdate("DELETE FROM operations WHERE share_id = :shareId")
-    int discard(@Bind("shareId") String shareId);
+    /**
+     * Drops the share's operation for an admin's reset or force delete, unless another process holds a
+     * live lease on it (it may be inside a driver call); this process's own is for the caller to judge.
+     */
+    @SqlUpdate("DELETE FROM operations WHERE share_id = :shareId"
+            + " AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")
+    int discardUnlessLeased(@Bind("shareId") String shareId, @Bind("owner") String owner, @Bind("now") Instant now);
 
     /** Shares whose operation nobody is running: lease free, expired, or this process's from before a restart. */
     @SqlQuery("SELECT share_id FROM operations WHERE owner IS NULL OR owner = :owner OR lease_expires_at < :now"

@@ -180,7 +180,7 @@ public final class OperationRunner implements AutoCloseable {
         leased.add(operation.id());
         try {
             LOG.debug("share {}: running {} (attempt {})", shareId, operation.kind().wireName(), operation.attempt());
-            kind.run(share.get(), new Lease(jdbi, operation, nodeName(), clock));
+            kind.run(share.get(), new Lease(operation, nodeName(), clock));
         } catch (Lease.LeaseLostException e) {
             LOG.warn("{}; another process carries on", e.getMessage());
             return false;

@@ -5,9 +5,8 @@ import org.manilaj.core.share.Share;
 /**
  * One kind of share operation, run by the {@link OperationRunner} under its lease. A run is a sequence
  * of explicit steps; each recorded step checks the lease and records the operation's phase, and the
- * last one ends the operation in the same transaction as the share's new state. Short operations record
- * a phase only where they write anyway (each commit is a synchronous write); long ones may mark more
- * with {@link Lease#enter}. Steps must be safe to redo: a run cut short by a crash is
+ * last one ends the operation in the same transaction as the share's new state. Operations record a
+ * phase only where they write anyway: each commit is a synchronous write. Steps must be safe to redo: a run cut short by a crash is
  * run again from the start, and drivers are idempotent.
  */
 public interface ShareOperation {
