@@ -32,7 +32,7 @@ class DurableCommitsTest {
     @Test
     void aDelayedWriteIsRefusedByName() {
         assertThatThrownBy(() -> DurableCommits.h2Url("jdbc:h2:file:./var/db/manila;write_delay=500"))
-                .hasMessageContaining("WRITE_DELAY=500");
+                .hasMessageContaining("WRITE_DELAY");
         assertThat(DurableCommits.h2Url("jdbc:h2:file:x;WRITE_DELAY=0")).isEqualTo("jdbc:h2:file:x;WRITE_DELAY=0");
     }
 
