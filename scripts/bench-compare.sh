@@ -2,6 +2,7 @@
 # Compares service jars under the same load, one after the other on this machine, each on a fresh
 # embedded default (H2 + local directories), warmed up first. Prints the median of 3 runs per jar.
 #   scripts/bench-compare.sh NAME=path/to/manila-api.jar [NAME=path/to/other.jar ...]
+# JAVA_OPTS_<NAME> gives one jar's JVM options (e.g. -Ddw.database.url=... to vary a setting).
 # Needs bench/target/manila-bench.jar (mvn -B -DskipTests package). Options via env: N (200), C (4), T (10), M (50).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +12,9 @@ OUT=$(mktemp -d)
 for spec in "$@"; do
   name=${spec%%=*}; jar=$(cd "$(dirname "${spec#*=}")" && pwd)/$(basename "${spec#*=}")
   work="$OUT/$name"; mkdir -p "$work"
-  (cd "$work" && exec java -jar "$jar" server "$ROOT/config/manila.yml" >"$work/server.log" 2>&1) &
+  opts_var="JAVA_OPTS_$name"
+  # shellcheck disable=SC2086
+  (cd "$work" && exec java ${!opts_var:-} -jar "$jar" server "$ROOT/config/manila.yml" >"$work/server.log" 2>&1) &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8786/ && break; sleep 0.2; done
   java -jar "$BENCH" lifecycle -n 100 -c "$C" >/dev/null            # warm-up

@@ -32,6 +32,7 @@ import org.manilaj.api.cli.TokenRevokeCommand;
 import org.manilaj.api.errors.JsonErrorHandler;
 import org.manilaj.api.errors.ManilaErrorMapper;
 import org.manilaj.api.filters.AuthFilter;
+import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
@@ -179,8 +180,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         });
 
         environment.jersey().register(new ProjectPathFilter());
-        environment.jersey().register(new MicroversionFilter());
-        environment.jersey().register(authFilter(config, new TokenService(jdbi, clock)));
+        environment.jersey().register(new CallerBinding(new MicroversionFilter(),
+                authFilter(config, new TokenService(jdbi, clock))));
         environment.jersey().register(new ManilaErrorMapper());
         environment.jersey().register(new VersionsResource());
         environment.jersey().register(new SharesResource(shares, resize, access));

@@ -3,8 +3,6 @@ package org.manilaj.api.filters;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -48,18 +46,9 @@ public final class AuthFilter implements ContainerRequestFilter {
         });
     }
 
-    @Context
-    private ResourceInfo resource;
-
-    /**
-     * Runs after matching, for every resource method Jersey chose, so that no spelling of a path
-     * (matrix parameters, encoded characters, extra slashes) reaches a resource without a caller.
-     */
+    /** Bound to every resource method but the version documents by {@link CallerBinding}. */
     @Override
     public void filter(ContainerRequestContext request) {
-        if (MatchedResource.needsNoCaller(resource)) {
-            return;
-        }
         String token = request.getHeaderString("X-Auth-Token");
         if (token == null || token.isBlank()) {
             throw new ManilaException(ErrorCategory.UNAUTHORIZED, "Authentication required: send a token in X-Auth-Token.");

@@ -5,8 +5,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.Context;
 
 /**
  * Negotiates Manila's microversion on every API request (the version documents aside): no header means 2.0, a malformed one
@@ -16,15 +14,9 @@ import jakarta.ws.rs.core.Context;
 public final class MicroversionFilter implements ContainerRequestFilter, ContainerResponseFilter {
     public static final String HEADER = "X-OpenStack-Manila-API-Version";
 
-    @Context
-    private ResourceInfo resource;
-
-    /** After matching: every resource method but the version documents negotiates, whatever path reached it. */
+    /** Bound to every resource method but the version documents by {@link CallerBinding}. */
     @Override
     public void filter(ContainerRequestContext request) {
-        if (MatchedResource.needsNoCaller(resource)) {
-            return;
-        }
         String header = request.getHeaderString(HEADER);
         request.setProperty(RequestAttributes.VERSION_HEADER, header);
         request.setProperty(RequestAttributes.VERSION, ApiVersion.parse(header));

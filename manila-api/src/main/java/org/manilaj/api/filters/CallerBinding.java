@@ -1,0 +1,30 @@
+package org.manilaj.api.filters;
+
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+
+/**
+ * Binds microversion negotiation and authentication to every resource method when the application
+ * starts, from Jersey's resource model: whatever path spelling reaches a method, its filters run.
+ * Only the version documents ({@link NoCaller}) go without.
+ */
+public final class CallerBinding implements DynamicFeature {
+    private final MicroversionFilter microversions;
+    private final AuthFilter auth;
+
+    public CallerBinding(MicroversionFilter microversions, AuthFilter auth) {
+        this.microversions = microversions;
+        this.auth = auth;
+    }
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        if (resource.getResourceMethod().isAnnotationPresent(NoCaller.class)
+                || resource.getResourceClass().isAnnotationPresent(NoCaller.class)) {
+            return;
+        }
+        context.register(microversions);
+        context.register(auth);
+    }
+}
