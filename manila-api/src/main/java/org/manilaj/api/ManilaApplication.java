@@ -217,7 +217,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     }
 
     /** The configured node name, or {@code <hostname>-<application port>}: unique per process on a host. */
-    private static String nodeName(ManilaConfiguration config) {
+    static String nodeName(ManilaConfiguration config) {
         if (config.getWork().getNodeName() != null && !config.getWork().getNodeName().isBlank()) {
             return config.getWork().getNodeName();
         }

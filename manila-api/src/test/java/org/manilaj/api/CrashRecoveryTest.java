@@ -496,6 +496,27 @@ class CrashRecoveryTest {
         }
     }
 
+    /** A create that a crash cut short ten times is not started an eleventh: the share ends in error, with a message. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anOperationStartedTooOftenWithoutFinishingIsAbandoned(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        MovableClock clock = new MovableClock();
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
+        String id = create(doomed);
+        doomed.crashAtGate();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        jdbi.useHandle(handle -> handle.execute("UPDATE operations SET attempt = 10 WHERE share_id = ?", id));
+
+        try (Node restarted = new Node(dataSource, "node-1", clock, null)) {
+            assertThat(restarted.runner.resumeUnattended()).isEqualTo(1);
+            awaitStatus(dataSource, id, "error");
+            assertThat(jdbi.onDemand(OperationDao.class).forShare(id)).isEmpty();
+            assertThat(allocated(jdbi)).as("the abandoned create holds no capacity").isZero();
+            assertThat(storage.resolve(id)).doesNotExist();
+        }
+    }
+
     private static long allocated(Jdbi jdbi) {
         return jdbi.onDemand(PoolDao.class).list().get(0).allocatedCapacityGb();
     }

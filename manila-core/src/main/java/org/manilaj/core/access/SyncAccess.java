@@ -77,6 +77,24 @@ public final class SyncAccess implements ShareOperation {
         LOG.info("share {}: {} access rule(s) in effect", share.id(), grants.size());
     }
 
+    /** Every rule still on its way in or out is in error, and the share's access too, until an admin looks. */
+    @Override
+    public void abandon(Share share, Lease lease) {
+        jdbi.useTransaction(handle -> {
+            if (!lease.hold(handle, "abandoned", 100)) {
+                return;
+            }
+            AccessRuleDao rules = handle.attach(AccessRuleDao.class);
+            Instant now = clock.instant();
+            for (AccessRuleState pending : List.of(AccessRuleState.QUEUED_TO_APPLY, AccessRuleState.APPLYING,
+                    AccessRuleState.QUEUED_TO_DENY, AccessRuleState.DENYING)) {
+                rules.moveAll(share.id(), pending.wireName(), AccessRuleState.ERROR.wireName(), now);
+            }
+            handle.attach(ShareDao.class).setAccessStatus(share.id(), "error", now);
+            lease.end(handle);
+        });
+    }
+
     private void record(Share share, Lease lease, boolean succeeded) {
         jdbi.useTransaction(handle -> {
             if (!lease.hold(handle, "recording", 90)) {

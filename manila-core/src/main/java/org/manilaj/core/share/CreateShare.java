@@ -87,6 +87,11 @@ public final class CreateShare implements ShareOperation {
         recordAvailable(share, lease, export);
     }
 
+    @Override
+    public void abandon(Share share, Lease lease) {
+        outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
+    }
+
     private void recordAvailable(Share share, Lease lease, ShareExport export) {
         Instant now = clock.instant();
         List<ExportLocation> locations = export.locations().stream()

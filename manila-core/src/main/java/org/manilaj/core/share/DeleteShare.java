@@ -49,6 +49,11 @@ public final class DeleteShare implements ShareOperation {
     }
 
     @Override
+    public void abandon(Share share, Lease lease) {
+        outcomes.fail(share, lease, ShareStatus.ERROR_DELETING, MessageAction.DELETE, MessageDetail.DRIVER_FAILED);
+    }
+
+    @Override
     public void run(Share share, Lease lease) {
         if (share.host() != null) {
             Optional<BackendRegistry.PoolEntry> pool = registry.pool(share.host());

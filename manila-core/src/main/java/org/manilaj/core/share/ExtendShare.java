@@ -49,6 +49,11 @@ public final class ExtendShare implements ShareOperation {
     }
 
     @Override
+    public void abandon(Share share, Lease lease) {
+        recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND);
+    }
+
+    @Override
     public void run(Share share, Lease lease) {
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(share.host());
         if (pool.isEmpty()) {

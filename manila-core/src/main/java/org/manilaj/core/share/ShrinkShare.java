@@ -44,6 +44,11 @@ public final class ShrinkShare implements ShareOperation {
     }
 
     @Override
+    public void abandon(Share share, Lease lease) {
+        recorder.failed(share, lease, ShareStatus.SHRINKING_ERROR, MessageAction.SHRINK);
+    }
+
+    @Override
     public void run(Share share, Lease lease) {
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(share.host());
         if (pool.isEmpty()) {

@@ -37,7 +37,17 @@ public final class Lease {
      * change was queued after this run read the rules (the operation then stays, for another round).
      */
     public boolean finish(Handle handle) {
-        return handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1;
+        OperationDao operations = handle.attach(OperationDao.class);
+        if (operations.finish(operation.id(), owner, operation.generation()) == 1) {
+            return true;
+        }
+        operations.resetAttempts(operation.id(), owner); // another round follows: this one did not fail
+        return false;
+    }
+
+    /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */
+    public boolean end(Handle handle) {
+        return handle.attach(OperationDao.class).end(operation.id(), owner) == 1;
     }
 
     /** The operation's lease went to another process (ours expired): this run stops and records nothing more. */

@@ -53,6 +53,14 @@ public interface OperationDao {
     @SqlUpdate("DELETE FROM operations WHERE id = :id AND owner = :owner AND generation = :generation")
     int finish(@Bind("id") String id, @Bind("owner") String owner, @Bind("generation") int generation);
 
+    /** Ends the operation whatever was queued on it meanwhile (it is being abandoned). */
+    @SqlUpdate("DELETE FROM operations WHERE id = :id AND owner = :owner")
+    int end(@Bind("id") String id, @Bind("owner") String owner);
+
+    /** A round that ended with more work queued starts the count of attempts again. */
+    @SqlUpdate("UPDATE operations SET attempt = 0 WHERE id = :id AND owner = :owner")
+    int resetAttempts(@Bind("id") String id, @Bind("owner") String owner);
+
     /** Queues more work on a running access sync; zero when the share has no access sync pending. */
     @SqlUpdate("UPDATE operations SET generation = generation + 1, updated_at = :now WHERE share_id = :shareId"
             + " AND kind = 'access_sync'")

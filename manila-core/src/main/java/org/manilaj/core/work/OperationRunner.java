@@ -39,6 +39,8 @@ public final class OperationRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
     /** Rounds of one share in a row: access changes queued during a sync are applied by the next round. */
     private static final int MAX_ROUNDS = 10;
+    /** Starts of one operation that did not finish (a crash in it, an unexpected failure) before it is abandoned. */
+    static final int MAX_ATTEMPTS = 10;
 
     private final Jdbi jdbi;
     private final WorkSettings settings;
@@ -177,10 +179,17 @@ public final class OperationRunner implements AutoCloseable {
         }
         Operation operation = claimed.get();
         ShareOperation kind = operations.get(operation.kind());
+        Lease lease = new Lease(operation, nodeName(), clock);
+        if (operation.attempt() > MAX_ATTEMPTS) {
+            LOG.error("share {}: {} started {} times without finishing; giving up on it", shareId,
+                    operation.kind().wireName(), operation.attempt() - 1);
+            kind.abandon(share.get(), lease);
+            return false;
+        }
         leased.add(operation.id());
         try {
             LOG.debug("share {}: running {} (attempt {})", shareId, operation.kind().wireName(), operation.attempt());
-            kind.run(share.get(), new Lease(operation, nodeName(), clock));
+            kind.run(share.get(), lease);
         } catch (Lease.LeaseLostException e) {
             LOG.warn("{}; another process carries on", e.getMessage());
             return false;

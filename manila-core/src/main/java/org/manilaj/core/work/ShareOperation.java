@@ -13,4 +13,10 @@ public interface ShareOperation {
     OperationKind kind();
 
     void run(Share share, Lease lease);
+
+    /**
+     * Ends the operation for good, as a failure the tenant sees (an error status and a message): it was
+     * started too many times without finishing (a process died in it, or it failed unexpectedly, each time).
+     */
+    void abandon(Share share, Lease lease);
 }
