@@ -1,8 +1,12 @@
 package org.manilaj.api;
 
 import io.dropwizard.db.DataSourceFactory;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * Makes every commit reach the database's files before the service answers, so that an acknowledged
@@ -35,6 +39,23 @@ final class DurableCommits {
             }
         }
         return database;
+    }
+
+    /**
+     * Asks PostgreSQL itself, on one of the service's connections, whether it commits synchronously: a
+     * server, database or role setting overrides anything the URL says.
+     */
+    static void verify(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+             ResultSet setting = connection.createStatement().executeQuery("SHOW synchronous_commit")) {
+            String value = setting.next() ? setting.getString(1) : "";
+            if (value.equalsIgnoreCase("off")) {
+                throw new IllegalStateException("PostgreSQL has synchronous_commit=off for this service's connections:"
+                        + " commits would be acknowledged before they are written, and lost on a crash; turn it on");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read synchronous_commit from PostgreSQL", e);
+        }
     }
 
     static String h2Url(String url) {

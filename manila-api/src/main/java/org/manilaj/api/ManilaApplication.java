@@ -115,6 +115,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         DatabaseMigrator.migrate(config.getDatabase());
         ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "manila");
         boolean postgres = DatabaseMigrator.isPostgres(dataSource);
+        if (postgres) {
+            DurableCommits.verify(dataSource);
+        }
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "manila");
         // Dropwizard's name-prepending engine re-parses every statement; JDBI's own caches the parse.
         jdbi.setTemplateEngine(new DefinedAttributeTemplateEngine());

@@ -517,6 +517,27 @@ class CrashRecoveryTest {
         }
     }
 
+    /** An admin's reset that drops a cut-short access sync leaves its rules in error, not queued forever. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aResetThatDropsAnAccessSyncPutsItsRulesInError(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        MovableClock clock = new MovableClock();
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_ACCESS);
+        String id = create(doomed);
+        awaitStatus(dataSource, id, "available");
+        String rule = doomed.access.allow(CALLER, id, "ip", "10.0.0.8", "rw").id();
+        doomed.crashAtGate();
+        clock.advance(Duration.ofMinutes(11));
+        try (Node admin = new Node(dataSource, "node-2", clock, null)) {
+            admin.shares.resetStatus(CALLER, id, "available");
+            Jdbi jdbi = TestDatabase.jdbi(dataSource);
+            assertThat(jdbi.onDemand(AccessRuleDao.class).find(rule).orElseThrow().state()).isEqualTo("error");
+            assertThat(awaitStatus(dataSource, id, "available").accessRulesStatus()).isEqualTo("error");
+            assertThat(jdbi.onDemand(OperationDao.class).forShare(id)).isEmpty();
+        }
+    }
+
     private static long allocated(Jdbi jdbi) {
         return jdbi.onDemand(PoolDao.class).list().get(0).allocatedCapacityGb();
     }

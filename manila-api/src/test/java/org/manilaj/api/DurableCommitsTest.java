@@ -54,4 +54,21 @@ class DurableCommitsTest {
         postgres.setUrl("jdbc:postgresql://127.0.0.1/manila?options=-c%20synchronous_commit=off");
         assertThatThrownBy(() -> DurableCommits.enforce(postgres)).hasMessageContaining("synchronous_commit");
     }
+
+    /** Whatever the URL says, the server's own answer decides: a role with synchronous_commit off is refused. */
+    @Test
+    void postgresIsAskedWhetherItCommitsSynchronously() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start()) {
+            javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
+            // the embedded server itself runs with synchronous_commit off, for speed: the role's setting decides
+            try (Connection connection = dataSource.getConnection()) {
+                connection.createStatement().execute("ALTER ROLE postgres SET synchronous_commit = on");
+            }
+            DurableCommits.verify(dataSource);
+            try (Connection connection = dataSource.getConnection()) {
+                connection.createStatement().execute("ALTER ROLE postgres SET synchronous_commit = off");
+            }
+            assertThatThrownBy(() -> DurableCommits.verify(dataSource)).hasMessageContaining("synchronous_commit=off");
+        }
+    }
 }

@@ -84,13 +84,7 @@ public final class SyncAccess implements ShareOperation {
             if (!lease.hold(handle, "abandoned", 100)) {
                 return;
             }
-            AccessRuleDao rules = handle.attach(AccessRuleDao.class);
-            Instant now = clock.instant();
-            for (AccessRuleState pending : List.of(AccessRuleState.QUEUED_TO_APPLY, AccessRuleState.APPLYING,
-                    AccessRuleState.QUEUED_TO_DENY, AccessRuleState.DENYING)) {
-                rules.moveAll(share.id(), pending.wireName(), AccessRuleState.ERROR.wireName(), now);
-            }
-            handle.attach(ShareDao.class).setAccessStatus(share.id(), "error", now);
+            AccessRules.failPending(handle, share.id(), clock.instant());
             lease.end(handle);
         });
     }

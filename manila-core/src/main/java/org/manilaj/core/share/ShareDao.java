@@ -41,6 +41,10 @@ public interface ShareDao {
     int transition(@Bind("id") String id, @BindList("from") Collection<String> from, @Bind("to") String to,
                    @Bind("pendingSize") Integer pendingSize, @Bind("now") Instant now);
 
+    /** Locks the share's row for the rest of the caller's transaction; zero when there is no such share. */
+    @SqlUpdate("UPDATE shares SET updated_at = :now WHERE id = :id")
+    int lock(@Bind("id") String id, @Bind("now") Instant now);
+
     @SqlUpdate("UPDATE shares SET status = :status, pending_size_gb = NULL, updated_at = :now WHERE id = :id")
     int resetStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
 

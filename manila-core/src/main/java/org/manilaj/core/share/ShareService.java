@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessRules;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.types.ShareType;
@@ -196,10 +197,14 @@ public final class ShareService {
      * what an unfinished extend held ahead (the quota for its new size, the capacity reserved on its pool).
      */
     private void takeOver(Handle handle, String shareId) {
+        // Both rows locked first: a concurrent request waits for us instead of slipping in between, and
+        // this node's runner cannot claim the operation until we are done with it.
+        if (handle.attach(ShareDao.class).lock(shareId, clock.instant()) == 0) {
+            throw ManilaException.notFound("Share " + shareId + " could not be found.");
+        }
+        Share share = handle.attach(ShareReadDao.class).find(shareId).orElseThrow();
         OperationDao operations = handle.attach(OperationDao.class);
-        Share share = handle.attach(ShareReadDao.class).find(shareId)
-                .orElseThrow(() -> ManilaException.notFound("Share " + shareId + " could not be found."));
-        Optional<Operation> pending = operations.forShare(shareId);
+        Optional<Operation> pending = operations.lockForShare(shareId);
         if (pending.isEmpty()) {
             return;
         }
@@ -210,6 +215,9 @@ public final class ShareService {
         if (share.shareStatus() == ShareStatus.EXTENDING && share.pendingSizeGb() != null) {
             quotas.release(handle, share.projectId(), 0, share.pendingSizeGb() - share.sizeGb());
             PlacementService.reduceReservation(handle, shareId, share.sizeGb());
+        }
+        if (pending.get().kind() == OperationKind.ACCESS_SYNC) {
+            AccessRules.failPending(handle, shareId, clock.instant()); // nothing would apply them any more
         }
         LOG.warn("share {}: {} operation (attempt {}) dropped by an admin", shareId, pending.get().kind().wireName(),
                 pending.get().attempt());

@@ -31,6 +31,10 @@ public interface OperationDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM operations WHERE share_id = :shareId")
     Optional<Operation> forShare(@Bind("shareId") String shareId);
 
+    /** The share's operation, its row locked until the caller's transaction ends (a claim waits for it). */
+    @SqlQuery("SELECT " + COLUMNS + " FROM operations WHERE share_id = :shareId FOR UPDATE")
+    Optional<Operation> lockForShare(@Bind("shareId") String shareId);
+
     /** Takes the lease when nobody holds it, it expired, or this process held it before a restart. */
     @SqlUpdate("UPDATE operations SET owner = :owner, lease_expires_at = :leaseUntil, attempt = attempt + 1, updated_at = :now"
             + " WHERE id = :id AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")

@@ -36,9 +36,8 @@ final class BtrfsLayout implements StorageLayout {
 
     @Override
     public void resize(ShareLocation share, int sizeGib) {
-        // The qgroup-id form: the path form fails while a share is over its limit.
-        host.check(List.of("btrfs", "qgroup", "limit", (sizeGib * GIB) + "", "0/" + subvolumeId(share), share.root()),
-                timeout);
+        host.check(HostScripts.argv(HostScripts.RESIZE_SHARE, share.root(), share.directory(), mountPoint(share),
+                Long.toString(sizeGib * GIB)), timeout);
     }
 
     /** Referenced bytes of the share's qgroup, after a sync so that recent writes count. */

@@ -41,6 +41,7 @@ public final class HostScripts {
     static final String MOUNT_SHARE = "manila-mount-share";
     static final String APPLY_EXPORT = "manila-apply-export";
     static final String REMOVE_EXPORT = "manila-remove-export";
+    static final String RESIZE_SHARE = "manila-resize-share";
 
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
 
@@ -71,6 +72,13 @@ public final class HostScripts {
                 "btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
                 "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true"));
         SCRIPTS.put(MOUNT_SHARE, String.join("\n", "set -e", "root=$1; dir=$2; mnt=$3", CONFINE, MOUNT));
+        // The qgroup-id form: the path form fails while a share is over its limit.
+        SCRIPTS.put(RESIZE_SHARE, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; limit=$4",
+                CONFINE,
+                "id=$(btrfs inspect-internal rootid \"$dir\")",
+                "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\""));
         // Claims the share's export id (the first time), writes its block (standard input, with the id filled
         // in), then loads it over D-Bus, as an update when Ganesha has it already.
         SCRIPTS.put(APPLY_EXPORT, String.join("\n",
@@ -92,7 +100,7 @@ public final class HostScripts {
         // Removes the export from Ganesha (one it does not know is fine), its file and its id claim.
         SCRIPTS.put(REMOVE_EXPORT, String.join("\n",
                 "set -e",
-                "ids=$1; share=$2; conf=$3",
+                "ids=$1; share=$2; conf=$3; dir=$ids; id=; last=",
                 CONFINE,
                 "id=$(find \"$ids\" -mindepth 1 -maxdepth 1 -type l -lname \"$share\" -printf '%f' 2>/dev/null || true)",
                 "if [ -n \"$id\" ]; then",
@@ -147,7 +155,7 @@ public final class HostScripts {
                     "exports_dir='" + exportsDir + "'",
                     // the caller's time limit, enforced here, as root, so that the command and its children stop
                     "t=$1; shift",
-                    "case \"$t\" in ''|*[!0-9.]*) echo 'invalid timeout' >&2; exit 2;; esac",
+                    "case \"$t\" in ''|*[!0-9.]*|*.*.*) echo 'invalid timeout' >&2; exit 2;; *[1-9]*) ;; *) echo 'invalid timeout' >&2; exit 2;; esac",
                     "if [ -z \"${MANILA_UNDER_TIMEOUT:-}\" ]; then",
                     "  export MANILA_UNDER_TIMEOUT=1",
                     "  exec timeout -k 5 \"$t\" \"$0\" \"$t\" \"$@\"",
@@ -158,7 +166,8 @@ public final class HostScripts {
                     "  path=$(sed -n 's/^    Path = \"\\(.*\\)\";$/\\1/p' \"$1\")",
                     "  ok=; [ \"$path\" = \"$export_root/$share\" ] && ok=1",
                     "  for r in $allowed_roots; do [ \"$path\" = \"$r/$share\" ] && ok=1; done",
-                    "  [ -n \"$ok\" ] && [ \"$(grep -c '^    Path = ' \"$1\")\" = 1 ] \\",
+                    "  [ -n \"$ok\" ] && [ \"$(grep -c '^    Path = ' \"$1\")\" = 1 ] && [ \"$(grep -c '^EXPORT {$' \"$1\")\" = 1 ] \\",
+                    "    && [ \"$(grep -c -x -F \"    Export_Id = $id;\" \"$1\")\" = 1 ] \\",
                     "    && [ \"$(grep -c -x -F \"    Pseudo = \\\"$path\\\";\" \"$1\")\" = 1 ] \\",
                     "    && ! grep -q -v -x -E '#.*|EXPORT \\{|    Export_Id = [0-9]+;|    Path = \"[^\"]*\";|    Pseudo = \"[^\"]*\";"
                             + "|    Protocols = 3, 4;|    Transports = TCP;|    SecType = sys;"
@@ -174,23 +183,29 @@ public final class HostScripts {
                 return String.join("\n",
                         "check_id \"$share\"",
                         "[ \"$conf\" = \"$exports_dir/$share.conf\" ] || deny 'export file'",
-                        "[ \"${dir:-$ids}\" = \"$exports_dir/.manila-export-ids\" ] || deny 'export id directory'",
-                        "case \"${id:-0}${last:-0}\" in *[!0-9]*) deny 'export id';; esac");
+                        "[ \"$dir\" = \"$exports_dir/.manila-export-ids\" ] || deny 'export id directory'",
+                        "if [ -n \"${last:-}\" ]; then",
+                        "  case \"$id$last\" in ''|*[!0-9]*) deny 'export id';; esac",
+                        "  [ \"$id\" -ge 100 ] && [ \"$id\" -le \"$last\" ] && [ \"$last\" -le 65535 ] || deny 'export id range'",
+                        "fi");
             }
             return String.join("\n",
                     "share=${dir##*/}",
                     "check_id \"$share\"",
-                    "case \"$allowed_roots\" in *\" $root \"*) ;; *) deny 'storage root';; esac",
+                    "ok=; for r in $allowed_roots; do [ \"$root\" = \"$r\" ] && ok=1; done",
+                    "[ -n \"$ok\" ] || deny 'storage root'",
                     "[ \"$dir\" = \"$root/$share\" ] || deny 'share directory'",
                     "[ \"$mnt\" = \"$export_root/$share\" ] || deny 'mount point'",
-                    "case \"${limit:-0}\" in *[!0-9]*) deny 'limit';; esac");
+                    // the roots are root's own (see host-scripts); a link planted in them must not redirect us
+                    "[ ! -L \"$dir\" ] && [ ! -L \"$mnt\" ] || deny 'symbolic link'",
+                    "case \"${limit-0}\" in ''|*[!0-9]*) deny 'limit';; esac");
         }
     }
 
     /** The plain commands the btrfs layout runs as root besides the scripts, as sudoers names them. */
     private static final List<String> SUDO_COMMANDS = List.of(
-            "/usr/bin/btrfs qgroup limit *", "/usr/bin/btrfs qgroup show *", "/usr/bin/btrfs inspect-internal rootid *",
-            "/usr/bin/sync -f *", "/usr/bin/df -P -B1 -- *");
+            "/usr/bin/btrfs qgroup show *", "/usr/bin/btrfs inspect-internal rootid *", "/usr/bin/sync -f *",
+            "/usr/bin/df -P -B1 -- *");
 
     /**
      * A sudoers file that lets {@code user} run exactly the driver's commands as root, without a
