@@ -52,6 +52,8 @@ public final class OperationRunner implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> leased = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean backlog = new AtomicBoolean();
+    /** Operations recorded by this process and not yet run by it (their first run needs no claim). */
+    private final Set<String> recordedHere = ConcurrentHashMap.newKeySet();
 
     public OperationRunner(Jdbi jdbi, WorkSettings settings, Clock clock) {
         this.jdbi = jdbi;
@@ -107,10 +109,11 @@ public final class OperationRunner implements AutoCloseable {
     public void start(Handle handle, String shareId, OperationKind kind) {
         Instant now = clock.instant();
         OperationDao dao = handle.attach(OperationDao.class);
-        if (!DuplicateKeys.insertUnlessPresent(handle,
-                () -> dao.insert(UUID.randomUUID().toString(), shareId, kind.wireName(), nodeName(), leaseUntil(), now))) {
+        String id = UUID.randomUUID().toString();
+        if (!DuplicateKeys.insertUnlessPresent(handle, () -> dao.insert(id, shareId, kind.wireName(), nodeName(), leaseUntil(), now))) {
             throw ManilaException.conflict("Share " + shareId + " is busy with another operation; try again.");
         }
+        recordedHere.add(id); // a rolled-back one is never found, so never run: it only costs an entry
     }
 
     /**
@@ -167,12 +170,8 @@ public final class OperationRunner implements AutoCloseable {
         if (pending.isEmpty()) {
             return false;
         }
-        if (jdbi.withExtension(OperationDao.class, dao -> dao.claim(pending.get().id(), nodeName(), leaseUntil(), now)) == 0) {
-            LOG.debug("share {}: another process holds the lease of its operation", shareId);
-            return false;
-        }
-        Optional<Operation> claimed = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId))
-                .filter(operation -> nodeName().equals(operation.owner()));
+        boolean fresh = recordedHere.remove(pending.get().id()) && isFreshAndOurs(pending.get(), now);
+        Optional<Operation> claimed = fresh ? pending : claim(pending.get(), now);
         Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId));
         if (claimed.isEmpty() || share.isEmpty()) {
             return false;
@@ -199,6 +198,26 @@ public final class OperationRunner implements AutoCloseable {
         return jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId))
                 .filter(after -> nodeName().equals(after.owner()))
                 .isPresent();
+    }
+
+    /**
+     * An operation this process recorded a moment ago (in this life: after a restart every start counts),
+     * never started, with most of its lease left, is already ours: taking the lease again would only cost
+     * a commit, each one a synchronous write.
+     */
+    private boolean isFreshAndOurs(Operation operation, Instant now) {
+        return nodeName().equals(operation.owner()) && operation.attempt() == 0
+                && operation.leaseExpiresAt().isAfter(now.plus(settings.lease().dividedBy(2)));
+    }
+
+    /** Takes the lease (counting a start) and reads the operation back; empty when another process holds it. */
+    private Optional<Operation> claim(Operation operation, Instant now) {
+        if (jdbi.withExtension(OperationDao.class, dao -> dao.claim(operation.id(), nodeName(), leaseUntil(), now)) == 0) {
+            LOG.debug("share {}: another process holds the lease of its operation", operation.shareId());
+            return Optional.empty();
+        }
+        return jdbi.withExtension(OperationDao.class, dao -> dao.forShare(operation.shareId()))
+                .filter(claimed -> nodeName().equals(claimed.owner()));
     }
 
     /** Whether this process is running or about to run the share's operation. */
