@@ -538,6 +538,25 @@ class CrashRecoveryTest {
         }
     }
 
+    /** A share found creating with no operation (a crash must not do that, but once it did) is finished anyway. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aShareInATransitionalStatusWithoutAnOperationIsNotLeftStuck(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        MovableClock clock = new MovableClock();
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
+        String id = create(doomed);
+        doomed.crashAtGate();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        jdbi.useHandle(handle -> handle.execute("DELETE FROM operations WHERE share_id = ?", id));
+
+        try (Node restarted = new Node(dataSource, "node-2", clock, null)) {
+            assertThat(restarted.runner.resumeUnattended()).isEqualTo(1);
+            awaitStatus(dataSource, id, "available");
+            assertThat(storage.resolve(id)).isDirectory();
+        }
+    }
+
     private static long allocated(Jdbi jdbi) {
         return jdbi.onDemand(PoolDao.class).list().get(0).allocatedCapacityGb();
     }

@@ -87,7 +87,7 @@ public final class ShareService {
         jdbi.useTransaction(handle -> {
             quotas.reserveShare(handle, context.projectId(), share.sizeGb());
             handle.attach(ShareDao.class).insert(share);
-            runner.start(handle, share.id(), OperationKind.CREATE);
+            runner.startNew(handle, share.id(), OperationKind.CREATE);
             if (!metadata.isEmpty()) {
                 handle.attach(ShareMetadataDao.class).insert(metadata);
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -82,6 +83,16 @@ public interface OperationDao {
     @SqlQuery("SELECT share_id FROM operations WHERE owner IS NULL OR owner = :owner OR lease_expires_at < :now"
             + " ORDER BY created_at")
     List<String> unattended(@Bind("owner") String owner, @Bind("now") Instant now);
+
+    /** A share in a transitional status (or with access changes pending) that has no operation. */
+    record Orphan(String id, String status) {
+    }
+
+    @SqlQuery("SELECT s.id, s.status FROM shares s WHERE (s.status IN ('creating', 'deleting', 'extending', 'shrinking')"
+            + " OR (s.status = 'available' AND s.access_rules_status = 'syncing'))"
+            + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = s.id)")
+    @RegisterConstructorMapper(Orphan.class)
+    List<Orphan> orphans();
 
     final class Mapper implements RowMapper<Operation> {
         @Override

@@ -116,6 +116,13 @@ public final class OperationRunner implements AutoCloseable {
         recordedHere.add(id); // a rolled-back one is never found, so never run: it only costs an entry
     }
 
+    /** In the caller's transaction: the first operation of a share just inserted (nothing can be in its way). */
+    public void startNew(Handle handle, String shareId, OperationKind kind) {
+        String id = UUID.randomUUID().toString();
+        handle.attach(OperationDao.class).insert(id, shareId, kind.wireName(), nodeName(), leaseUntil(), clock.instant());
+        recordedHere.add(id);
+    }
+
     /**
      * In the caller's transaction: asks for the share's access rules to be applied, by a new access sync
      * or, when one is pending, by another round of it.
@@ -128,6 +135,7 @@ public final class OperationRunner implements AutoCloseable {
 
     /** Submits every operation nobody is running; returns how many. Run at start-up and periodically. */
     public int resumeUnattended() {
+        adoptOrphans();
         List<String> unattended = jdbi.withExtension(OperationDao.class,
                 dao -> dao.unattended(nodeName(), clock.instant()));
         int submitted = 0;
@@ -141,6 +149,32 @@ public final class OperationRunner implements AutoCloseable {
             LOG.info("resuming the pending operation of {} share(s)", submitted);
         }
         return submitted;
+    }
+
+    /**
+     * A share in a transitional status always has its operation, recorded in the same transaction; one
+     * found without (which should not happen: a crash must not split a transaction) gets an operation
+     * anyone may take, so that it is never left stuck.
+     */
+    private void adoptOrphans() {
+        Instant now = clock.instant();
+        jdbi.useHandle(handle -> {
+            OperationDao dao = handle.attach(OperationDao.class);
+            for (OperationDao.Orphan orphan : dao.orphans()) {
+                OperationKind kind = switch (orphan.status()) {
+                    case "creating" -> OperationKind.CREATE;
+                    case "deleting" -> OperationKind.DELETE;
+                    case "extending" -> OperationKind.EXTEND;
+                    case "shrinking" -> OperationKind.SHRINK;
+                    default -> OperationKind.ACCESS_SYNC;
+                };
+                if (DuplicateKeys.insertUnlessPresent(handle,
+                        () -> dao.insert(UUID.randomUUID().toString(), orphan.id(), kind.wireName(), null, null, now))) {
+                    LOG.warn("share {} was {} with no operation to finish it; recorded a {} operation", orphan.id(),
+                            orphan.status(), kind.wireName());
+                }
+            }
+        });
     }
 
     private void runAndRelease(String shareId) {
