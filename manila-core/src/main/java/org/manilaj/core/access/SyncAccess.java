@@ -101,12 +101,15 @@ public final class SyncAccess implements ShareOperation {
             rules.moveAll(share.id(), AccessRuleState.APPLYING.wireName(), applied, now);
             if (succeeded) {
                 rules.deleteDenied(share.id());
-                shares.markAccessInSync(share.id(), now);
+                if (shares.markAccessInSync(share.id(), now) == 0) {
+                    lease.keepForAnotherRound(handle); // rules were queued meanwhile: the runner goes round again
+                    return;
+                }
             } else {
                 rules.moveAll(share.id(), AccessRuleState.DENYING.wireName(), AccessRuleState.ERROR.wireName(), now);
                 shares.setAccessStatus(share.id(), "error", now);
             }
-            lease.finish(handle); // stays when rules were queued meanwhile: the runner goes round again
+            lease.finish(handle); // stays too when a change was queued after the rules were read
         });
     }
 }

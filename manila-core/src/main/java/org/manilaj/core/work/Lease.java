@@ -37,12 +37,16 @@ public final class Lease {
      * change was queued after this run read the rules (the operation then stays, for another round).
      */
     public boolean finish(Handle handle) {
-        OperationDao operations = handle.attach(OperationDao.class);
-        if (operations.finish(operation.id(), owner, operation.generation()) == 1) {
+        if (handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1) {
             return true;
         }
-        operations.resetAttempts(operation.id(), owner); // another round follows: this one did not fail
+        keepForAnotherRound(handle);
         return false;
+    }
+
+    /** In the caller's transaction: the operation stays for another round, and this one does not count as failed. */
+    public void keepForAnotherRound(Handle handle) {
+        handle.attach(OperationDao.class).resetAttempts(operation.id(), owner);
     }
 
     /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */

@@ -103,17 +103,16 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     /**
-     * In the caller's transaction: records a new operation of the share, leased to this process. A share
-     * with an operation pending cannot get another: the unique key refuses it, and the caller gets a 409.
+     * In the caller's transaction, which has already changed (and so locked) the share's row: records a
+     * new operation of the share, leased to this process. A share with an operation pending cannot get
+     * another: the caller gets a 409 (and the unique key on the share stays the last word).
      */
     public void start(Handle handle, String shareId, OperationKind kind) {
-        Instant now = clock.instant();
         OperationDao dao = handle.attach(OperationDao.class);
-        String id = UUID.randomUUID().toString();
-        if (!DuplicateKeys.insertUnlessPresent(handle, () -> dao.insert(id, shareId, kind.wireName(), nodeName(), leaseUntil(), now))) {
+        if (dao.forShare(shareId).isPresent()) {
             throw ManilaException.conflict("Share " + shareId + " is busy with another operation; try again.");
         }
-        recordedHere.add(id); // a rolled-back one is never found, so never run: it only costs an entry
+        startNew(handle, shareId, kind);
     }
 
     /** In the caller's transaction: the first operation of a share just inserted (nothing can be in its way). */
