@@ -154,7 +154,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 stats.registerConfiguredPools();
                 stats.refreshAll();
-                runner.resumeUnattended();
+                runner.reconcile();
             }
 
             @Override
@@ -167,7 +167,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 Set<String> names = new HashSet<>();
                 names.add("reconcile-shares");
-                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), runner::resumeUnattended);
+                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), runner::reconcile);
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));

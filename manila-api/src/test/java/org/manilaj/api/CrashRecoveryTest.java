@@ -283,9 +283,7 @@ class CrashRecoveryTest {
     void aCreateCutShortBeforeTheDriverRanFinishesAfterRestart(TestDatabase database) throws Exception {
         DataSource dataSource = database.create();
         MovableClock clock = new MovableClock();
-        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
-        String id = create(doomed);
-        doomed.crashAtGate();
+        String id = createThenCrashBeforeTheDriver(dataSource, clock);
         assertThat(awaitStatus(dataSource, id, "creating").host()).isEqualTo("manila@local#pool0");
         assertThat(storage.resolve(id)).doesNotExist();
 
@@ -344,9 +342,7 @@ class CrashRecoveryTest {
     void anotherNodeTakesOverOnlyOnceTheDeadNodesLeaseHasExpired(TestDatabase database) throws Exception {
         DataSource dataSource = database.create();
         MovableClock clock = new MovableClock();
-        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
-        String id = create(doomed);
-        doomed.crashAtGate();
+        String id = createThenCrashBeforeTheDriver(dataSource, clock);
 
         try (Node other = new Node(dataSource, "node-2", clock, null)) {
             assertThat(other.runner.resumeUnattended()).isZero();
@@ -502,9 +498,7 @@ class CrashRecoveryTest {
     void anOperationStartedTooOftenWithoutFinishingIsAbandoned(TestDatabase database) throws Exception {
         DataSource dataSource = database.create();
         MovableClock clock = new MovableClock();
-        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
-        String id = create(doomed);
-        doomed.crashAtGate();
+        String id = createThenCrashBeforeTheDriver(dataSource, clock);
         Jdbi jdbi = TestDatabase.jdbi(dataSource);
         jdbi.useHandle(handle -> handle.execute("UPDATE operations SET attempt = 10 WHERE share_id = ?", id));
 
@@ -544,17 +538,23 @@ class CrashRecoveryTest {
     void aShareInATransitionalStatusWithoutAnOperationIsNotLeftStuck(TestDatabase database) throws Exception {
         DataSource dataSource = database.create();
         MovableClock clock = new MovableClock();
-        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
-        String id = create(doomed);
-        doomed.crashAtGate();
+        String id = createThenCrashBeforeTheDriver(dataSource, clock);
         Jdbi jdbi = TestDatabase.jdbi(dataSource);
         jdbi.useHandle(handle -> handle.execute("DELETE FROM operations WHERE share_id = ?", id));
 
         try (Node restarted = new Node(dataSource, "node-2", clock, null)) {
-            assertThat(restarted.runner.resumeUnattended()).isEqualTo(1);
+            assertThat(restarted.runner.reconcile()).isEqualTo(1);
             awaitStatus(dataSource, id, "available");
             assertThat(storage.resolve(id)).isDirectory();
         }
+    }
+
+    /** node-1 takes a create and dies at the gate in front of the driver: the share stays creating, its operation node-1's. */
+    private String createThenCrashBeforeTheDriver(DataSource dataSource, MovableClock clock) throws InterruptedException {
+        Node doomed = new Node(dataSource, "node-1", clock, Stop.BEFORE_DRIVER);
+        String id = create(doomed);
+        doomed.crashAtGate();
+        return id;
     }
 
     private static long allocated(Jdbi jdbi) {

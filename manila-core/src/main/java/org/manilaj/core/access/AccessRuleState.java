@@ -9,8 +9,11 @@ public enum AccessRuleState {
 
     private static final WireNames<AccessRuleState> WIRE_NAMES = WireNames.of(values());
 
+    /** Computed once: statuses are compared and written on every request. */
+    private final String wireName = WireNames.wireName(this);
+
     public String wireName() {
-        return WireNames.wireName(this);
+        return wireName;
     }
 
     public static Optional<AccessRuleState> fromWireName(String name) {

@@ -18,8 +18,11 @@ public enum ShareStatus {
 
     private static final WireNames<ShareStatus> WIRE_NAMES = WireNames.of(values());
 
+    /** Computed once: statuses are compared and written on every request. */
+    private final String wireName = WireNames.wireName(this);
+
     public String wireName() {
-        return WireNames.wireName(this);
+        return wireName;
     }
 
     public static Optional<ShareStatus> fromWireName(String name) {

@@ -15,8 +15,11 @@ public enum TaskState {
 
     private static final WireNames<TaskState> WIRE_NAMES = WireNames.of(values());
 
+    /** Computed once: statuses are compared and written on every request. */
+    private final String wireName = WireNames.wireName(this);
+
     public String wireName() {
-        return WireNames.wireName(this);
+        return wireName;
     }
 
     public static Optional<TaskState> fromWireName(String name) {

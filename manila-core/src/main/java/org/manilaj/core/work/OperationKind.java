@@ -8,8 +8,11 @@ public enum OperationKind {
 
     private static final WireNames<OperationKind> WIRE_NAMES = WireNames.of(values());
 
+    /** Computed once: statuses are compared and written on every request. */
+    private final String wireName = WireNames.wireName(this);
+
     public String wireName() {
-        return WireNames.wireName(this);
+        return wireName;
     }
 
     public static OperationKind fromWireName(String name) {

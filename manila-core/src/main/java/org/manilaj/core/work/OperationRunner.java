@@ -134,7 +134,6 @@ public final class OperationRunner implements AutoCloseable {
 
     /** Submits every operation nobody is running; returns how many. Run at start-up and periodically. */
     public int resumeUnattended() {
-        adoptOrphans();
         List<String> unattended = jdbi.withExtension(OperationDao.class,
                 dao -> dao.unattended(nodeName(), clock.instant()));
         int submitted = 0;
@@ -148,6 +147,15 @@ public final class OperationRunner implements AutoCloseable {
             LOG.info("resuming the pending operation of {} share(s)", submitted);
         }
         return submitted;
+    }
+
+    /**
+     * The start-up and periodic pass: operations for any share found without one, then every operation
+     * nobody is running. (A full queue only needs the second half, so it calls {@link #resumeUnattended}.)
+     */
+    public int reconcile() {
+        adoptOrphans();
+        return resumeUnattended();
     }
 
     /**
