@@ -91,12 +91,14 @@ public final class SyncAccess implements ShareOperation {
 
     private void record(Share share, Lease lease, boolean succeeded) {
         jdbi.useTransaction(handle -> {
+            ShareDao shares = handle.attach(ShareDao.class);
+            Instant now = clock.instant();
+            // the share's row before the operation's, in the order allow and deny take them: no deadlock
+            shares.lock(share.id(), now);
             if (!lease.hold(handle, "recording", 90)) {
                 return;
             }
             AccessRuleDao rules = handle.attach(AccessRuleDao.class);
-            ShareDao shares = handle.attach(ShareDao.class);
-            Instant now = clock.instant();
             String applied = (succeeded ? AccessRuleState.ACTIVE : AccessRuleState.ERROR).wireName();
             rules.moveAll(share.id(), AccessRuleState.APPLYING.wireName(), applied, now);
             if (succeeded) {

@@ -88,6 +88,15 @@ public interface OperationDao {
     record Orphan(String id, String status) {
     }
 
+    /** Gives an orphan an operation anyone may take, if it is still an orphan in the status seen. */
+    @SqlUpdate("INSERT INTO operations (id, share_id, kind, phase, attempt, generation, owner, lease_expires_at, progress,"
+            + " created_at, updated_at) SELECT :id, s.id, :kind, 'start', 0, 0, NULL, NULL, 0, :now, :now FROM shares s"
+            + " WHERE s.id = :shareId AND s.status = :status"
+            + " AND (s.status <> 'available' OR s.access_rules_status = 'syncing')"
+            + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = s.id)")
+    int adopt(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("kind") String kind,
+              @Bind("status") String status, @Bind("now") Instant now);
+
     @SqlQuery("SELECT s.id, s.status FROM shares s WHERE (s.status IN ('creating', 'deleting', 'extending', 'shrinking')"
             + " OR (s.status = 'available' AND s.access_rules_status = 'syncing'))"
             + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = s.id)")

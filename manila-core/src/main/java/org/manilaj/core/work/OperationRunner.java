@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DuplicateKeys;
@@ -119,7 +120,7 @@ public final class OperationRunner implements AutoCloseable {
     public void startNew(Handle handle, String shareId, OperationKind kind) {
         String id = UUID.randomUUID().toString();
         handle.attach(OperationDao.class).insert(id, shareId, kind.wireName(), nodeName(), leaseUntil(), clock.instant());
-        recordedHere.add(id);
+        handle.afterCommit(() -> recordedHere.add(id)); // a rolled-back one must not be remembered
     }
 
     /**
@@ -175,13 +176,25 @@ public final class OperationRunner implements AutoCloseable {
                     case "shrinking" -> OperationKind.SHRINK;
                     default -> OperationKind.ACCESS_SYNC;
                 };
-                if (DuplicateKeys.insertUnlessPresent(handle,
-                        () -> dao.insert(UUID.randomUUID().toString(), orphan.id(), kind.wireName(), null, null, now))) {
+                // one statement that checks again: an admin may have reset the share, or it may be gone
+                if (adopt(dao, orphan, kind, now)) {
                     LOG.warn("share {} was {} with no operation to finish it; recorded a {} operation", orphan.id(),
                             orphan.status(), kind.wireName());
                 }
             }
         });
+    }
+
+    /** Auto-commit: a racing insert that wins the share's unique key just means there is nothing left to adopt. */
+    private static boolean adopt(OperationDao dao, OperationDao.Orphan orphan, OperationKind kind, Instant now) {
+        try {
+            return dao.adopt(UUID.randomUUID().toString(), orphan.id(), kind.wireName(), orphan.status(), now) == 1;
+        } catch (UnableToExecuteStatementException e) {
+            if (DuplicateKeys.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private void runAndRelease(String shareId) {
@@ -207,7 +220,8 @@ public final class OperationRunner implements AutoCloseable {
      */
     boolean process(String shareId) {
         Instant now = clock.instant();
-        Optional<Operation> pending = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
+        // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
+        Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
         if (pending.isEmpty()) {
             return false;
         }

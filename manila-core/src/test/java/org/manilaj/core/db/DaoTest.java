@@ -176,6 +176,27 @@ class DaoTest {
         assertThat(pools.list().get(0).allocatedCapacityGb()).isZero();
     }
 
+    /** An orphan is adopted only if it is still an orphan in the status it was seen in (an admin may have reset it). */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void adoptsAnOrphanOnlyInTheStatusItWasSeenIn(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String typeId = insertType(jdbi);
+        Share stuck = share(typeId, "p1", "stuck", "creating", 1, T0);
+        Share reset = share(typeId, "p1", "reset", "available", 1, T0);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        shares.insert(stuck);
+        shares.insert(reset);
+        OperationDao operations = jdbi.onDemand(OperationDao.class);
+        assertThat(operations.orphans()).extracting(OperationDao.Orphan::id).containsExactly(stuck.id());
+        assertThat(operations.adopt("op-1", reset.id(), "create", "creating", T0)).as("reset meanwhile").isZero();
+        assertThat(operations.adopt("op-2", "no-such-share", "create", "creating", T0)).as("deleted meanwhile").isZero();
+        assertThat(operations.adopt("op-3", stuck.id(), "create", "creating", T0)).isOne();
+        assertThat(operations.adopt("op-4", stuck.id(), "create", "creating", T0)).as("adopted once").isZero();
+        assertThat(operations.orphans()).isEmpty();
+        assertThat(operations.forShare(stuck.id()).orElseThrow().owner()).isNull();
+    }
+
     private static boolean reserve(Jdbi jdbi, int size) {
         return jdbi.inTransaction(handle -> CapacityLedger.reserve(handle, "h@b#p", size, true, 20, 0));
     }
