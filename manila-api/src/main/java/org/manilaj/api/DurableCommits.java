@@ -27,7 +27,7 @@ final class DurableCommits {
             return database;
         }
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
-            database.setUrl(h2Url(url));
+            database.setUrl(withLockTimeout(h2Url(url)));
         } else if (url.startsWith("jdbc:postgresql:")) {
             String options = database.getProperties().getOrDefault("options", "");
             if (NOT_SYNCHRONOUS.matcher(url).find() || NOT_SYNCHRONOUS.matcher(options).find()) {
@@ -56,6 +56,15 @@ final class DurableCommits {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read synchronous_commit from PostgreSQL", e);
         }
+    }
+
+    /**
+     * H2 gives up on a row lock after one second by default. With every commit written at once, creates
+     * that queue for one pool's row wait longer than that under load (a kill -9 test saw 126 of them fail
+     * so); PostgreSQL waits as long as it takes. Ten seconds, unless the URL says otherwise.
+     */
+    static String withLockTimeout(String url) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT") ? url : url + ";LOCK_TIMEOUT=10000";
     }
 
     static String h2Url(String url) {
