@@ -37,6 +37,7 @@ import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
+import org.manilaj.api.resources.ShareCapacityResource;
 import org.manilaj.api.resources.QuotaSetsResource;
 import org.manilaj.api.resources.ShareAccessRulesResource;
 import org.manilaj.api.resources.ShareTypesResource;
@@ -189,7 +190,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new VersionsResource());
         environment.jersey().register(new SharesResource(shares, resize, access));
         environment.jersey().register(new ShareAccessRulesResource(access));
-        environment.jersey().register(new ShareTypesResource(shareTypes, new ShareTypeAccess(jdbi, shareTypes)));
+        ShareTypeAccess typeAccess = new ShareTypeAccess(jdbi, shareTypes);
+        environment.jersey().register(new ShareTypesResource(shareTypes, typeAccess));
+        environment.jersey().register(new ShareCapacityResource(placement, shareTypes, typeAccess, quotas));
         environment.jersey().register(new MessagesResource(messages));
         environment.jersey().register(new QuotaSetsResource(quotas));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));

@@ -3,6 +3,7 @@ package org.manilaj.scheduler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The placement pipeline as a pure function: a request and a snapshot of pools in, the pools that
@@ -52,5 +53,36 @@ public final class PoolScheduler {
         // Stable sort: equal weights keep the snapshot's order, so placement is deterministic.
         ranked.sort(Comparator.comparingDouble(WeighedPool::weight).reversed());
         return ranked;
+    }
+
+    /**
+     * The largest share, in GiB, that one pool could take now for these extra specs and zone (0 when no
+     * pool can take even 1 GiB): what a create could still get. Every filter is monotonic in the size, so
+     * a binary search per pool finds the bound the filters themselves draw.
+     */
+    public int largestPlaceableGib(Map<String, String> extraSpecs, String availabilityZone, List<PoolState> pools) {
+        int largest = 0;
+        for (PoolState pool : pools) {
+            if (!passes(1, extraSpecs, availabilityZone, pool)) {
+                continue;
+            }
+            int admitted = 1;
+            int refused = Integer.MAX_VALUE;
+            while (refused - admitted > 1) {
+                int size = (int) (((long) admitted + refused) >>> 1);
+                if (passes(size, extraSpecs, availabilityZone, pool)) {
+                    admitted = size;
+                } else {
+                    refused = size;
+                }
+            }
+            largest = Math.max(largest, admitted);
+        }
+        return largest;
+    }
+
+    private boolean passes(int sizeGib, Map<String, String> extraSpecs, String availabilityZone, PoolState pool) {
+        PlacementRequest request = PlacementRequest.create(sizeGib, extraSpecs, availabilityZone);
+        return filters.stream().allMatch(filter -> filter.passes(request, pool));
     }
 }

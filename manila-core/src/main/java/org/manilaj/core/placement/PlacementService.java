@@ -147,6 +147,11 @@ public final class PlacementService {
     }
 
     /** The configured pools that are up, with their last stats and current allocations. */
+    /** The largest share, in GiB, that a create of this type in this zone ({@code null}: any) could be placed with now. */
+    public int largestPlaceableGib(Map<String, String> extraSpecs, String availabilityZone) {
+        return scheduler.largestPlaceableGib(extraSpecs, availabilityZone, snapshot());
+    }
+
     public List<PoolState> snapshot() {
         List<PoolState> states = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.messages.MessageAction;
 import org.manilaj.core.messages.MessageDetail;
@@ -77,7 +78,10 @@ public final class CreateShare implements ShareOperation {
         }
         ShareExport export;
         try {
-            ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs);
+            String rootMode = RootMode.of(jdbi.withExtension(ShareReadDao.class, shares -> shares.metadataOf(share.id()))
+                    .stream().collect(Collectors.toMap(MetadataItem::metaKey, MetadataItem::metaValue)));
+            ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs,
+                    rootMode);
             export = retry.get(() -> pool.get().driver().create(spec));
         } catch (DriverException | IllegalArgumentException e) {
             LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);

@@ -70,6 +70,7 @@ public final class ShareService {
                 throw ManilaException.badRequest("Invalid metadata: keys must have 1 to 255 characters, values at most 1023.");
             }
         });
+        RootMode.validate(request.metadata());
         ShareType type = request.shareType() == null
                 ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
                         "No share type given and no default share type is configured."))

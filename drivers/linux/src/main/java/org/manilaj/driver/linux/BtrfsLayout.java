@@ -21,11 +21,14 @@ final class BtrfsLayout implements StorageLayout {
         this.exportRoot = exportRoot;
     }
 
+    /** Anyone may write at the top of a new share unless the create names a mode (NFS clients squash root). */
+    private static final String DEFAULT_ROOT_MODE = "1777";
+
     @Override
-    public String create(ShareLocation share, int sizeGib) {
+    public String create(ShareLocation share, int sizeGib, String rootMode) {
         String mountPoint = mountPoint(share);
         host.check(HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
-                Long.toString(sizeGib * GIB)), timeout);
+                Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode), timeout);
         return mountPoint;
     }
 

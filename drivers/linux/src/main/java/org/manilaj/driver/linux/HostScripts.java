@@ -48,12 +48,14 @@ public final class HostScripts {
     static {
         SCRIPTS.put(CREATE_SHARE, String.join("\n",
                 "set -e",
-                "root=$1; dir=$2; mnt=$3; limit=$4",
+                "root=$1; dir=$2; mnt=$3; limit=$4; mode=$5",
                 CONFINE,
+                "case \"$mode\" in [0-7][0-7][0-7]|[01][0-7][0-7][0-7]) ;; *) echo 'invalid mode' >&2; exit 2;; esac",
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  btrfs -q subvolume create \"$dir\"",
-                "  chmod 1777 \"$dir\"",
                 "fi",
+                // every time, so that a create retried after a crash between the two still sets it
+                "chmod \"$mode\" \"$dir\"",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
                 MOUNT));

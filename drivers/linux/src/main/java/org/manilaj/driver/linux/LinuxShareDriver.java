@@ -55,7 +55,7 @@ final class LinuxShareDriver implements ShareDriver {
     @Override
     public ShareExport create(ShareSpec spec) {
         ShareLocation share = locate(spec.ref());
-        String exportPath = layout.create(share, spec.sizeGib());
+        String exportPath = layout.create(share, spec.sizeGib(), spec.rootMode());
         exports.export(spec.shareId(), exportPath, List.of());
         LOG.info("created share {} at {} on {}", spec.shareId(), share.directory(), host.describe());
         return new ShareExport(List.of(exports.location(exportPath)));

@@ -14,10 +14,13 @@ final class PlainDirectoryLayout implements StorageLayout {
     }
 
     @Override
-    public String create(ShareLocation share, int sizeGib) {
+    public String create(ShareLocation share, int sizeGib, String rootMode) {
         CommandResult made = host.run(List.of("mkdir", "--", share.directory()), timeout);
         if (!made.succeeded() && !host.run(List.of("test", "-d", share.directory()), timeout).succeeded()) {
             made.orThrow(host.describe());
+        }
+        if (rootMode != null) {
+            host.check(List.of("chmod", rootMode, "--", share.directory()), timeout);
         }
         return share.directory();
     }

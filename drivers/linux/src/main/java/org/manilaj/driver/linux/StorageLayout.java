@@ -7,9 +7,10 @@ interface StorageLayout {
      * Creates the share's directory (or subvolume) with its size limit and makes it ready for export;
      * succeeds when it already exists.
      *
+     * @param rootMode the octal mode of the share's top directory, or {@code null} for the layout's default
      * @return the path an NFS server exports for the share, as {@link #exportPath} gives it
      */
-    String create(ShareLocation share, int sizeGib);
+    String create(ShareLocation share, int sizeGib, String rootMode);
 
     /**
      * Removes the share's directory and its data, and undoes {@link #exportPath}; succeeds when it is
