@@ -1,0 +1,196 @@
+package org.manilaj.csi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.manilaj.csi.Csi.GIB;
+import static org.manilaj.csi.Csi.block;
+import static org.manilaj.csi.Csi.bytes;
+import static org.manilaj.csi.Csi.fails;
+import static org.manilaj.csi.Csi.mount;
+import static org.manilaj.csi.Csi.rwx;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.manilaj.api.ManilaConfiguration;
+import org.manilaj.csi.v1.ControllerGrpc;
+import org.manilaj.csi.v1.CreateVolumeRequest;
+import org.manilaj.csi.v1.NodeGetCapabilitiesRequest;
+import org.manilaj.csi.v1.NodeGetInfoRequest;
+import org.manilaj.csi.v1.NodeGetInfoResponse;
+import org.manilaj.csi.v1.NodeGetVolumeStatsRequest;
+import org.manilaj.csi.v1.NodeGrpc;
+import org.manilaj.csi.v1.NodePublishVolumeRequest;
+import org.manilaj.csi.v1.NodeServiceCapability;
+import org.manilaj.csi.v1.NodeStageVolumeRequest;
+import org.manilaj.csi.v1.NodeUnpublishVolumeRequest;
+import org.manilaj.csi.v1.Volume;
+import org.manilaj.csi.v1.VolumeUsage;
+import org.manilaj.csi.v1.VolumeCapability.AccessMode.Mode;
+
+/** Node RPCs, in process; the mounting ones bind-mount the local backend's shares and need root. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class NodeRpcTest {
+    private static final ServiceFixture SERVICE = new ServiceFixture("node");
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = SERVICE.app;
+
+    private static Server server;
+    private static ManagedChannel channel;
+    private static NodeGrpc.NodeBlockingStub node;
+    private static ControllerGrpc.ControllerBlockingStub controller;
+    private static Path pods;
+
+    @BeforeAll
+    static void startPlugin() throws Exception {
+        SERVICE.prepare();
+        PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi.sock"), SERVICE.var.resolve("state"));
+        String name = InProcessServerBuilder.generateName();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        CsiServer.services(options).forEach(service -> builder.addService(ServerInterceptors.intercept(service, new CallLogger())));
+        server = builder.build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+        node = NodeGrpc.newBlockingStub(channel);
+        controller = ControllerGrpc.newBlockingStub(channel);
+        pods = Files.createDirectories(SERVICE.var.resolve("pods"));
+    }
+
+    @AfterAll
+    static void stopPlugin() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    private static boolean root() {
+        return Privileges.isRoot();
+    }
+
+    private static Volume volume(String name) {
+        return controller.createVolume(CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(rwx())
+                .setCapacityRange(bytes(GIB, 0)).build()).getVolume();
+    }
+
+    private static NodePublishVolumeRequest.Builder publish(Volume volume, Path target) {
+        return NodePublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId()).setTargetPath(target.toString())
+                .setVolumeCapability(rwx()).putAllVolumeContext(volume.getVolumeContextMap());
+    }
+
+    @Test
+    void infoNamesTheNodeByItsAddressWithItsZone() {
+        NodeGetInfoResponse info = node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance());
+        assertThat(info.getNodeId()).isEqualTo("127.0.0.1");
+        assertThat(info.getMaxVolumesPerNode()).isZero();
+        assertThat(info.getAccessibleTopology().getSegmentsMap()).containsEntry("topology.nfs.csi.manila-j.org/zone", "nova");
+        assertThat(node.nodeGetCapabilities(NodeGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
+                .extracting(c -> c.getRpc().getType()).containsExactly(NodeServiceCapability.RPC.Type.GET_VOLUME_STATS);
+        fails(Status.Code.UNIMPLEMENTED, () -> node.nodeStageVolume(NodeStageVolumeRequest.newBuilder().setVolumeId("v")
+                .setStagingTargetPath("/tmp/s").setVolumeCapability(rwx()).build()));
+    }
+
+    @Test
+    void publishAndUnpublishRefuseMissingOrUnsafeArguments() {
+        Path target = pods.resolve("invalid");
+        String id = UUID.randomUUID().toString();
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setTargetPath(target.toString()).setVolumeCapability(rwx()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setVolumeCapability(rwx()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setTargetPath(target.toString()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setTargetPath(target.toString()).setVolumeCapability(block()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setTargetPath(target.toString()).setVolumeCapability(mount(Mode.MULTI_NODE_MULTI_WRITER, "vers=3 ; reboot"))
+                .putVolumeContext("exportLocation", "127.0.0.1:/srv/x").build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setTargetPath(target.toString()).setVolumeCapability(rwx())
+                .putVolumeContext("exportLocation", "no-path-here").build()));
+        // without an export location in the context the service is asked, and knows no such volume
+        fails(Status.Code.NOT_FOUND, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(id).setTargetPath(target.toString()).setVolumeCapability(rwx()).build()));
+        assertThat(target).doesNotExist();
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
+                .setTargetPath(target.toString()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id).build()));
+        // nothing published there: success
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id).setTargetPath(target.toString()).build());
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
+                .setVolumePath(target.toString()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId(id).build()));
+        fails(Status.Code.NOT_FOUND, () -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId(id)
+                .setVolumePath(target.toString()).build()));
+    }
+
+    @Test
+    void publishBindMountsTheShareIdempotentlyAndUnpublishRemovesTheTarget() throws IOException {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-bind");
+        Path target = pods.resolve("pod-a");
+        node.nodePublishVolume(publish(volume, target).build());
+        node.nodePublishVolume(publish(volume, target).build()); // same arguments: success, nothing more
+        Files.writeString(target.resolve("hello.txt"), "from the pod");
+        assertThat(SERVICE.shareDirectory(volume.getVolumeId()).resolve("hello.txt")).hasContent("from the pod");
+        fails(Status.Code.ALREADY_EXISTS, () -> node.nodePublishVolume(publish(volume, target).setReadonly(true).build()));
+
+        var stats = node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setVolumePath(target.toString()).build());
+        assertThat(stats.getUsageList()).extracting(VolumeUsage::getUnit)
+                .containsExactlyInAnyOrder(VolumeUsage.Unit.BYTES, VolumeUsage.Unit.INODES);
+        stats.getUsageList().forEach(usage -> {
+            assertThat(usage.getTotal()).isPositive();
+            assertThat(usage.getUsed()).isPositive().isLessThanOrEqualTo(usage.getTotal());
+            assertThat(usage.getAvailable()).isLessThanOrEqualTo(usage.getTotal());
+        });
+        fails(Status.Code.NOT_FOUND, () -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
+                .setVolumeId(UUID.randomUUID().toString()).setVolumePath(target.toString()).build()));
+
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(target.toString()).build());
+        assertThat(target).doesNotExist();
+        assertThat(SERVICE.shareDirectory(volume.getVolumeId()).resolve("hello.txt")).exists();
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(target.toString()).build());
+    }
+
+    @Test
+    void readOnlyPublishRefusesWrites() throws IOException {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-ro");
+        Files.writeString(SERVICE.shareDirectory(volume.getVolumeId()).resolve("data.txt"), "kept");
+        Path target = pods.resolve("pod-ro");
+        node.nodePublishVolume(publish(volume, target).setVolumeCapability(mount(Mode.MULTI_NODE_READER_ONLY)).build());
+        try {
+            assertThat(target.resolve("data.txt")).hasContent("kept");
+            assertThatThrownBy(() -> Files.writeString(target.resolve("new.txt"), "x")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Read-only");
+        } finally {
+            node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                    .setTargetPath(target.toString()).build());
+        }
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void aFailedMountLeavesNoTargetBehind() {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Path target = pods.resolve("pod-missing-source");
+        String message = fails(Status.Code.INTERNAL, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(UUID.randomUUID().toString()).setTargetPath(target.toString()).setVolumeCapability(rwx())
+                .putVolumeContext("exportLocation", "127.0.0.1:" + SERVICE.var.resolve("no-such-share")).build()));
+        assertThat(message).doesNotContain("no-such-share").contains("log");
+        assertThat(target).doesNotExist();
+    }
+}
