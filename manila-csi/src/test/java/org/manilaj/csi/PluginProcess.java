@@ -47,10 +47,15 @@ final class PluginProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         channel.shutdownNow();
         process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -36,7 +36,12 @@ final class ServiceFixture {
     private String memberToken;
     private String adminToken;
 
+    /** On the embedded default's local-directory backend, with shares under a temporary directory. */
     ServiceFixture(String name, ConfigOverride... extra) {
+        this(name, "csi-manila.yml", true, extra);
+    }
+
+    ServiceFixture(String name, String configResource, boolean localShares, ConfigOverride... extra) {
         try {
             var = Files.createTempDirectory("manila-csi-" + name);
         } catch (IOException e) {
@@ -45,10 +50,12 @@ final class ServiceFixture {
         dbUrl = "jdbc:h2:file:" + var.resolve("db/manila");
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", dbUrl),
-                ConfigOverride.config("auth.mode", "token"),
-                ConfigOverride.config("backends[0].storage_root", var.resolve("shares").toString())));
+                ConfigOverride.config("auth.mode", "token")));
+        if (localShares) {
+            overrides.add(ConfigOverride.config("backends[0].storage_root", var.resolve("shares").toString()));
+        }
         overrides.addAll(Arrays.asList(extra));
-        app = new DropwizardAppExtension<>(ManilaApplication.class, ResourceHelpers.resourceFilePath("csi-manila.yml"),
+        app = new DropwizardAppExtension<>(ManilaApplication.class, ResourceHelpers.resourceFilePath(configResource),
                 overrides.toArray(ConfigOverride[]::new));
     }
 

@@ -9,10 +9,13 @@ import java.util.Map;
  * {@code --url} (http://127.0.0.1:8786), {@code --token} (admin:PROJECT), {@code --project}
  * (9f3c6a1e2b7d4c58a0e1f2d3c4b5a697), {@code -n} shares (100), {@code -c} clients (4), {@code -t} seconds
  * (10), {@code -m} shares in the project for reads (50), {@code --size} GiB (1), {@code --type}
- * (the default type), {@code --poll-ms} (20), {@code --json} output file.
+ * (the default type), {@code --poll-ms} (20), {@code --json} output file; for {@code csi}: {@code --endpoint}
+ * (unix:///tmp/manila-csi-bench/csi.sock, the plugin's socket) and {@code --target} (a directory for bind
+ * mounts, /tmp/manila-csi-bench/pods).
  */
 record LoadOptions(String url, String token, String project, int shares, int clients, Duration duration,
-                   int existingShares, int sizeGib, String shareType, Duration pollInterval, String jsonFile) {
+                   int existingShares, int sizeGib, String shareType, Duration pollInterval, String jsonFile,
+                   String csiEndpoint, String csiTargets) {
 
     static LoadOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
@@ -34,9 +37,11 @@ record LoadOptions(String url, String token, String project, int shares, int cli
                 Integer.parseInt(values.getOrDefault("size", "1")),
                 values.get("type"),
                 Duration.ofMillis(Long.parseLong(values.getOrDefault("poll-ms", "20"))),
-                values.get("json"));
+                values.get("json"),
+                values.getOrDefault("endpoint", "unix:///tmp/manila-csi-bench/csi.sock"),
+                values.getOrDefault("target", "/tmp/manila-csi-bench/pods"));
         values.keySet().removeAll(java.util.Set.of("url", "token", "project", "n", "c", "t", "m", "size", "type",
-                "poll-ms", "json"));
+                "poll-ms", "json", "endpoint", "target"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

@@ -13,9 +13,11 @@ public final class LoadScenarios {
 
     public static Outcome run(String scenario, String[] args) throws Exception {
         LoadOptions options = LoadOptions.parse(args);
-        Map<String, Object> result = scenario.equals("lifecycle")
-                ? new LifecycleScenario(options).run()
-                : new ReadsScenario(options).run();
+        Map<String, Object> result = switch (scenario) {
+            case "lifecycle" -> new LifecycleScenario(options).run();
+            case "csi" -> new CsiScenario(options).run();
+            default -> new ReadsScenario(options).run();
+        };
         return new Outcome(result, table(result), options.jsonFile());
     }
 
@@ -29,6 +31,7 @@ public final class LoadScenarios {
                 Map<String, Object> row = (Map<String, Object>) map;
                 Object rate = row.containsKey("requests_per_s") ? row.get("requests_per_s")
                         : result.get(key.startsWith("create") ? "create_throughput_per_s" : "delete_throughput_per_s");
+                rate = rate == null ? "" : rate;
                 table.append(String.format("%-26s %10s %9s %9s %9s %9s %7s%n", key, rate, row.get("p50_ms"),
                         row.get("p95_ms"), row.get("p99_ms"), row.get("max_ms"), row.get("count")));
             }
