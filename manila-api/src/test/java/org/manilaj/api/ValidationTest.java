@@ -209,6 +209,27 @@ class ValidationTest {
         assertFault(client.post("/v2/shares/" + id + "/action", "{}"), 400, "badRequest");
     }
 
+    /** The root-mode metadata reaches a host command: only octal modes without set-id bits pass. */
+    @Test
+    void rootModeMetadataMustBeAPlainOctalMode() {
+        for (String mode : new String[] {"4755", "0o755", "755 ", "rwxr-xr-x", "; rm -rf /", "77777", ""}) {
+            assertFault(client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"metadata\": "
+                    + "{\"manila_j:root_mode\": \"" + mode + "\"}}}"), 400, "badRequest");
+        }
+        assertThat(client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"metadata\": "
+                + "{\"manila_j:root_mode\": \"1770\"}}}").status()).isEqualTo(200);
+    }
+
+    /** GET /v2/share-capacity: any caller; a share type it cannot see is 404, a bad zone 400. */
+    @Test
+    void shareCapacityAnswersWithTheLargestPlaceableShare() {
+        ManilaClient.Reply reply = client.get("/v2/share-capacity?share_type=default");
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+        assertThat(reply.object("share_capacity")).containsKeys("available_gb", "largest_placeable_gb", "quota_remaining_gb");
+        assertFault(client.get("/v2/share-capacity?share_type=no-such-type"), 404, "itemNotFound");
+        assertFault(client.get("/v2/share-capacity?availability_zone=" + "z".repeat(256)), 400, "badRequest");
+    }
+
     /** Inputs that used to reach a service as a null or an unchecked value and answered 500. */
     @Test
     void nullsInsideBodiesAndBadQueryValuesAre400() {

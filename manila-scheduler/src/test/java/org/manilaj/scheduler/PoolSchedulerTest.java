@@ -62,4 +62,19 @@ class PoolSchedulerTest {
         assertThat(PoolScheduler.withDefaults().rank(PlacementRequest.create(1, Map.of(), null), List.of(east, west)))
                 .extracting(w -> w.pool().name()).containsExactly("h@b#west", "h@b#east");
     }
+
+    @Test
+    void largestPlaceableShareIsTheBoundTheFiltersDrawOnTheRoomiestPool() {
+        PoolScheduler scheduler = PoolScheduler.withDefaults();
+        // thin 100 GiB x 2 with 150 provisioned: 50 more; thick with 30.6 free: 30 (whole GiB); thin, zone elsewhere
+        List<PoolState> pools = List.of(thin("h@b#thin", 100.0, 90.0, 150, 2.0), thick("h@b#thick", 100.0, 30.6),
+                new PoolState("h@b#east", 1000.0, 1000.0, 0, 0, 0, true, 1.0, "east", Map.of()));
+        assertThat(scheduler.largestPlaceableGib(Map.of(), null, pools.subList(0, 2))).isEqualTo(50);
+        assertThat(scheduler.largestPlaceableGib(Map.of(), null, pools)).isEqualTo(1000);
+        assertThat(scheduler.largestPlaceableGib(Map.of(), "west", List.of(pools.get(2)))).isZero();
+        assertThat(scheduler.largestPlaceableGib(Map.of(), null, List.of(thick("h@b#full", 100.0, 0.5)))).isZero();
+        // what it reports is admitted; one GiB more is not
+        assertThat(scheduler.rank(PlacementRequest.create(50, Map.of(), null), pools.subList(0, 1))).hasSize(1);
+        assertThat(scheduler.rank(PlacementRequest.create(51, Map.of(), null), pools.subList(0, 1))).isEmpty();
+    }
 }

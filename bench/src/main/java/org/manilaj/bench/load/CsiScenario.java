@@ -47,6 +47,18 @@ final class CsiScenario {
     }
 
     Map<String, Object> run() throws Exception {
+        try (ClientPool pool = new ClientPool(options)) {
+            int volumes = options.shares() + options.clients();
+            String previousQuota = pool.http.raiseQuota(volumes, (long) volumes * options.sizeGib());
+            try {
+                return measure();
+            } finally {
+                pool.http.restoreQuota(previousQuota);
+            }
+        }
+    }
+
+    private Map<String, Object> measure() throws Exception {
         EventLoopGroup group = new EpollEventLoopGroup(1);
         ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(URI.create(options.csiEndpoint()).getPath()))
                 .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext().build();

@@ -67,16 +67,17 @@ public final class ManilaApi {
         }
     }
 
-    /** The shares whose name is exactly {@code name}. */
+    /**
+     * The shares whose name is exactly {@code name}: the summary list first (cheap, and usually empty, as
+     * most names are new), then each match in full.
+     */
     public List<ShareInfo> sharesNamed(String name) {
-        JsonNode list = send("GET", "shares/detail?name=" + encode(name), null).get("shares");
         List<ShareInfo> shares = new ArrayList<>();
-        list.forEach(node -> {
-            ShareInfo share = share(node);
-            if (name.equals(share.name())) {
-                shares.add(share);
+        for (JsonNode summary : send("GET", "shares?name=" + encode(name), null).get("shares")) {
+            if (name.equals(summary.path("name").asText(null))) {
+                share(summary.path("id").asText()).ifPresent(shares::add);
             }
-        });
+        }
         return shares;
     }
 

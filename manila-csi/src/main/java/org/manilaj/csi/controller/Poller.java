@@ -6,8 +6,9 @@ import java.util.function.Supplier;
 import org.manilaj.csi.CsiErrors;
 
 /**
- * Waits, bounded, for the service to finish asynchronous work: polls fast at first (a local create takes
- * milliseconds) and backs off to half a second.
+ * Waits, bounded, for the service to finish asynchronous work. The pause between polls grows with the
+ * time waited (a tenth of it, from 2 ms up to half a second), so a local create that takes 20 ms is
+ * seen within a few milliseconds, and a long wait costs the service a few requests a second.
  */
 final class Poller {
     private final Duration timeout;
@@ -18,8 +19,8 @@ final class Poller {
 
     /** Calls {@code check} until it returns a value; DEADLINE_EXCEEDED naming {@code what} after the timeout. */
     <T> T await(String what, Supplier<Optional<T>> check) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 2;
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
         while (true) {
             Optional<T> result = check.get();
             if (result.isPresent()) {
@@ -29,13 +30,13 @@ final class Poller {
                 throw CsiErrors.deadline("timed out after " + timeout.toSeconds() + " s waiting for " + what
                         + "; the request can be retried");
             }
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
             try {
-                Thread.sleep(pause);
+                Thread.sleep(Math.max(2, Math.min(500, waitedMillis / 10)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw CsiErrors.aborted("interrupted while waiting for " + what);
             }
-            pause = Math.min(500, pause * 2);
         }
     }
 }
