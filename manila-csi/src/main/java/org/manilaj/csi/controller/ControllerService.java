@@ -62,7 +62,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     private final ManilaApi api;
     private final Poller poller;
     private final String zoneKey;
-    private final KeyedLocks locks = new KeyedLocks(64);
+    private final KeyedLocks locks = new KeyedLocks();
 
     public ControllerService(ManilaApi api, Duration timeout, String zoneKey) {
         this.api = api;

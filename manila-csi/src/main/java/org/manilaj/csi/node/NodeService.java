@@ -49,7 +49,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final Mounter mounter;
     private final PublishRecords records;
     private final ManilaApi api;
-    private final KeyedLocks locks = new KeyedLocks(64);
+    private final KeyedLocks locks = new KeyedLocks();
 
     NodeService(String nodeId, String zone, String zoneKey, Mounter mounter, PublishRecords records, ManilaApi api) {
         this.nodeId = nodeId;
@@ -218,7 +218,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (text.indexOf('\0') >= 0 || !text.startsWith("/")) {
             throw CsiErrors.invalid("target_path must be an absolute path");
         }
-        return Path.of(text).normalize();
+        Path path = Path.of(text).normalize();
+        if (path.getParent() == null) {
+            throw CsiErrors.invalid("target_path must not be the root directory");
+        }
+        return path;
     }
 
     private static boolean createDirectory(Path target) {
