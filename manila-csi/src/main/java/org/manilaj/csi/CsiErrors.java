@@ -45,6 +45,16 @@ public final class CsiErrors {
         return Status.DEADLINE_EXCEEDED.withDescription(message).asRuntimeException();
     }
 
+    /**
+     * A failed asynchronous operation, from the service's user message: RESOURCE_EXHAUSTED when no pool
+     * could take it (the scheduler's fixed text) or a quota refused it, INTERNAL otherwise.
+     */
+    public static StatusRuntimeException failedOperation(String userMessage) {
+        boolean exhausted = userMessage.contains("No storage could be allocated")
+                || userMessage.toLowerCase(java.util.Locale.ROOT).contains("quota");
+        return exhausted ? exhausted(userMessage) : internal(userMessage);
+    }
+
     /** The service's refusal as a CSI code; its message is the service's own tenant-safe text. */
     public static StatusRuntimeException fromApi(ApiException e) {
         Status status = switch (e.status()) {

@@ -20,7 +20,8 @@ import java.util.Properties;
  */
 public record PluginOptions(String endpoint, Mode mode, URI apiUrl, String projectId, String token, String nodeId,
                             String zone, String mounter, String nfsMountOptions, List<String> mountCommand,
-                            List<String> umountCommand, Path stateDir, String driverName, Duration operationTimeout) {
+                            List<String> umountCommand, Path bindRoot, Path stateDir, String driverName,
+                            Duration operationTimeout) {
 
     /** Which CSI services this process serves. */
     public enum Mode {
@@ -52,6 +53,8 @@ public record PluginOptions(String endpoint, Mode mode, URI apiUrl, String proje
             "  --mounter=nfs                         nfs (kernel client) | bind (local-directory backend on",
             "                                        this machine) | command (--mount-command/--umount-command)",
             "  --nfs-mount-options=vers=4.1          options for mount -t nfs (comma-separated)",
+            "  --bind-root=DIR                       bind mounter: the backend's storage root; only",
+            "                                        directories inside it are ever bind-mounted",
             "  --mount-command='CMD ARGS'            command mounter: argv template with {source} {server}",
             "                                        {path} {target} {options}; run without a shell",
             "  --umount-command='CMD ARGS'           command mounter: argv template with {target}",
@@ -79,7 +82,7 @@ public record PluginOptions(String endpoint, Mode mode, URI apiUrl, String proje
             }
         }
         List<String> known = List.of("endpoint", "mode", "api-url", "project-id", "token", "token-file", "credentials",
-                "node-id", "zone", "mounter", "nfs-mount-options", "mount-command", "umount-command", "state-dir",
+                "node-id", "zone", "mounter", "nfs-mount-options", "mount-command", "umount-command", "bind-root", "state-dir",
                 "driver-name", "operation-timeout", "help");
         flags.keySet().stream().filter(flag -> !known.contains(flag)).findFirst().ifPresent(flag -> {
             throw new IllegalArgumentException("unknown flag --" + flag + " (see --help)");
@@ -104,6 +107,10 @@ public record PluginOptions(String endpoint, Mode mode, URI apiUrl, String proje
         if (mode.node() && mounter.equals("command") && (mountCommand.isEmpty() || umountCommand.isEmpty())) {
             throw new IllegalArgumentException("--mounter=command needs --mount-command and --umount-command");
         }
+        if (mode.node() && mounter.equals("bind") && !flags.containsKey("bind-root")) {
+            throw new IllegalArgumentException("--mounter=bind needs --bind-root (the local backend's storage root)");
+        }
+        Path bindRoot = flags.containsKey("bind-root") ? Path.of(flags.get("bind-root")).toAbsolutePath().normalize() : null;
         String driverName = flags.getOrDefault("driver-name", "nfs.csi.manila-j.org");
         if (driverName.length() > 63 || !driverName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
             throw new IllegalArgumentException("--driver-name must be a domain-style name of at most 63 characters");
@@ -113,7 +120,7 @@ public record PluginOptions(String endpoint, Mode mode, URI apiUrl, String proje
         }
         return new PluginOptions(flags.getOrDefault("endpoint", "unix:///run/csi/csi.sock"), mode, URI.create(apiUrl),
                 projectId.trim(), token.trim(), flags.get("node-id"), flags.getOrDefault("zone", "nova"), mounter,
-                flags.getOrDefault("nfs-mount-options", "vers=4.1"), mountCommand, umountCommand,
+                flags.getOrDefault("nfs-mount-options", "vers=4.1"), mountCommand, umountCommand, bindRoot,
                 Path.of(flags.getOrDefault("state-dir", "/var/lib/manila-csi")), driverName,
                 parseDuration(flags.getOrDefault("operation-timeout", "120s")));
     }

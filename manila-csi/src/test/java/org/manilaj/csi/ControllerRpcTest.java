@@ -190,7 +190,7 @@ class ControllerRpcTest {
                 .putParameters("availabilityzone", "nova").build()))).contains("availabilityzone");
         fails(Status.Code.INVALID_ARGUMENT, () -> controller.createVolume(create("bad-ondelete").putParameters("onDelete", "shred").build()));
         fails(Status.Code.INVALID_ARGUMENT, () -> controller.createVolume(create("bad-mode").putParameters("rootMode", "4755").build()));
-        fails(Status.Code.INVALID_ARGUMENT, () -> controller.createVolume(create("zone-conflict").putParameters("availabilityZone", "nova")
+        fails(Status.Code.RESOURCE_EXHAUSTED, () -> controller.createVolume(create("zone-conflict").putParameters("availabilityZone", "nova")
                 .setAccessibilityRequirements(TopologyRequirement.newBuilder().addRequisite(
                         Topology.newBuilder().putSegments(ZONE_KEY, "elsewhere"))).build()));
         fails(Status.Code.NOT_FOUND, () -> controller.createVolume(create("no-such-type").putParameters("type", "gold").build()));
@@ -202,6 +202,10 @@ class ControllerRpcTest {
         // the pool holds 100 GiB x 2 overcommit: the scheduler refuses 300 GiB (quota would allow 1000)
         String reason = fails(Status.Code.RESOURCE_EXHAUSTED, () -> createVolume("too-big", 300 * GIB));
         assertThat(reason).contains("No storage could be allocated");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!api.sharesNamed("too-big").isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the failed share's delete runs asynchronously
+        }
         assertThat(api.sharesNamed("too-big")).isEmpty();
         // the project's gigabytes quota (1000) refuses 2000 GiB before any placement
         assertThat(fails(Status.Code.RESOURCE_EXHAUSTED, () -> createVolume("over-quota", 2000 * GIB))).containsIgnoringCase("quota");
@@ -397,6 +401,135 @@ class ControllerRpcTest {
         String reason = fails(Status.Code.RESOURCE_EXHAUSTED, () -> controller.controllerExpandVolume(
                 ControllerExpandVolumeRequest.newBuilder().setVolumeId(id).setCapacityRange(bytes(500 * GIB, 0)).build()));
         assertThat(reason).isNotEmpty();
+    }
+
+    @Test
+    void twoPluginProcessesRacingOnOneNameSettleOnOneShare() throws Exception {
+        // a second controller (as during a rolling update): its own locks, the same service
+        PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi2.sock"), SERVICE.var.resolve("state2"),
+                "--mode=controller");
+        String name = InProcessServerBuilder.generateName();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        CsiServer.services(options).forEach(builder::addService);
+        Server second = builder.build().start();
+        ManagedChannel secondChannel = InProcessChannelBuilder.forName(name).build();
+        ControllerGrpc.ControllerBlockingStub other = ControllerGrpc.newBlockingStub(secondChannel);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String volume = "pvc-two-controllers-" + round;
+                List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    ControllerGrpc.ControllerBlockingStub stub = i % 2 == 0 ? controller : other;
+                    ids.add(pool.submit(() -> stub.createVolume(create(volume).setCapacityRange(bytes(GIB, 0)).build())
+                            .getVolume().getVolumeId()));
+                }
+                List<String> answers = new ArrayList<>();
+                for (var id : ids) {
+                    answers.add(id.get());
+                }
+                assertThat(answers).containsOnly(answers.get(0));
+                assertThat(controller.createVolume(create(volume).build()).getVolume().getVolumeId()).isEqualTo(answers.get(0));
+                List<String> live = api.sharesNamed(volume).stream().filter(share -> !share.status().equals("deleting"))
+                        .map(share -> share.id()).toList();
+                assertThat(live).containsExactly(answers.get(0));
+            }
+        } finally {
+            pool.shutdown();
+            secondChannel.shutdownNow();
+            second.shutdownNow();
+        }
+    }
+
+    @Test
+    void retainedAndArchivedVolumesAreForgottenAndTheirNamesCanBeUsedAgain() {
+        Volume retained = controller.createVolume(create("forgotten-retained").putParameters("onDelete", "retain").build()).getVolume();
+        controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(retained.getVolumeId()).build());
+        Volume again = controller.createVolume(create("forgotten-retained").putParameters("onDelete", "retain").build()).getVolume();
+        assertThat(again.getVolumeId()).isNotEqualTo(retained.getVolumeId());
+        assertThat(api.share(retained.getVolumeId())).isPresent();
+
+        String longName = "a".repeat(255);
+        Volume archived = controller.createVolume(create(longName).putParameters("onDelete", "archive").build()).getVolume();
+        controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(archived.getVolumeId()).build());
+        assertThat(api.share(archived.getVolumeId()).orElseThrow().name()).hasSize(255).startsWith("archived-aaa");
+        // forgotten: no longer publishable, listed or valid, and a repeated delete leaves it alone
+        fails(Status.Code.NOT_FOUND, () -> controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder()
+                .setVolumeId(archived.getVolumeId()).setNodeId("10.9.9.9").setVolumeCapability(rwx()).build()));
+        assertThat(api.accessRules(archived.getVolumeId())).isEmpty();
+        fails(Status.Code.NOT_FOUND, () -> controller.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
+                .setVolumeId(archived.getVolumeId()).addVolumeCapabilities(rwx()).build()));
+        assertThat(controller.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesList())
+                .extracting(entry -> entry.getVolume().getVolumeId())
+                .doesNotContain(archived.getVolumeId(), retained.getVolumeId()).contains(again.getVolumeId());
+        controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(archived.getVolumeId()).build());
+        assertThat(api.share(archived.getVolumeId())).isPresent();
+    }
+
+    @Test
+    void sharesTheProjectMadeWithoutThePluginAreNotVolumes() {
+        var share = api.create(new org.manilaj.csi.api.NewShare("made-by-hand", 1, null, null, java.util.Map.of()));
+        controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(share.id()).build());
+        assertThat(api.share(share.id())).isPresent();
+        fails(Status.Code.NOT_FOUND, () -> controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder()
+                .setVolumeId(share.id()).setNodeId("127.0.0.7").setVolumeCapability(rwx()).build()));
+        assertThat(controller.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesList())
+                .extracting(entry -> entry.getVolume().getVolumeId()).doesNotContain(share.id());
+    }
+
+    @Test
+    void aPageThatEndsExactlyAtTheLastVolumeHasNoNextToken() {
+        createVolume("exact-page", GIB);
+        int total = controller.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesCount();
+        assertThat(controller.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(total).build()).getNextToken()).isEmpty();
+        ListVolumesResponse short1 = controller.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(total - 1).build());
+        assertThat(short1.getNextToken()).isNotEmpty();
+        assertThat(controller.listVolumes(ListVolumesRequest.newBuilder().setStartingToken(short1.getNextToken()).build())
+                .getEntriesCount()).isEqualTo(1);
+    }
+
+    @Test
+    void addressesThatNameNoSingleNodeAreUnknownNodes() {
+        String volume = createVolume("odd-nodes", GIB).getVolumeId();
+        for (String node : List.of("0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255")) {
+            fails(Status.Code.NOT_FOUND, () -> controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder()
+                    .setVolumeId(volume).setNodeId(node).setVolumeCapability(rwx()).build()));
+        }
+        controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder().setVolumeId(volume)
+                .setNodeId("fd00:0:0:0:0:0:0:1").setVolumeCapability(rwx()).build());
+        assertThat(api.accessRules(volume)).extracting(rule -> rule.accessTo()).containsExactly("fd00:0:0:0:0:0:0:1");
+        controller.controllerUnpublishVolume(ControllerUnpublishVolumeRequest.newBuilder().setVolumeId(volume)
+                .setNodeId("fd00::1").build());
+        assertThat(api.accessRules(volume)).isEmpty();
+    }
+
+    @Test
+    void validateRefusesParametersTheVolumeWasNotMadeWith() {
+        String id = controller.createVolume(create("validated-params").putParameters("rootMode", "0770").build()).getVolume().getVolumeId();
+        assertThat(controller.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder().setVolumeId(id)
+                .addVolumeCapabilities(rwx()).putParameters("rootMode", "0770").build()).hasConfirmed()).isTrue();
+        for (var parameter : List.of(java.util.Map.entry("rootMode", "0700"), java.util.Map.entry("type", "secret"),
+                java.util.Map.entry("onDelete", "archive"))) {
+            assertThat(controller.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder().setVolumeId(id)
+                    .addVolumeCapabilities(rwx()).putParameters("rootMode", "0770")
+                    .putParameters(parameter.getKey(), parameter.getValue()).build()).hasConfirmed()).as(parameter.toString()).isFalse();
+        }
+    }
+
+    @Test
+    void expandWithALimitBelowTheCurrentSizeIsOutOfRange() {
+        String id = createVolume("expand-limit", 3 * GIB).getVolumeId();
+        fails(Status.Code.OUT_OF_RANGE, () -> controller.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId(id).setCapacityRange(bytes(GIB, GIB)).build()));
+    }
+
+    @Test
+    void probeIsNotReadyWithARevokedOrUnknownToken() {
+        IdentityService wrongToken = new IdentityService("nfs.csi.manila-j.org", true,
+                new ManilaApi(SERVICE.apiUrl(), ServiceFixture.PROJECT, "not-a-token", java.time.Duration.ofSeconds(5)));
+        List<org.manilaj.csi.v1.ProbeResponse> answers = new ArrayList<>();
+        wrongToken.probe(ProbeRequest.getDefaultInstance(), new Recorder<>(answers));
+        assertThat(answers).singleElement().satisfies(answer -> assertThat(answer.getReady().getValue()).isFalse());
     }
 
     /** Collects a unary answer in tests that call a service directly. */

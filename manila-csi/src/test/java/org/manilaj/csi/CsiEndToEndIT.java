@@ -63,7 +63,7 @@ class CsiEndToEndIT {
         Files.writeString(credentials, "api-url=" + SERVICE.apiUrl() + "\nproject-id=" + ServiceFixture.PROJECT
                 + "\ntoken=" + SERVICE.memberToken() + "\n");
         plugin = PluginProcess.start(socket, SERVICE.var.resolve("plugin.log"), List.of("--mode=all",
-                "--credentials=" + credentials, "--node-id=127.0.0.1", "--mounter=bind",
+                "--credentials=" + credentials, "--node-id=127.0.0.1", "--mounter=bind", "--bind-root=" + SERVICE.var.resolve("shares"),
                 "--state-dir=" + SERVICE.var.resolve("state"), "--operation-timeout=60s"));
         controller = ControllerGrpc.newBlockingStub(plugin.channel);
         node = NodeGrpc.newBlockingStub(plugin.channel);

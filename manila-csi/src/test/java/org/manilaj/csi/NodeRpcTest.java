@@ -20,6 +20,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -192,5 +193,96 @@ class NodeRpcTest {
                 .putVolumeContext("exportLocation", "127.0.0.1:" + SERVICE.var.resolve("no-such-share")).build()));
         assertThat(message).doesNotContain("no-such-share").contains("log");
         assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void unpublishTouchesOnlyWhatThisPluginPublishedForThatVolume() throws IOException {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-owner");
+        Path target = pods.resolve("pod-owner");
+        node.nodePublishVolume(publish(volume, target).build());
+        try {
+            node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(UUID.randomUUID().toString())
+                    .setTargetPath(target.toString()).build());
+            Files.writeString(target.resolve("still-mounted.txt"), "yes");
+            assertThat(SERVICE.shareDirectory(volume.getVolumeId()).resolve("still-mounted.txt")).exists();
+        } finally {
+            node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                    .setTargetPath(target.toString()).build());
+        }
+        // a directory the plugin never published is left where it is
+        Path someoneElses = Files.createDirectories(pods.resolve("not-ours"));
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(someoneElses.toString()).build());
+        assertThat(someoneElses).isDirectory();
+        // a target directory the CO made itself stays after the unmount
+        Path made = Files.createDirectories(pods.resolve("made-by-co"));
+        node.nodePublishVolume(publish(volume, made).build());
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(made.toString()).build());
+        assertThat(made).isDirectory().isEmptyDirectory();
+    }
+
+    @Test
+    void aTargetBehindASymbolicLinkIsRecognisedAsMounted() throws IOException {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-symlink");
+        Path real = Files.createDirectories(SERVICE.var.resolve("kubelet-real/pods"));
+        Path link = Files.createSymbolicLink(SERVICE.var.resolve("kubelet"), SERVICE.var.resolve("kubelet-real"));
+        Path target = link.resolve("pods/vol");
+        node.nodePublishVolume(publish(volume, target).build());
+        node.nodePublishVolume(publish(volume, target).build());
+        fails(Status.Code.ALREADY_EXISTS, () -> node.nodePublishVolume(publish(volume, target).setReadonly(true).build()));
+        assertThat(node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setVolumePath(target.toString()).build()).getUsageCount()).isEqualTo(2);
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(target.toString()).build());
+        assertThat(real.resolve("vol")).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("kubelet-real");
+    }
+
+    @Test
+    void theBindMounterMountsNothingOutsideItsRoot() {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Path target = pods.resolve("pod-etc");
+        fails(Status.Code.INTERNAL, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(UUID.randomUUID().toString()).setTargetPath(target.toString()).setVolumeCapability(rwx())
+                .putVolumeContext("exportLocation", "127.0.0.1:/etc").build()));
+        fails(Status.Code.INTERNAL, () -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(UUID.randomUUID().toString()).setTargetPath(target.toString()).setVolumeCapability(rwx())
+                .putVolumeContext("exportLocation", "127.0.0.1:" + SERVICE.var.resolve("shares/..")).build()));
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void aMountCommandThatMountsAndThenFailsLeavesNoMountAndARetryBehavesTheSame() throws Exception {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-flaky-mounter");
+        PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("flaky.sock"), SERVICE.var.resolve("flaky-state"),
+                "--mode=node", "--mounter=command",
+                "--mount-command=sh -c mount\\040--bind\\040\"$0\"\\040\"$1\"\\040&&\\040exit\\0403 {path} {target}",
+                "--umount-command=umount {target}");
+        // the template is split on spaces, so the script's own spaces are written as \040 and put back here
+        List<String> mount = options.mountCommand().stream().map(word -> word.replace("\\040", " ")).toList();
+        PluginOptions flaky = new PluginOptions(options.endpoint(), options.mode(), options.apiUrl(), options.projectId(),
+                options.token(), options.nodeId(), options.zone(), options.mounter(), options.nfsMountOptions(), mount,
+                options.umountCommand(), options.bindRoot(), options.stateDir(), options.driverName(), options.operationTimeout());
+        String name = InProcessServerBuilder.generateName();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        CsiServer.services(flaky).forEach(builder::addService);
+        Server flakyServer = builder.build().start();
+        ManagedChannel flakyChannel = InProcessChannelBuilder.forName(name).build();
+        try {
+            NodeGrpc.NodeBlockingStub flakyNode = NodeGrpc.newBlockingStub(flakyChannel);
+            Path target = pods.resolve("pod-flaky");
+            for (int attempt = 0; attempt < 2; attempt++) {
+                fails(Status.Code.INTERNAL, () -> flakyNode.nodePublishVolume(publish(volume, target).build()));
+                assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(target.toString());
+                assertThat(target).doesNotExist();
+            }
+        } finally {
+            flakyChannel.shutdownNow();
+            flakyServer.shutdownNow();
+        }
     }
 }

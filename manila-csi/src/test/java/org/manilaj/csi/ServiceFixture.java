@@ -94,7 +94,7 @@ final class ServiceFixture {
     PluginOptions pluginOptions(Path socket, Path stateDir, String... more) {
         List<String> args = new ArrayList<>(List.of("--endpoint=unix://" + socket, "--api-url=" + apiUrl(),
                 "--project-id=" + PROJECT, "--token=" + memberToken, "--node-id=127.0.0.1", "--zone=nova",
-                "--mounter=bind", "--state-dir=" + stateDir, "--operation-timeout=30s"));
+                "--mounter=bind", "--bind-root=" + var.resolve("shares"), "--state-dir=" + stateDir, "--operation-timeout=30s"));
         args.addAll(Arrays.asList(more));
         return PluginOptions.parse(args.toArray(String[]::new));
     }

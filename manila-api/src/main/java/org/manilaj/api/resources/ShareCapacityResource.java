@@ -13,7 +13,6 @@ import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.placement.PlacementService;
-import org.manilaj.core.quota.QuotaResource;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeAccess;
@@ -22,8 +21,8 @@ import org.manilaj.core.types.ShareTypeService;
 /**
  * {@code GET /v2/share-capacity} (a Manila-J extension, for any project): the largest share the caller
  * could create now with a share type in a zone, bounded by both the pools (as the scheduler would place
- * it) and the caller's quotas. Names no pool, so it tells a tenant nothing about other tenants. The CSI
- * plugin's GetCapacity is built on it.
+ * it) and the caller's quotas. It names no pool, though it tells a member roughly how much room the
+ * roomiest pool has. The CSI plugin's GetCapacity is built on it.
  */
 @Path("/v2/share-capacity")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,13 +47,9 @@ public final class ShareCapacityResource {
         if (availabilityZone != null && (availabilityZone.isEmpty() || availabilityZone.length() > 255)) {
             throw ManilaException.badRequest("Invalid availability_zone: 1 to 255 characters.");
         }
-        ShareType type = shareType == null
-                ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
-                        "No share type given and no default share type is configured."))
-                : shareTypes.findByIdOrName(shareType).filter(found -> typeAccess.canUse(caller, found))
-                        .orElseThrow(() -> ManilaException.notFound("Share type " + shareType + " could not be found."));
+        ShareType type = typeAccess.forCreate(caller, shareType);
         long pools = placement.largestPlaceableGib(shareTypes.extraSpecs(type.id()), availabilityZone);
-        long quota = quotaRemainingGib(caller.projectId());
+        long quota = quotas.largestNewShareGib(caller.projectId());
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("share_type_id", type.id());
         view.put("availability_zone", availabilityZone);
@@ -62,24 +57,5 @@ public final class ShareCapacityResource {
         view.put("quota_remaining_gb", quota < 0 ? null : quota);
         view.put("available_gb", quota < 0 ? pools : Math.min(pools, quota));
         return Map.of("share_capacity", view);
-    }
-
-    /** What the quotas still allow one new share to have, or -1 when they set no bound. */
-    private long quotaRemainingGib(String projectId) {
-        Map<QuotaResource, QuotaService.Usage> detail = quotas.detail(projectId);
-        QuotaService.Usage shares = detail.get(QuotaResource.SHARES);
-        if (shares != null && shares.limit() >= 0 && shares.inUse() >= shares.limit()) {
-            return 0;
-        }
-        long remaining = -1;
-        QuotaService.Usage gigabytes = detail.get(QuotaResource.GIGABYTES);
-        if (gigabytes != null && gigabytes.limit() >= 0) {
-            remaining = Math.max(0, gigabytes.limit() - gigabytes.inUse());
-        }
-        QuotaService.Usage perShare = detail.get(QuotaResource.PER_SHARE_GIGABYTES);
-        if (perShare != null && perShare.limit() >= 0) {
-            remaining = remaining < 0 ? perShare.limit() : Math.min(remaining, perShare.limit());
-        }
-        return remaining;
     }
 }

@@ -107,6 +107,22 @@ public final class SharesResource {
         return Response.accepted().build();
     }
 
+    /** The share's metadata: {@code {"metadata": {...}}}. */
+    @GET
+    @Path("{shareId}/metadata")
+    public Map<String, Object> metadata(@Context ContainerRequestContext request, @PathParam("shareId") String shareId) {
+        return Map.of("metadata", shares.metadata(context(request), shareId));
+    }
+
+    /** Removes one metadata key (the CSI plugin forgets a retained or archived volume this way). */
+    @DELETE
+    @Path("{shareId}/metadata/{key}")
+    public Response deleteMetadata(@Context ContainerRequestContext request, @PathParam("shareId") String shareId,
+                                   @PathParam("key") String key) {
+        shares.deleteMetadata(context(request), shareId, key);
+        return Response.ok().build();
+    }
+
     /** Export locations (2.9+). */
     @GET
     @Path("{shareId}/export_locations")

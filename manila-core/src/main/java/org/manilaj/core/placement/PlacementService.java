@@ -146,12 +146,12 @@ public final class PlacementService {
         return pool.config().availabilityZone() != null ? pool.config().availabilityZone() : defaultAvailabilityZone;
     }
 
-    /** The configured pools that are up, with their last stats and current allocations. */
     /** The largest share, in GiB, that a create of this type in this zone ({@code null}: any) could be placed with now. */
     public int largestPlaceableGib(Map<String, String> extraSpecs, String availabilityZone) {
         return scheduler.largestPlaceableGib(extraSpecs, availabilityZone, snapshot());
     }
 
+    /** The configured pools that are up, with their last stats and current allocations. */
     public List<PoolState> snapshot() {
         List<PoolState> states = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {

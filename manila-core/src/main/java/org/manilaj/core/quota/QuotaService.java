@@ -60,6 +60,25 @@ public final class QuotaService {
         return detail;
     }
 
+    /** The most GiB the quotas let one new share of the project have now, or -1 when they set no bound. */
+    public long largestNewShareGib(String projectId) {
+        Map<QuotaResource, Usage> detail = detail(projectId);
+        Usage shares = detail.get(QuotaResource.SHARES);
+        if (shares != null && shares.limit() >= 0 && shares.inUse() >= shares.limit()) {
+            return 0;
+        }
+        long largest = -1;
+        Usage gigabytes = detail.get(QuotaResource.GIGABYTES);
+        if (gigabytes != null && gigabytes.limit() >= 0) {
+            largest = Math.max(0, gigabytes.limit() - gigabytes.inUse());
+        }
+        Usage perShare = detail.get(QuotaResource.PER_SHARE_GIGABYTES);
+        if (perShare != null && perShare.limit() >= 0) {
+            largest = largest < 0 ? perShare.limit() : Math.min(largest, perShare.limit());
+        }
+        return largest;
+    }
+
     /** Sets limits; a limit below what is in use is refused, as in Manila. */
     public Map<QuotaResource, Long> update(String projectId, Map<QuotaResource, Long> changes) {
         Map<QuotaResource, Usage> current = detail(projectId);

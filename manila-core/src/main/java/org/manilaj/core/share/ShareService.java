@@ -71,12 +71,7 @@ public final class ShareService {
             }
         });
         RootMode.validate(request.metadata());
-        ShareType type = request.shareType() == null
-                ? shareTypes.findDefault().orElseThrow(() -> ManilaException.badRequest(
-                        "No share type given and no default share type is configured."))
-                : shareTypes.findByIdOrName(request.shareType())
-                        .filter(found -> typeAccess.canUse(context, found))
-                        .orElseThrow(() -> ManilaException.notFound("Share type " + request.shareType() + " could not be found."));
+        ShareType type = typeAccess.forCreate(context, request.shareType());
         Instant now = clock.instant();
         Share share = new Share(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), request.size(), protocol, type.id(), type.name(), ShareStatus.CREATING.wireName(),
@@ -139,6 +134,20 @@ public final class ShareService {
                 update.description() != null ? update.description() : share.description(),
                 update.isPublic() != null ? update.isPublic() : share.isPublic(), clock.instant()));
         return get(context, shareId);
+    }
+
+    /** {@code GET /v2/shares/{id}/metadata}. */
+    public Map<String, String> metadata(RequestContext context, String shareId) {
+        return get(context, shareId).metadata();
+    }
+
+    /** {@code DELETE /v2/shares/{id}/metadata/{key}}: a key the share does not have is a 404, as in Manila. */
+    public void deleteMetadata(RequestContext context, String shareId, String key) {
+        find(context, shareId);
+        if (jdbi.withExtension(ShareMetadataDao.class, metadata -> metadata.delete(shareId, key)) == 0) {
+            throw ManilaException.notFound("Metadata item " + key + " was not found.");
+        }
+        LOG.info("share {}: metadata {} removed by project {}", shareId, key, context.projectId());
     }
 
     public void delete(RequestContext context, String shareId) {

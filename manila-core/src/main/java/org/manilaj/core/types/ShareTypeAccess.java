@@ -24,6 +24,19 @@ public final class ShareTypeAccess {
         this.types = types;
     }
 
+    /**
+     * The type a create names (id or name), or the default type when it names none: 404 for a type the
+     * caller may not use, 400 when none is named and no default is configured.
+     */
+    public ShareType forCreate(RequestContext context, String idOrName) {
+        if (idOrName == null) {
+            return types.findDefault().orElseThrow(() -> ManilaException.badRequest(
+                    "No share type given and no default share type is configured."));
+        }
+        return types.findByIdOrName(idOrName).filter(found -> canUse(context, found))
+                .orElseThrow(() -> ManilaException.notFound("Share type " + idOrName + " could not be found."));
+    }
+
     public boolean canUse(RequestContext context, ShareType type) {
         return context.admin() || type.isPublic()
                 || jdbi.withExtension(ShareTypeDao.class, dao -> dao.hasProject(type.id(), context.projectId())) > 0;

@@ -42,16 +42,12 @@ public final class ManilaApi {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** True when the service answers its version document. */
+    /** True when the service answers an authenticated request with the plugin's token. */
     public boolean answers() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(base.resolve("v2/")).timeout(Duration.ofSeconds(3)).GET().build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 200 || status == 300;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            send("GET", "shares?limit=1", null);
+            return true;
+        } catch (ApiException e) {
             return false;
         }
     }
@@ -109,6 +105,17 @@ public final class ManilaApi {
     public void delete(String shareId) {
         try {
             send("DELETE", "shares/" + shareId, null);
+        } catch (ApiException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    /** Removes one metadata key; a key (or share) already gone is not an error. */
+    public void deleteMetadata(String shareId, String key) {
+        try {
+            send("DELETE", "shares/" + shareId + "/metadata/" + encode(key).replace("+", "%20"), null);
         } catch (ApiException e) {
             if (!e.notFound()) {
                 throw e;
@@ -247,7 +254,8 @@ public final class ManilaApi {
         node.path("metadata").fields().forEachRemaining(entry -> metadata.put(entry.getKey(), entry.getValue().asText()));
         return new ShareInfo(node.path("id").asText(), node.path("name").asText(null), node.path("status").asText(),
                 node.path("size").asInt(), node.path("availability_zone").asText(null),
-                node.path("share_type").asText(null), node.path("share_type_name").asText(null), metadata);
+                node.path("share_type").asText(null), node.path("share_type_name").asText(null),
+                node.path("created_at").asText(""), metadata);
     }
 
     private static AccessRuleInfo rule(JsonNode node) {

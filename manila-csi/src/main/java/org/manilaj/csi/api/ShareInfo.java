@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** A share as the plugin needs it from {@code GET /v2/shares/{id}}. */
 public record ShareInfo(String id, String name, String status, int sizeGib, String availabilityZone,
-                        String shareTypeId, String shareTypeName, Map<String, String> metadata) {
+                        String shareTypeId, String shareTypeName, String createdAt, Map<String, String> metadata) {
     public ShareInfo {
         metadata = Map.copyOf(metadata);
     }

@@ -3,27 +3,26 @@ package org.manilaj.csi.controller;
 import com.google.protobuf.Int64Value;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.UUID;
 import org.manilaj.csi.CsiErrors;
 import org.manilaj.csi.KeyedLocks;
 import org.manilaj.csi.Rpc;
 import org.manilaj.csi.VolumeCapabilities;
+import org.manilaj.csi.VolumeContext;
 import org.manilaj.csi.api.AccessRuleInfo;
 import org.manilaj.csi.api.ApiException;
 import org.manilaj.csi.api.ManilaApi;
 import org.manilaj.csi.api.NewShare;
 import org.manilaj.csi.api.ShareInfo;
+import org.manilaj.csi.v1.CapacityRange;
 import org.manilaj.csi.v1.ControllerExpandVolumeRequest;
 import org.manilaj.csi.v1.ControllerExpandVolumeResponse;
 import org.manilaj.csi.v1.ControllerGetCapabilitiesRequest;
@@ -51,13 +50,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CSI controller: volumes are shares of the plugin's project, published to a node by an {@code ip}
- * access rule for the node's address (never to everyone), all through the REST API.
+ * The CSI controller: volumes are the shares of the plugin's project that carry the
+ * {@value VolumeMetadata#VOLUME_NAME} metadata key (shares made otherwise are not volumes, so the plugin
+ * never deletes or exposes them); a volume is published to a node by an {@code ip} access rule for the
+ * node's address, never to everyone. Everything goes through the REST API.
  */
 public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
-    static final String EXPORT_LOCATION = "exportLocation";
     private static final int LIST_PAGE = 1000;
+    private static final String ARCHIVED = "archived-";
+    /** Oldest first: when two plugin processes raced on one name, both settle on the same share. */
+    private static final Comparator<ShareInfo> OLDEST_FIRST = Comparator.comparing(ShareInfo::createdAt)
+            .thenComparing(ShareInfo::id);
 
     private final ManilaApi api;
     private final Poller poller;
@@ -94,20 +98,23 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     private ShareInfo createOrFind(String name, int sizeGib, CreateVolumeRequest request, VolumeParameters parameters,
                                    String zone) {
-        for (ShareInfo existing : api.sharesNamed(name)) {
-            if (!name.equals(existing.metadata().get(VolumeMetadata.VOLUME_NAME)) || existing.status().equals("deleting")) {
-                continue;
+        Optional<ShareInfo> existing = oldestNamed(name);
+        if (existing.isPresent()) {
+            ShareInfo share = existing.get();
+            if (!compatible(share, request.getCapacityRange(), parameters, zone)) {
+                throw CsiErrors.alreadyExists("volume " + name + " exists as share " + share.id() + " with "
+                        + share.sizeGib() + " GiB of type " + share.shareTypeName() + " in zone "
+                        + share.availabilityZone() + ", which this request does not match");
             }
-            if (!compatible(existing, request, parameters, zone)) {
-                throw CsiErrors.alreadyExists("volume " + name + " exists as share " + existing.id() + " with "
-                        + existing.sizeGib() + " GiB of type " + existing.shareTypeName() + " in zone "
-                        + existing.availabilityZone() + ", which this request does not match");
+            if (!share.status().equals("error")) {
+                return awaitAvailable(share);
             }
-            if (!existing.status().equals("error")) {
-                return awaitAvailable(existing);
+            if (!api.exportLocations(share.id()).isEmpty()) {
+                // it was provisioned once: its data is not ours to throw away
+                throw CsiErrors.internal("share " + share.id() + " of volume " + name + " is in error; an administrator must look at it");
             }
-            LOG.info("volume {}: share {} ended in error earlier; deleting it and creating another", name, existing.id());
-            api.delete(existing.id());
+            LOG.info("volume {}: share {} failed to be created earlier; deleting it and creating another", name, share.id());
+            api.delete(share.id());
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(VolumeMetadata.VOLUME_NAME, name);
@@ -129,46 +136,58 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             throw e;
         }
         LOG.info("volume {}: share {} of {} GiB requested", name, created.id(), sizeGib);
+        ShareInfo oldest = oldestNamed(name).orElse(created);
+        if (!oldest.id().equals(created.id())) {
+            // another plugin process created this name first (a rolling update overlaps two controllers)
+            LOG.warn("volume {}: share {} was created concurrently before {}; keeping the older one", name, oldest.id(), created.id());
+            settled(created.id()).ifPresent(duplicate -> api.delete(duplicate.id())); // a share is deletable once settled
+            return awaitAvailable(oldest);
+        }
         return awaitAvailable(created);
     }
 
-    /** Same size range, type and zone as the share made for an earlier request of this name. */
-    private static boolean compatible(ShareInfo existing, CreateVolumeRequest request, VolumeParameters parameters,
-                                      String zone) {
+    private Optional<ShareInfo> oldestNamed(String name) {
+        return api.sharesNamed(name).stream()
+                .filter(share -> name.equals(share.metadata().get(VolumeMetadata.VOLUME_NAME)))
+                .filter(share -> !share.status().equals("deleting") && !share.status().equals("error_deleting"))
+                .min(OLDEST_FIRST);
+    }
+
+    /** Same size range, type, zone, onDelete and rootMode as the share made for an earlier request. */
+    private static boolean compatible(ShareInfo share, CapacityRange range, VolumeParameters parameters, String zone) {
+        boolean zoneMatches = zone == null || zone.equals(share.availabilityZone()) || share.availabilityZone() == null;
+        return Capacities.fits(share.sizeGib(), range) && zoneMatches && parametersMatch(share, parameters);
+    }
+
+    private static boolean parametersMatch(ShareInfo share, VolumeParameters parameters) {
         boolean typeMatches = parameters.shareType() == null
-                || parameters.shareType().equals(existing.shareTypeName()) || parameters.shareType().equals(existing.shareTypeId());
-        boolean zoneMatches = zone == null || zone.equals(existing.availabilityZone()) || existing.availabilityZone() == null;
-        return Capacities.fits(existing.sizeGib(), request.getCapacityRange()) && typeMatches && zoneMatches
-                && parameters.onDelete().wireName().equals(existing.metadata().getOrDefault(VolumeMetadata.ON_DELETE, "delete"))
-                && Objects.equals(parameters.rootMode(), existing.metadata().get(VolumeMetadata.ROOT_MODE));
+                || parameters.shareType().equals(share.shareTypeName()) || parameters.shareType().equals(share.shareTypeId());
+        boolean zoneMatches = parameters.availabilityZone() == null
+                || parameters.availabilityZone().equals(share.availabilityZone());
+        return typeMatches && zoneMatches
+                && parameters.onDelete().wireName().equals(share.metadata().get(VolumeMetadata.ON_DELETE))
+                && Objects.equals(parameters.rootMode(), share.metadata().get(VolumeMetadata.ROOT_MODE));
     }
 
-    /** Waits for {@code available}; a share that ends in error is deleted and its reason reported. */
+    /** Waits for {@code available}; a share that fails to be created is deleted and its reason reported. */
     private ShareInfo awaitAvailable(ShareInfo share) {
-        ShareInfo settled = poller.await("share " + share.id() + " to become available",
-                () -> api.share(share.id()).filter(ShareInfo::settled).or(() -> gone(share.id())));
-        if (settled.status().equals("available")) {
-            return settled;
+        Optional<ShareInfo> settled = settled(share.id());
+        if (settled.isEmpty()) {
+            throw CsiErrors.aborted("share " + share.id() + " was deleted while it was being created; retry");
         }
-        String reason = settled.status().equals("gone") ? "the share was deleted while it was being created"
-                : api.latestMessage(share.id()).orElse("the share could not be created");
+        if (settled.get().status().equals("available")) {
+            return settled.get();
+        }
+        String reason = api.latestMessage(share.id()).orElse("the share could not be created");
         api.delete(share.id());
-        if (reason.contains("No storage could be allocated") || reason.toLowerCase(Locale.ROOT).contains("quota")) {
-            throw CsiErrors.exhausted(reason);
-        }
-        throw CsiErrors.internal(reason);
-    }
-
-    private Optional<ShareInfo> gone(String shareId) {
-        return api.share(shareId).isPresent() ? Optional.empty()
-                : Optional.of(new ShareInfo(shareId, null, "gone", 0, null, null, null, Map.of()));
+        throw CsiErrors.failedOperation(reason);
     }
 
     private Volume volume(ShareInfo share) {
         Volume.Builder volume = Volume.newBuilder().setVolumeId(share.id()).setCapacityBytes(share.sizeGib() * Capacities.GIB);
         List<String> exports = api.exportLocations(share.id());
         if (!exports.isEmpty()) {
-            volume.putVolumeContext(EXPORT_LOCATION, exports.get(0));
+            volume.putVolumeContext(VolumeContext.EXPORT_LOCATION, exports.get(0));
         }
         if (share.availabilityZone() != null) {
             volume.addAccessibleTopology(Topology.newBuilder().putSegments(zoneKey, share.availabilityZone()));
@@ -183,46 +202,54 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             if (id.isEmpty()) {
                 throw CsiErrors.invalid("volume_id is required");
             }
-            Optional<ShareInfo> found = find(id);
-            if (found.isEmpty()) {
-                return DeleteVolumeResponse.getDefaultInstance();
-            }
-            ShareInfo share = settle(found.get());
-            if (share.status().equals("gone")) {
-                return DeleteVolumeResponse.getDefaultInstance();
-            }
-            String onDelete = share.metadata().getOrDefault(VolumeMetadata.ON_DELETE, "delete");
-            switch (onDelete) {
-                case "retain" -> LOG.info("volume {}: share kept (onDelete retain)", id);
-                case "archive" -> archive(share);
-                default -> {
-                    api.delete(id);
-                    poller.await("share " + id + " to be deleted", () -> {
-                        Optional<ShareInfo> now = api.share(id);
-                        if (now.isPresent() && now.get().status().equals("error_deleting")) {
-                            throw CsiErrors.internal("the share could not be deleted; an administrator must look at it");
-                        }
-                        return now.isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty();
-                    });
-                    LOG.info("volume {}: share deleted", id);
-                }
-            }
+            locks.with(id, () -> {
+                Optional<ShareInfo> share = find(id).flatMap(found -> settled(found.id())).filter(ControllerService::isVolume);
+                share.ifPresent(this::delete);
+                return null;
+            });
             return DeleteVolumeResponse.getDefaultInstance();
         });
     }
 
-    /** Keeps the share but cuts every client off and renames it, so that nobody mistakes it for a live volume. */
+    private void delete(ShareInfo share) {
+        String id = share.id();
+        switch (share.metadata().get(VolumeMetadata.ON_DELETE)) {
+            case "retain" -> {
+                api.deleteMetadata(id, VolumeMetadata.VOLUME_NAME);
+                LOG.info("volume {}: share kept and forgotten (onDelete retain)", id);
+            }
+            case "archive" -> archive(share);
+            default -> {
+                api.delete(id);
+                poller.await("share " + id + " to be deleted", () -> {
+                    Optional<ShareInfo> now = api.share(id);
+                    if (now.isPresent() && now.get().status().equals("error_deleting")) {
+                        throw CsiErrors.internal("share " + id + " could not be deleted; an administrator must look at it");
+                    }
+                    return now.isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty();
+                });
+                LOG.info("volume {}: share deleted", id);
+            }
+        }
+    }
+
+    /**
+     * Keeps the share but cuts every client off, renames it and forgets it, so that nobody mistakes it for a
+     * live volume. Each step is repeatable; the volume is forgotten last, so a retry after a crash finishes.
+     */
     private void archive(ShareInfo share) {
         for (AccessRuleInfo rule : api.accessRules(share.id())) {
             api.deny(share.id(), rule.id());
         }
         String name = share.name() == null ? "" : share.name();
-        if (!name.startsWith("archived-")) {
-            api.rename(share.id(), "archived-" + name);
+        if (!name.startsWith(ARCHIVED)) {
+            String archived = ARCHIVED + name;
+            api.rename(share.id(), archived.substring(0, Math.min(archived.length(), 255)));
         }
         poller.await("the access rules of share " + share.id() + " to be removed",
                 () -> api.accessRules(share.id()).isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty());
-        LOG.info("volume {}: share archived (access revoked, renamed archived-{})", share.id(), name);
+        api.deleteMetadata(share.id(), VolumeMetadata.VOLUME_NAME);
+        LOG.info("volume {}: share archived (access revoked, renamed {}{}, forgotten)", share.id(), ARCHIVED, name);
     }
 
     @Override
@@ -237,20 +264,17 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 throw CsiErrors.invalid("volume_capability is required");
             }
             VolumeCapabilities.require(request.getVolumeCapability());
-            String address = nodeAddress(request.getNodeId());
-            ShareInfo share = find(request.getVolumeId())
-                    .orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
+            String address = NodeAddresses.of(request.getNodeId());
             String level = request.getReadonly() || VolumeCapabilities.readOnly(request.getVolumeCapability()) ? "ro" : "rw";
             boolean singleNode = VolumeCapabilities.singleNode(request.getVolumeCapability());
-            locks.with(share.id(), () -> publish(settle(share), address, level, singleNode));
+            locks.with(request.getVolumeId(), () -> publish(request.getVolumeId(), address, level, singleNode));
             return ControllerPublishVolumeResponse.newBuilder().putPublishContext("accessLevel", level).build();
         });
     }
 
-    private AccessRuleInfo publish(ShareInfo share, String address, String level, boolean singleNode) {
-        if (share.status().equals("gone")) {
-            throw CsiErrors.notFound("volume " + share.id() + " does not exist");
-        }
+    private AccessRuleInfo publish(String volumeId, String address, String level, boolean singleNode) {
+        ShareInfo share = find(volumeId).flatMap(found -> settled(found.id())).filter(ControllerService::isVolume)
+                .orElseThrow(() -> CsiErrors.notFound("volume " + volumeId + " does not exist"));
         for (AccessRuleInfo rule : api.accessRules(share.id())) {
             if (!rule.accessTo().equals(address)) {
                 if (singleNode) {
@@ -294,12 +318,12 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                                           StreamObserver<ControllerUnpublishVolumeResponse> observer) {
         Rpc.respond(observer, () -> {
             requireVolumeId(request.getVolumeId());
-            Optional<ShareInfo> share = find(request.getVolumeId());
-            if (share.isEmpty()) {
-                return ControllerUnpublishVolumeResponse.getDefaultInstance();
-            }
-            String node = request.getNodeId().isEmpty() ? "" : normalised(request.getNodeId());
-            locks.with(share.get().id(), () -> {
+            String node = request.getNodeId().isEmpty() ? "" : NodeAddresses.normalised(request.getNodeId());
+            locks.with(request.getVolumeId(), () -> {
+                Optional<ShareInfo> share = find(request.getVolumeId()).filter(ControllerService::isVolume);
+                if (share.isEmpty()) {
+                    return null;
+                }
                 for (AccessRuleInfo rule : api.accessRules(share.get().id())) {
                     if (node.isEmpty() || rule.accessTo().equals(node)) {
                         api.deny(share.get().id(), rule.id());
@@ -321,17 +345,23 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             if (request.getVolumeCapabilitiesCount() == 0) {
                 throw CsiErrors.invalid("volume capabilities are required");
             }
-            find(request.getVolumeId()).orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
+            ShareInfo share = find(request.getVolumeId()).filter(ControllerService::isVolume)
+                    .orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
             for (VolumeCapability capability : request.getVolumeCapabilitiesList()) {
                 Optional<String> reason = VolumeCapabilities.unsupported(capability);
                 if (reason.isPresent()) {
                     return ValidateVolumeCapabilitiesResponse.newBuilder().setMessage(reason.get()).build();
                 }
             }
-            try {
-                VolumeParameters.parse(request.getParametersMap());
-            } catch (StatusRuntimeException e) {
-                return ValidateVolumeCapabilitiesResponse.newBuilder().setMessage(e.getStatus().getDescription()).build();
+            if (!request.getParametersMap().isEmpty()) {
+                try {
+                    if (!parametersMatch(share, VolumeParameters.parse(request.getParametersMap()))) {
+                        return ValidateVolumeCapabilitiesResponse.newBuilder()
+                                .setMessage("the parameters do not match those the volume was created with").build();
+                    }
+                } catch (StatusRuntimeException e) {
+                    return ValidateVolumeCapabilitiesResponse.newBuilder().setMessage(e.getStatus().getDescription()).build();
+                }
             }
             return ValidateVolumeCapabilitiesResponse.newBuilder().setConfirmed(
                     ValidateVolumeCapabilitiesResponse.Confirmed.newBuilder()
@@ -341,6 +371,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         });
     }
 
+    /**
+     * Volumes oldest first. The token is the API offset of the next share to look at and the id of the share
+     * before it, so a page boundary that moved (a share deleted before it) is noticed, not skipped over.
+     */
     @Override
     public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> observer) {
         Rpc.respond(observer, () -> {
@@ -348,37 +382,35 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 throw CsiErrors.invalid("max_entries must not be negative");
             }
             ListToken start = ListToken.parse(request.getStartingToken());
-            int wanted = request.getMaxEntries() == 0 ? Integer.MAX_VALUE : request.getMaxEntries();
-            List<ShareInfo> shares = new ArrayList<>();
-            int offset = start.offset();
             if (start.lastId() != null) {
-                // the share the previous page ended with must still be where it was, or the listing moved under us
-                List<ShareInfo> previous = api.page(offset - 1, 1);
+                List<ShareInfo> previous = api.page(start.offset() - 1, 1);
                 if (previous.isEmpty() || !previous.get(0).id().equals(start.lastId())) {
                     throw CsiErrors.aborted("starting_token is stale: the volume list changed since; list again from the start");
                 }
             }
-            boolean more = false;
-            while (shares.size() < wanted) {
-                int limit = (int) Math.min(LIST_PAGE, (long) wanted - shares.size() + 1);
-                List<ShareInfo> page = api.page(offset, limit);
+            int wanted = request.getMaxEntries() == 0 ? Integer.MAX_VALUE : request.getMaxEntries();
+            ListVolumesResponse.Builder response = ListVolumesResponse.newBuilder();
+            int offset = start.offset();
+            String lastSeen = start.lastId();
+            boolean exhausted = false;
+            while (response.getEntriesCount() < wanted && !exhausted) {
+                List<ShareInfo> page = api.page(offset, LIST_PAGE);
+                exhausted = page.isEmpty();
                 for (ShareInfo share : page) {
-                    if (shares.size() == wanted) {
-                        more = true;
+                    if (response.getEntriesCount() == wanted) {
                         break;
                     }
-                    shares.add(share);
-                }
-                offset += page.size();
-                if (more || page.size() < limit) {
-                    break;
+                    offset++;
+                    lastSeen = share.id();
+                    if (isVolume(share)) {
+                        response.addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(Volume.newBuilder()
+                                .setVolumeId(share.id()).setCapacityBytes(share.sizeGib() * Capacities.GIB)));
+                    }
                 }
             }
-            ListVolumesResponse.Builder response = ListVolumesResponse.newBuilder();
-            shares.forEach(share -> response.addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(
-                    Volume.newBuilder().setVolumeId(share.id()).setCapacityBytes(share.sizeGib() * Capacities.GIB))));
-            if (more) {
-                response.setNextToken(new ListToken(start.offset() + shares.size(), shares.get(shares.size() - 1).id()).text());
+            // whether anything follows is asked, not guessed from a page's length (the API caps pages)
+            if (!exhausted && !api.page(offset, 1).isEmpty()) {
+                response.setNextToken(new ListToken(offset, lastSeen).text());
             }
             return response.build();
         });
@@ -420,19 +452,21 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 VolumeCapabilities.require(request.getVolumeCapability());
             }
             int newGib = Capacities.gibFor(request.getCapacityRange());
-            ShareInfo share = find(request.getVolumeId())
-                    .orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
-            ShareInfo expanded = locks.with(share.id(), () -> expand(settle(share), newGib));
+            ShareInfo expanded = locks.with(request.getVolumeId(), () -> expand(request, newGib));
             return ControllerExpandVolumeResponse.newBuilder().setCapacityBytes(expanded.sizeGib() * Capacities.GIB)
                     .setNodeExpansionRequired(false).build();
         });
     }
 
-    private ShareInfo expand(ShareInfo share, int newGib) {
-        if (share.status().equals("gone")) {
-            throw CsiErrors.notFound("volume " + share.id() + " does not exist");
-        }
+    private ShareInfo expand(ControllerExpandVolumeRequest request, int newGib) {
+        ShareInfo share = find(request.getVolumeId()).flatMap(found -> settled(found.id())).filter(ControllerService::isVolume)
+                .orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
         if (share.sizeGib() >= newGib) {
+            long limit = request.getCapacityRange().getLimitBytes();
+            if (limit > 0 && share.sizeGib() * Capacities.GIB > limit) {
+                throw CsiErrors.outOfRange("volume " + share.id() + " already has " + share.sizeGib()
+                        + " GiB, more than limit_bytes " + limit + "; shares do not shrink here");
+            }
             return share;
         }
         try {
@@ -443,18 +477,13 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             }
             throw e;
         }
-        ShareInfo settled = poller.await("share " + share.id() + " to be extended",
-                () -> api.share(share.id()).filter(ShareInfo::settled).or(() -> gone(share.id())));
+        ShareInfo settled = settled(share.id())
+                .orElseThrow(() -> CsiErrors.notFound("volume " + share.id() + " was deleted while it was being extended"));
         if (settled.sizeGib() >= newGib && settled.status().equals("available")) {
             LOG.info("volume {}: extended to {} GiB", share.id(), newGib);
             return settled;
         }
-        String reason = api.latestMessage(share.id()).orElse("the share could not be extended");
-        if (reason.contains("No storage could be allocated") || reason.toLowerCase(Locale.ROOT).contains("quota")
-                || reason.toLowerCase(Locale.ROOT).contains("capacity")) {
-            throw CsiErrors.exhausted(reason);
-        }
-        throw CsiErrors.internal(reason);
+        throw CsiErrors.failedOperation(api.latestMessage(share.id()).orElse("the share could not be extended"));
     }
 
     @Override
@@ -475,6 +504,12 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         });
     }
 
+    /** A share the plugin made for a volume and has not forgotten (retained and archived ones are forgotten). */
+    private static boolean isVolume(ShareInfo share) {
+        String name = share.metadata().get(VolumeMetadata.VOLUME_NAME);
+        return name != null && !name.isEmpty();
+    }
+
     /** The share behind a volume id; an id that is not a share id of this project is simply not found. */
     private Optional<ShareInfo> find(String volumeId) {
         try {
@@ -485,43 +520,18 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         return api.share(volumeId);
     }
 
-    /** Waits until no operation runs on the share; status {@code gone} when it disappeared meanwhile. */
-    private ShareInfo settle(ShareInfo share) {
-        if (share.settled()) {
-            return share;
-        }
-        return poller.await("share " + share.id() + " to finish its current operation",
-                () -> api.share(share.id()).filter(ShareInfo::settled).or(() -> gone(share.id())));
+    /** The share once no operation runs on it, or empty when it is gone. */
+    private Optional<ShareInfo> settled(String shareId) {
+        return poller.await("share " + shareId + " to finish its current operation", () -> {
+            Optional<ShareInfo> now = api.share(shareId);
+            return now.isEmpty() ? Optional.of(Optional.<ShareInfo>empty())
+                    : now.get().settled() ? Optional.of(now) : Optional.empty();
+        });
     }
 
     private static void requireVolumeId(String volumeId) {
         if (volumeId.isEmpty()) {
             throw CsiErrors.invalid("volume_id is required");
-        }
-    }
-
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-            + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
-
-    /** Node ids are the nodes' IP addresses (what access rules name); anything else is no node we know. */
-    private static String nodeAddress(String nodeId) {
-        if (!IPV4.matcher(nodeId).matches() && !IPV6.matcher(nodeId).matches()) {
-            throw CsiErrors.notFound("node " + nodeId + " is not known: node ids are the nodes' IP addresses");
-        }
-        try {
-            // a literal is parsed, never looked up; IPv6 comes back in one canonical spelling
-            return InetAddress.getByName(nodeId).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw CsiErrors.notFound("node " + nodeId + " is not known: node ids are the nodes' IP addresses");
-        }
-    }
-
-    private static String normalised(String nodeId) {
-        try {
-            return nodeAddress(nodeId);
-        } catch (StatusRuntimeException e) {
-            return nodeId;
         }
     }
 }

@@ -8,7 +8,7 @@ import org.manilaj.csi.v1.TopologyRequirement;
 
 /**
  * The availability zone a new share goes to: the StorageClass's {@code availabilityZone}, which must then
- * be among the requisite zones; otherwise the first preferred zone (the node the CO picked), then the first
+ * be among the requisite zones (else RESOURCE_EXHAUSTED); otherwise the first preferred zone (the node the CO picked), then the first
  * requisite one; otherwise any zone (the service's default).
  */
 final class ZoneChoice {
@@ -20,7 +20,8 @@ final class ZoneChoice {
         List<String> preferred = zones(requirement.getPreferredList(), zoneKey);
         if (parameterZone != null) {
             if (!requisite.isEmpty() && !requisite.contains(parameterZone)) {
-                throw CsiErrors.invalid("availabilityZone " + parameterZone + " is not among the requisite topologies " + requisite);
+                // the spec's answer for "cannot provision in the accessible topology": the CO may reschedule
+                throw CsiErrors.exhausted("availabilityZone " + parameterZone + " is not among the requisite topologies " + requisite);
             }
             return parameterZone;
         }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The three mounters: {@code nfs} (the kernel client), {@code bind} (a local-directory backend's share
@@ -31,12 +33,24 @@ final class CommandMounters {
         };
     }
 
-    /** The export's path is a directory on this machine (the embedded default's {@code export: none}). */
-    static Mounter bind() {
+    /**
+     * The export's path is a directory on this machine (the embedded default's {@code export: none}); only
+     * directories inside {@code root} are mounted, whatever a volume context says.
+     */
+    static Mounter bind(Path root) {
         return new Mounter() {
             @Override
             public void mount(ExportLocation export, Path target, boolean readOnly, List<String> flags) {
-                run(List.of("mount", "--bind", "--", export.path(), target.toString()));
+                Path source;
+                try {
+                    source = Path.of(export.path()).toRealPath();
+                    if (!source.startsWith(root.toRealPath()) || source.equals(root.toRealPath())) {
+                        throw new MountFailedException(export.path() + " is not a share directory inside the bind root " + root);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new MountFailedException("bind source " + export.path() + ": " + e.getMessage());
+                }
+                run(List.of("mount", "--bind", "--", source.toString(), target.toString()));
                 if (readOnly) {
                     // a bind mount takes ro only on a remount
                     Commands.Result remount = Commands.run(List.of("mount", "-o", "remount,bind,ro", "--", target.toString()),
@@ -71,14 +85,14 @@ final class CommandMounters {
         };
     }
 
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[a-z]+}");
+
+    /** Each argument with its placeholders replaced in one pass (a value is never scanned for more of them). */
     static List<String> fill(List<String> template, Map<String, String> values) {
         List<String> argv = new ArrayList<>(template.size());
         for (String word : template) {
-            String filled = word;
-            for (Map.Entry<String, String> value : values.entrySet()) {
-                filled = filled.replace(value.getKey(), value.getValue());
-            }
-            argv.add(filled);
+            argv.add(PLACEHOLDER.matcher(word).replaceAll(match ->
+                    Matcher.quoteReplacement(values.getOrDefault(match.group(), match.group()))));
         }
         return argv;
     }

@@ -15,6 +15,7 @@ import org.manilaj.csi.KeyedLocks;
 import org.manilaj.csi.PluginOptions;
 import org.manilaj.csi.Rpc;
 import org.manilaj.csi.VolumeCapabilities;
+import org.manilaj.csi.VolumeContext;
 import org.manilaj.csi.api.ManilaApi;
 import org.manilaj.csi.v1.NodeGetCapabilitiesRequest;
 import org.manilaj.csi.v1.NodeGetCapabilitiesResponse;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeService extends NodeGrpc.NodeImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
-    private static final String EXPORT_LOCATION = "exportLocation";
+    private static final int MAX_STACKED_MOUNTS = 8;
     /** Mount option words: letters, digits and a few separators, never spaces or shell syntax. */
     private static final Pattern MOUNT_FLAG = Pattern.compile("[A-Za-z0-9_.=:/+-]{1,128}");
 
@@ -62,7 +63,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     public static NodeService of(PluginOptions options, String nodeId, ManilaApi api) {
         Mounter mounter = switch (options.mounter()) {
-            case "bind" -> CommandMounters.bind();
+            case "bind" -> CommandMounters.bind(options.bindRoot());
             case "command" -> CommandMounters.command(options.mountCommand(), options.umountCommand(), options.nfsMountOptions());
             default -> CommandMounters.nfs(options.nfsMountOptions());
         };
@@ -90,15 +91,16 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             });
             Path target = target(request.getTargetPath());
             boolean readOnly = request.getReadonly() || VolumeCapabilities.readOnly(request.getVolumeCapability());
-            String location = exportLocation(request.getVolumeId(), request.getVolumeContextMap().get(EXPORT_LOCATION));
-            PublishRecord wanted = new PublishRecord(request.getVolumeId(), target.toString(), location, readOnly, flags);
+            String location = exportLocation(request.getVolumeId(), request.getVolumeContextMap().get(VolumeContext.EXPORT_LOCATION));
+            PublishRecord wanted = new PublishRecord(request.getVolumeId(), target.toString(), location, readOnly, flags, false);
             return locks.with(target.toString(), () -> publish(wanted, target));
         });
     }
 
     private NodePublishVolumeResponse publish(PublishRecord wanted, Path target) {
-        if (Files.isDirectory(target) && MountTable.isMountPoint(target)) {
-            Optional<PublishRecord> existing = records.find(target);
+        Optional<PublishRecord> existing = records.find(target);
+        // the mount table first: a stat of a mount whose server is gone would hang
+        if (MountTable.isMountPoint(target)) {
             if (existing.isPresent() && existing.get().sameRequest(wanted)) {
                 return NodePublishVolumeResponse.getDefaultInstance();
             }
@@ -108,21 +110,44 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (!Files.isDirectory(target.getParent())) {
             throw CsiErrors.invalid("the parent of target_path " + target + " does not exist (the CO creates it)");
         }
-        boolean created = createDirectory(target);
-        records.save(wanted);
+        // a record left by a crash before the mount still knows whether the directory was ours
+        boolean created = createDirectory(target)
+                || existing.filter(record -> record.volumeId().equals(wanted.volumeId())).map(PublishRecord::createdTarget).orElse(false);
+        PublishRecord record = wanted.withCreatedTarget(created);
+        records.save(record);
         try {
-            mounter.mount(ExportLocation.parse(wanted.exportLocation()), target, wanted.readOnly(), wanted.flags());
+            mounter.mount(ExportLocation.parse(record.exportLocation()), target, record.readOnly(), record.flags());
         } catch (MountFailedException e) {
-            LOG.error("volume {}: mounting {} at {} failed: {}", wanted.volumeId(), wanted.exportLocation(), target, e.getMessage());
-            records.remove(target);
-            if (created) {
-                removeDirectory(target);
+            LOG.error("volume {}: mounting {} at {} failed: {}", record.volumeId(), record.exportLocation(), target, e.getMessage());
+            if (!undoFailedMount(record, target)) {
+                throw CsiErrors.internal("mounting volume " + record.volumeId() + " failed and left a mount that could not be "
+                        + "removed; NodeUnpublishVolume will try again (the node plugin's log has the details)");
             }
-            throw CsiErrors.internal("mounting volume " + wanted.volumeId() + " failed (the node plugin's log has the details)");
+            throw CsiErrors.internal("mounting volume " + record.volumeId() + " failed (the node plugin's log has the details)");
         }
-        LOG.info("volume {}: {} mounted at {}{}", wanted.volumeId(), wanted.exportLocation(), target,
-                wanted.readOnly() ? " read-only" : "");
+        LOG.info("volume {}: {} mounted at {}{}", record.volumeId(), record.exportLocation(), target,
+                record.readOnly() ? " read-only" : "");
         return NodePublishVolumeResponse.getDefaultInstance();
+    }
+
+    /**
+     * After a mount command failed: a helper may still have mounted (and a FUSE daemon may live on), so
+     * unmount what is there; the record goes only once nothing is mounted, so a later call can finish.
+     */
+    private boolean undoFailedMount(PublishRecord record, Path target) {
+        if (MountTable.isMountPoint(target)) {
+            try {
+                mounter.unmount(target);
+            } catch (MountFailedException e) {
+                LOG.error("volume {}: removing the failed mount at {} failed: {}", record.volumeId(), target, e.getMessage());
+                return false;
+            }
+        }
+        records.remove(target);
+        if (record.createdTarget()) {
+            removeDirectory(record, target);
+        }
+        return true;
     }
 
     @Override
@@ -135,23 +160,34 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                 throw CsiErrors.invalid("target_path is required");
             }
             Path target = target(request.getTargetPath());
-            return locks.with(target.toString(), () -> {
-                if (Files.isDirectory(target) && MountTable.isMountPoint(target)) {
-                    try {
-                        mounter.unmount(target);
-                    } catch (MountFailedException e) {
-                        LOG.error("volume {}: unmounting {} failed: {}", request.getVolumeId(), target, e.getMessage());
-                        throw CsiErrors.internal("unmounting " + target + " failed (the node plugin's log has the details)");
-                    }
-                    LOG.info("volume {}: unmounted from {}", request.getVolumeId(), target);
-                }
-                if (Files.isDirectory(target) && !MountTable.isMountPoint(target)) {
-                    removeDirectory(target);
-                }
-                records.remove(target);
-                return NodeUnpublishVolumeResponse.getDefaultInstance();
-            });
+            return locks.with(target.toString(), () -> unpublish(request.getVolumeId(), target));
         });
+    }
+
+    /** Touches only what this plugin published there for this volume; anything else is "not published": success. */
+    private NodeUnpublishVolumeResponse unpublish(String volumeId, Path target) {
+        Optional<PublishRecord> record = records.find(target);
+        if (record.isEmpty() || !record.get().volumeId().equals(volumeId)) {
+            LOG.info("volume {}: not published at {} by this plugin; nothing to do", volumeId, target);
+            return NodeUnpublishVolumeResponse.getDefaultInstance();
+        }
+        for (int layer = 0; MountTable.isMountPoint(target); layer++) {
+            if (layer == MAX_STACKED_MOUNTS) {
+                throw CsiErrors.internal("target " + target + " stays a mount point after " + layer + " unmounts");
+            }
+            try {
+                mounter.unmount(target);
+            } catch (MountFailedException e) {
+                LOG.error("volume {}: unmounting {} failed: {}", volumeId, target, e.getMessage());
+                throw CsiErrors.internal("unmounting " + target + " failed (the node plugin's log has the details)");
+            }
+            LOG.info("volume {}: unmounted from {}", volumeId, target);
+        }
+        if (record.get().createdTarget()) {
+            removeDirectory(record.get(), target);
+        }
+        records.remove(target);
+        return NodeUnpublishVolumeResponse.getDefaultInstance();
     }
 
     @Override
@@ -165,8 +201,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             }
             Path path = target(request.getVolumePath());
             Optional<PublishRecord> record = records.find(path);
-            if (!Files.isDirectory(path) || !MountTable.isMountPoint(path) || record.isEmpty()
-                    || !record.get().volumeId().equals(request.getVolumeId())) {
+            if (record.isEmpty() || !record.get().volumeId().equals(request.getVolumeId()) || !MountTable.isMountPoint(path)) {
                 throw CsiErrors.notFound("volume " + request.getVolumeId() + " is not published at " + path);
             }
             VolumeStats stats;
@@ -214,6 +249,10 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         return ExportLocation.parse(locations.get(0)).text();
     }
 
+    /**
+     * The target with its parent's symbolic links resolved (kubelet's directory often is one), as the kernel's
+     * mount table names it; the target itself is never followed.
+     */
     private static Path target(String text) {
         if (text.indexOf('\0') >= 0 || !text.startsWith("/")) {
             throw CsiErrors.invalid("target_path must be an absolute path");
@@ -222,7 +261,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         if (path.getParent() == null) {
             throw CsiErrors.invalid("target_path must not be the root directory");
         }
-        return path;
+        try {
+            return path.getParent().toRealPath().resolve(path.getFileName());
+        } catch (IOException e) {
+            return path; // no parent yet: publish refuses it, unpublish finds nothing there
+        }
     }
 
     private static boolean createDirectory(Path target) {
@@ -239,12 +282,12 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         }
     }
 
-    /** Removes the (unmounted) target; a directory someone filled is left alone rather than emptied. */
-    private static void removeDirectory(Path target) {
+    /** Removes the (unmounted) target this plugin made; one that someone filled is left alone, never emptied. */
+    private static void removeDirectory(PublishRecord record, Path target) {
         try {
             Files.deleteIfExists(target);
         } catch (DirectoryNotEmptyException e) {
-            throw CsiErrors.internal("target " + target + " is not a mount point and not empty; left as it is");
+            LOG.warn("volume {}: {} holds files although nothing is mounted there; left as it is", record.volumeId(), target);
         } catch (NoSuchFileException e) {
             // already gone
         } catch (IOException e) {

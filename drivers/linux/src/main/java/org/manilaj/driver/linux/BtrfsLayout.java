@@ -29,7 +29,23 @@ final class BtrfsLayout implements StorageLayout {
         String mountPoint = mountPoint(share);
         host.check(HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
                 Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode), timeout);
+        if (rootMode != null) {
+            requireMode(share, rootMode);
+        }
         return mountPoint;
+    }
+
+    /**
+     * Scripts installed by {@code host-scripts} before root modes existed ignore the mode argument and leave
+     * 1777: a share that asked for a stricter mode must fail rather than be world-writable.
+     */
+    private void requireMode(ShareLocation share, String rootMode) {
+        CommandResult stat = host.run(List.of("stat", "-c", "%a", "--", share.directory()), timeout);
+        if (!stat.succeeded() || Integer.parseInt(stat.stdout().trim(), 8) != Integer.parseInt(rootMode, 8)) {
+            throw new CommandFailedException(host.describe() + ": share " + share.directory() + " has mode "
+                    + (stat.succeeded() ? stat.stdout().trim() : "unknown (" + stat.stderr().trim() + ")") + ", not " + rootMode
+                    + ": the host's installed scripts or sudoers predate root modes; run host-scripts again");
+        }
     }
 
     @Override

@@ -33,8 +33,9 @@ public final class HostScripts {
             "fi");
 
     /**
-     * Creates the subvolume (unless it exists), sets its limit and mounts it for export. A new share's
-     * root is mode 1777 (as /tmp), so that clients whose root is squashed can still write.
+     * Creates the subvolume (unless it exists), sets its limit and mounts it for export. The share's root
+     * gets the mode its fifth argument names: 1777 (as /tmp) unless the create asked for another, so
+     * that clients whose root is squashed can still write.
      */
     static final String CREATE_SHARE = "manila-create-share";
     static final String DELETE_SHARE = "manila-delete-share";
@@ -207,7 +208,7 @@ public final class HostScripts {
     /** The plain commands the btrfs layout runs as root besides the scripts, as sudoers names them. */
     private static final List<String> SUDO_COMMANDS = List.of(
             "/usr/bin/btrfs qgroup show *", "/usr/bin/btrfs inspect-internal rootid *", "/usr/bin/sync -f *",
-            "/usr/bin/df -P -B1 -- *");
+            "/usr/bin/df -P -B1 -- *", "/usr/bin/stat -c %a -- *");
 
     /**
      * A sudoers file that lets {@code user} run exactly the driver's commands as root, without a

@@ -81,6 +81,20 @@ class SudoUserSystemIT {
         assertThat(TestLab.onHost(1, List.of("test", "-e", subvolume)).succeeded()).isFalse();
     }
 
+    /** A chosen root mode goes through the installed script and is checked with the sudoers' stat. */
+    @Test
+    void aShareAsksForItsRootModeThroughTheInstalledScript() {
+        String id = UUID.randomUUID().toString();
+        try (ShareDriver driver = new LinuxShareDriverFactory().create(new BackendDefinition("lab1", options(),
+                List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))))) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of(), "0750");
+            driver.create(spec);
+            assertThat(TestLab.onHost(1, List.of("stat", "-c", "%a", TestLab.storageRoot(1) + "/" + id)).stdout().trim())
+                    .isEqualTo("750");
+            driver.delete(spec.ref());
+        }
+    }
+
     @Test
     void theUserCannotRunAnythingElseAsRoot() {
         SshSettings settings = new SshSettings(TestLab.address(1), TestLab.SSH_PORT, USER, TestLab.privateKey(),
