@@ -36,9 +36,11 @@ import org.manilaj.csi.v1.VolumeCapability;
  * calls one after another (each returns once the share is available), a burst of C concurrent ones, and
  * N NodePublish + NodeUnpublish pairs of one volume (bind mounts: the plugin runs with
  * {@code --mounter=bind} next to a local-directory service, as root). Every volume is deleted at the end.
+ * A few unmeasured rounds of each first warm up both JVMs' compilers.
  */
 final class CsiScenario {
     private static final long GIB = 1L << 30;
+    private static final int WARM_UP = 10;
 
     private final LoadOptions options;
 
@@ -68,8 +70,14 @@ final class CsiScenario {
         Map<String, Object> result = new LinkedHashMap<>();
         String run = UUID.randomUUID().toString().substring(0, 8);
         try {
-            Percentiles sequential = new Percentiles();
             List<Volume> created = new ArrayList<>();
+            for (int i = 0; i < WARM_UP; i++) {
+                Volume volume = controller.createVolume(create("bench-" + run + "-warm-up-" + i)).getVolume();
+                volumes.add(volume.getVolumeId());
+                created.add(volume);
+            }
+            publishCycles(controller, node, created.get(0), WARM_UP);
+            Percentiles sequential = new Percentiles();
             for (int i = 0; i < options.shares(); i++) {
                 long started = System.nanoTime();
                 Volume volume = controller.createVolume(create("bench-" + run + "-" + i)).getVolume();
@@ -79,7 +87,7 @@ final class CsiScenario {
             }
             result.put("create_volume", sequential.summary());
             result.put("concurrent_create_volume", burst(controller, run, volumes));
-            result.put("node_publish_unpublish", publishCycles(controller, node, created.get(0)));
+            result.put("node_publish_unpublish", publishCycles(controller, node, created.get(0), options.shares()));
         } finally {
             Percentiles deleted = new Percentiles();
             for (String id : volumes) {
@@ -128,22 +136,22 @@ final class CsiScenario {
     }
 
     private Map<String, Object> publishCycles(ControllerGrpc.ControllerBlockingStub controller, NodeGrpc.NodeBlockingStub node,
-                                              Volume volume) throws Exception {
+                                              Volume volume, int cycles) throws Exception {
         String nodeId = node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).getNodeId();
         controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
                 .setNodeId(nodeId).setVolumeCapability(capability()).build());
         Path pods = Files.createDirectories(Path.of(options.csiTargets()));
-        Percentiles cycles = new Percentiles();
-        for (int i = 0; i < options.shares(); i++) {
+        Percentiles latencies = new Percentiles();
+        for (int i = 0; i < cycles; i++) {
             String target = pods.resolve("pod-" + i).toString();
             long started = System.nanoTime();
             node.nodePublishVolume(NodePublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId()).setTargetPath(target)
                     .setVolumeCapability(capability()).putAllVolumeContext(volume.getVolumeContextMap()).build());
             node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
                     .setTargetPath(target).build());
-            cycles.add((System.nanoTime() - started) / 1e6);
+            latencies.add((System.nanoTime() - started) / 1e6);
         }
-        return cycles.summary();
+        return latencies.summary();
     }
 
     private CreateVolumeRequest create(String name) {
