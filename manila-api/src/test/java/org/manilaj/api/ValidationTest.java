@@ -220,6 +220,21 @@ class ValidationTest {
                 + "{\"manila_j:root_mode\": \"1770\"}}}").status()).isEqualTo(200);
     }
 
+    /** Share metadata: read, and remove a key; the service's own keys stay. */
+    @Test
+    void metadataKeysCanBeRemovedExceptTheServicesOwn() {
+        ManilaClient.Reply created = client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, "
+                + "\"metadata\": {\"team\": \"blue\", \"manila_j:root_mode\": \"0770\"}}}");
+        String id = (String) created.object("share").get("id");
+        assertThat(client.get("/v2/shares/" + id + "/metadata").object("metadata"))
+                .containsEntry("team", "blue").containsEntry("manila_j:root_mode", "0770");
+        assertThat(client.delete("/v2/shares/" + id + "/metadata/team").status()).isEqualTo(200);
+        assertFault(client.delete("/v2/shares/" + id + "/metadata/team"), 404, "itemNotFound");
+        assertFault(client.delete("/v2/shares/" + id + "/metadata/manila_j:root_mode"), 400, "badRequest");
+        assertThat(client.get("/v2/shares/" + id + "/metadata").object("metadata")).containsOnlyKeys("manila_j:root_mode");
+        assertFault(client.delete("/v2/shares/" + java.util.UUID.randomUUID() + "/metadata/team"), 404, "itemNotFound");
+    }
+
     /** GET /v2/share-capacity: any caller; a share type it cannot see is 404, a bad zone 400. */
     @Test
     void shareCapacityAnswersWithTheLargestPlaceableShare() {

@@ -478,6 +478,19 @@ class ControllerRpcTest {
     }
 
     @Test
+    void aVolumeThatDoesNotSayWhatToDoOnDeleteIsLeftAlone() {
+        var share = api.create(new org.manilaj.csi.api.NewShare("no-ondelete", 1, null, null,
+                java.util.Map.of("csi_volume_name", "no-ondelete")));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!api.share(share.id()).orElseThrow().status().equals("available") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        fails(Status.Code.FAILED_PRECONDITION, () -> controller.deleteVolume(DeleteVolumeRequest.newBuilder()
+                .setVolumeId(share.id()).build()));
+        assertThat(api.share(share.id())).isPresent();
+    }
+
+    @Test
     void aPageThatEndsExactlyAtTheLastVolumeHasNoNextToken() {
         createVolume("exact-page", GIB);
         int total = controller.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesCount();
@@ -491,7 +504,7 @@ class ControllerRpcTest {
     @Test
     void addressesThatNameNoSingleNodeAreUnknownNodes() {
         String volume = createVolume("odd-nodes", GIB).getVolumeId();
-        for (String node : List.of("0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255")) {
+        for (String node : List.of("0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "::ffff:255.255.255.255")) {
             fails(Status.Code.NOT_FOUND, () -> controller.controllerPublishVolume(ControllerPublishVolumeRequest.newBuilder()
                     .setVolumeId(volume).setNodeId(node).setVolumeCapability(rwx()).build()));
         }

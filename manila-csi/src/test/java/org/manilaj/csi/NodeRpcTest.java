@@ -255,34 +255,66 @@ class NodeRpcTest {
     }
 
     @Test
+    void aMountLeftByAFailedCommandIsNeverConfirmedByARetry() throws Exception {
+        Assumptions.assumeTrue(root(), "bind mounts need root");
+        Volume volume = volume("node-stuck-mount");
+        Path target = pods.resolve("pod-stuck");
+        try (FlakyNode flaky = new FlakyNode("false")) {
+            fails(Status.Code.INTERNAL, () -> flaky.node.nodePublishVolume(publish(volume, target).build()));
+            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).contains(target.toString());
+            // the mount is there, but no mount command ever succeeded: the retry must not answer OK
+            fails(Status.Code.INTERNAL, () -> flaky.node.nodePublishVolume(publish(volume, target).build()));
+        } finally {
+            new ProcessBuilder("umount", target.toString()).start().waitFor();
+        }
+        // with a working node plugin the retry replaces the untrusted mount and succeeds
+        node.nodePublishVolume(publish(volume, target).build());
+        node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                .setTargetPath(target.toString()).build());
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(target.toString());
+    }
+
+    /** A node plugin whose mount command bind-mounts and then exits 3, with the given unmount command. */
+    private static final class FlakyNode implements AutoCloseable {
+        final NodeGrpc.NodeBlockingStub node;
+        private final Server server;
+        private final ManagedChannel channel;
+
+        FlakyNode(String umountCommand) throws IOException {
+            PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("flaky.sock"), SERVICE.var.resolve("state"),
+                    "--mode=node", "--mounter=command", "--mount-command=sh -c MOUNT_AND_FAIL {path} {target}",
+                    "--umount-command=" + umountCommand + " {target}");
+            List<String> mount = options.mountCommand().stream()
+                    .map(word -> word.replace("MOUNT_AND_FAIL", "mount --bind \"$0\" \"$1\" && exit 3")).toList();
+            PluginOptions flaky = new PluginOptions(options.endpoint(), options.mode(), options.apiUrl(), options.projectId(),
+                    options.token(), options.nodeId(), options.zone(), options.mounter(), options.nfsMountOptions(), mount,
+                    options.umountCommand(), options.bindRoot(), options.stateDir(), options.driverName(), options.operationTimeout());
+            String name = InProcessServerBuilder.generateName();
+            InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+            CsiServer.services(flaky).forEach(builder::addService);
+            server = builder.build().start();
+            channel = InProcessChannelBuilder.forName(name).build();
+            node = NodeGrpc.newBlockingStub(channel);
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
+            server.shutdownNow();
+        }
+    }
+
+    @Test
     void aMountCommandThatMountsAndThenFailsLeavesNoMountAndARetryBehavesTheSame() throws Exception {
         Assumptions.assumeTrue(root(), "bind mounts need root");
         Volume volume = volume("node-flaky-mounter");
-        PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("flaky.sock"), SERVICE.var.resolve("flaky-state"),
-                "--mode=node", "--mounter=command",
-                "--mount-command=sh -c mount\\040--bind\\040\"$0\"\\040\"$1\"\\040&&\\040exit\\0403 {path} {target}",
-                "--umount-command=umount {target}");
-        // the template is split on spaces, so the script's own spaces are written as \040 and put back here
-        List<String> mount = options.mountCommand().stream().map(word -> word.replace("\\040", " ")).toList();
-        PluginOptions flaky = new PluginOptions(options.endpoint(), options.mode(), options.apiUrl(), options.projectId(),
-                options.token(), options.nodeId(), options.zone(), options.mounter(), options.nfsMountOptions(), mount,
-                options.umountCommand(), options.bindRoot(), options.stateDir(), options.driverName(), options.operationTimeout());
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-        CsiServer.services(flaky).forEach(builder::addService);
-        Server flakyServer = builder.build().start();
-        ManagedChannel flakyChannel = InProcessChannelBuilder.forName(name).build();
-        try {
-            NodeGrpc.NodeBlockingStub flakyNode = NodeGrpc.newBlockingStub(flakyChannel);
-            Path target = pods.resolve("pod-flaky");
+        Path target = pods.resolve("pod-flaky");
+        try (FlakyNode flaky = new FlakyNode("umount")) {
             for (int attempt = 0; attempt < 2; attempt++) {
-                fails(Status.Code.INTERNAL, () -> flakyNode.nodePublishVolume(publish(volume, target).build()));
+                fails(Status.Code.INTERNAL, () -> flaky.node.nodePublishVolume(publish(volume, target).build()));
                 assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(target.toString());
                 assertThat(target).doesNotExist();
             }
-        } finally {
-            flakyChannel.shutdownNow();
-            flakyServer.shutdownNow();
         }
     }
 }

@@ -9,7 +9,9 @@ import org.manilaj.driver.ShareSpec;
  * Manila-J extension: with root squashing, only the mode set at creation lets non-root users write).
  */
 public final class RootMode {
-    public static final String METADATA_KEY = "manila_j:root_mode";
+    /** Keys the service itself reads; they cannot be removed once set. */
+    static final String METADATA_KEY_PREFIX = "manila_j:";
+    public static final String METADATA_KEY = METADATA_KEY_PREFIX + "root_mode";
 
     private RootMode() {
     }

@@ -144,6 +144,9 @@ public final class ShareService {
     /** {@code DELETE /v2/shares/{id}/metadata/{key}}: a key the share does not have is a 404, as in Manila. */
     public void deleteMetadata(RequestContext context, String shareId, String key) {
         find(context, shareId);
+        if (key.startsWith(RootMode.METADATA_KEY_PREFIX)) {
+            throw ManilaException.badRequest("Metadata " + key + " is read by the service at creation and cannot be removed.");
+        }
         if (jdbi.withExtension(ShareMetadataDao.class, metadata -> metadata.delete(shareId, key)) == 0) {
             throw ManilaException.notFound("Metadata item " + key + " was not found.");
         }

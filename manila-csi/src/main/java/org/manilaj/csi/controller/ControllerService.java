@@ -136,14 +136,17 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             throw e;
         }
         LOG.info("volume {}: share {} of {} GiB requested", name, created.id(), sizeGib);
-        ShareInfo oldest = oldestNamed(name).orElse(created);
-        if (!oldest.id().equals(created.id())) {
-            // another plugin process created this name first (a rolling update overlaps two controllers)
-            LOG.warn("volume {}: share {} was created concurrently before {}; keeping the older one", name, oldest.id(), created.id());
-            settled(created.id()).ifPresent(duplicate -> api.delete(duplicate.id())); // a share is deletable once settled
+        ShareInfo available = awaitAvailable(created);
+        // another plugin process may have made this name too (a rolling update overlaps two controllers):
+        // asked after both creates committed, every process sees the same oldest share and keeps that one
+        ShareInfo oldest = oldestNamed(name).orElse(available);
+        if (!oldest.id().equals(available.id())) {
+            LOG.warn("volume {}: share {} was created concurrently before {}; keeping the older one", name, oldest.id(),
+                    available.id());
+            api.delete(available.id());
             return awaitAvailable(oldest);
         }
-        return awaitAvailable(created);
+        return available;
     }
 
     private Optional<ShareInfo> oldestNamed(String name) {
@@ -213,13 +216,20 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     private void delete(ShareInfo share) {
         String id = share.id();
-        switch (share.metadata().get(VolumeMetadata.ON_DELETE)) {
-            case "retain" -> {
+        VolumeParameters.OnDelete onDelete = VolumeParameters.OnDelete.find(share.metadata().get(VolumeMetadata.ON_DELETE))
+                .orElseThrow(() -> CsiErrors.precondition("share " + id + " does not say what to do on delete (metadata "
+                        + VolumeMetadata.ON_DELETE + "); it is left alone"));
+        switch (onDelete) {
+            case RETAIN -> {
                 api.deleteMetadata(id, VolumeMetadata.VOLUME_NAME);
                 LOG.info("volume {}: share kept and forgotten (onDelete retain)", id);
             }
-            case "archive" -> archive(share);
-            default -> {
+            case ARCHIVE -> archive(share);
+            case DELETE -> {
+                if (!share.status().equals("available") && !share.status().equals("error")) {
+                    throw CsiErrors.precondition("share " + id + " is " + share.status()
+                            + " and cannot be deleted; an administrator must look at it");
+                }
                 api.delete(id);
                 poller.await("share " + id + " to be deleted", () -> {
                     Optional<ShareInfo> now = api.share(id);
@@ -461,6 +471,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     private ShareInfo expand(ControllerExpandVolumeRequest request, int newGib) {
         ShareInfo share = find(request.getVolumeId()).flatMap(found -> settled(found.id())).filter(ControllerService::isVolume)
                 .orElseThrow(() -> CsiErrors.notFound("volume " + request.getVolumeId() + " does not exist"));
+        if (!share.status().equals("available")) {
+            throw CsiErrors.precondition("share " + share.id() + " is " + share.status()
+                    + " and cannot be extended; an administrator must look at it");
+        }
         if (share.sizeGib() >= newGib) {
             long limit = request.getCapacityRange().getLimitBytes();
             if (limit > 0 && share.sizeGib() * Capacities.GIB > limit) {

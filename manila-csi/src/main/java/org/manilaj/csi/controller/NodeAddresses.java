@@ -28,7 +28,7 @@ final class NodeAddresses {
         } catch (UnknownHostException e) {
             throw unknown(nodeId);
         }
-        if (address.isAnyLocalAddress() || address.isMulticastAddress() || nodeId.equals("255.255.255.255")) {
+        if (address.isAnyLocalAddress() || address.isMulticastAddress() || address.getHostAddress().equals("255.255.255.255")) {
             throw unknown(nodeId);
         }
         return address.getHostAddress();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.manilaj.csi.CsiErrors;
 
 /**
@@ -24,12 +25,16 @@ public record VolumeParameters(String shareType, String availabilityZone, OnDele
         }
 
         static OnDelete parse(String text) {
+            return find(text).orElseThrow(() -> CsiErrors.invalid("parameter onDelete must be delete, retain or archive, not " + text));
+        }
+
+        static Optional<OnDelete> find(String text) {
             for (OnDelete value : values()) {
                 if (value.wireName().equals(text)) {
-                    return value;
+                    return Optional.of(value);
                 }
             }
-            throw CsiErrors.invalid("parameter onDelete must be delete, retain or archive, not " + text);
+            return Optional.empty();
         }
     }
 

@@ -13,7 +13,7 @@ record ExportLocation(String server, String path) {
         if (server.startsWith("[") && server.endsWith("]")) {
             server = server.substring(1, server.length() - 1);
         }
-        if (!server.matches("[A-Za-z0-9.:-]+")) {
+        if (!server.matches("[A-Za-z0-9:][A-Za-z0-9.:-]*")) {
             throw CsiErrors.invalid("export location " + location + " has an invalid server");
         }
         return new ExportLocation(server, location.substring(split + 1));

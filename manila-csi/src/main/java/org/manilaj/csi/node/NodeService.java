@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeService extends NodeGrpc.NodeImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
-    private static final int MAX_STACKED_MOUNTS = 8;
     /** Mount option words: letters, digits and a few separators, never spaces or shell syntax. */
     private static final Pattern MOUNT_FLAG = Pattern.compile("[A-Za-z0-9_.=:/+-]{1,128}");
 
@@ -92,7 +91,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             Path target = target(request.getTargetPath());
             boolean readOnly = request.getReadonly() || VolumeCapabilities.readOnly(request.getVolumeCapability());
             String location = exportLocation(request.getVolumeId(), request.getVolumeContextMap().get(VolumeContext.EXPORT_LOCATION));
-            PublishRecord wanted = new PublishRecord(request.getVolumeId(), target.toString(), location, readOnly, flags, false);
+            PublishRecord wanted = new PublishRecord(request.getVolumeId(), target.toString(), location, readOnly, flags,
+                    false, false);
             return locks.with(target.toString(), () -> publish(wanted, target));
         });
     }
@@ -100,31 +100,45 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private NodePublishVolumeResponse publish(PublishRecord wanted, Path target) {
         Optional<PublishRecord> existing = records.find(target);
         // the mount table first: a stat of a mount whose server is gone would hang
+        Optional<PublishRecord> ours = existing.filter(record -> record.sameRequest(wanted));
         if (MountTable.isMountPoint(target)) {
-            if (existing.isPresent() && existing.get().sameRequest(wanted)) {
+            if (ours.isPresent() && ours.get().mounted()) {
                 return NodePublishVolumeResponse.getDefaultInstance();
             }
-            throw CsiErrors.alreadyExists("target " + target + " already has a volume mounted with other arguments"
-                    + existing.map(record -> " (volume " + record.volumeId() + (record.readOnly() ? ", read-only)" : ")")).orElse(""));
+            if (ours.isEmpty()) {
+                throw CsiErrors.alreadyExists("target " + target + " already has a volume mounted with other arguments"
+                        + existing.map(record -> " (volume " + record.volumeId() + (record.readOnly() ? ", read-only)" : ")"))
+                        .orElse(""));
+            }
+            // our own mount from a command that failed or was cut short: not trusted, made again
+            if (!undoFailedMount(ours.get(), target)) {
+                throw CsiErrors.internal("a mount left at " + target + " by an earlier attempt cannot be removed; retry later");
+            }
         }
         if (!Files.isDirectory(target.getParent())) {
             throw CsiErrors.invalid("the parent of target_path " + target + " does not exist (the CO creates it)");
         }
-        // a record left by a crash before the mount still knows whether the directory was ours
-        boolean created = createDirectory(target)
-                || existing.filter(record -> record.volumeId().equals(wanted.volumeId())).map(PublishRecord::createdTarget).orElse(false);
-        PublishRecord record = wanted.withCreatedTarget(created);
+        // recorded before the directory is made, so a crash in between still knows the directory is ours
+        boolean create = !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        PublishRecord record = wanted.withCreatedTarget(create || ours.map(PublishRecord::createdTarget).orElse(false));
         records.save(record);
+        if (create) {
+            createDirectory(target);
+        } else if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            records.remove(target);
+            throw CsiErrors.invalid("target_path " + target + " exists and is not a directory");
+        }
         try {
             mounter.mount(ExportLocation.parse(record.exportLocation()), target, record.readOnly(), record.flags());
         } catch (MountFailedException e) {
             LOG.error("volume {}: mounting {} at {} failed: {}", record.volumeId(), record.exportLocation(), target, e.getMessage());
             if (!undoFailedMount(record, target)) {
                 throw CsiErrors.internal("mounting volume " + record.volumeId() + " failed and left a mount that could not be "
-                        + "removed; NodeUnpublishVolume will try again (the node plugin's log has the details)");
+                        + "removed; a retry removes it first (the node plugin's log has the details)");
             }
             throw CsiErrors.internal("mounting volume " + record.volumeId() + " failed (the node plugin's log has the details)");
         }
+        records.save(record.asMounted());
         LOG.info("volume {}: {} mounted at {}{}", record.volumeId(), record.exportLocation(), target,
                 record.readOnly() ? " read-only" : "");
         return NodePublishVolumeResponse.getDefaultInstance();
@@ -171,10 +185,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             LOG.info("volume {}: not published at {} by this plugin; nothing to do", volumeId, target);
             return NodeUnpublishVolumeResponse.getDefaultInstance();
         }
-        for (int layer = 0; MountTable.isMountPoint(target); layer++) {
-            if (layer == MAX_STACKED_MOUNTS) {
-                throw CsiErrors.internal("target " + target + " stays a mount point after " + layer + " unmounts");
-            }
+        if (MountTable.isMountPoint(target)) {
             try {
                 mounter.unmount(target);
             } catch (MountFailedException e) {
@@ -182,6 +193,9 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                 throw CsiErrors.internal("unmounting " + target + " failed (the node plugin's log has the details)");
             }
             LOG.info("volume {}: unmounted from {}", volumeId, target);
+            if (MountTable.isMountPoint(target)) {
+                throw CsiErrors.internal("target " + target + " is still a mount point: something else is mounted under ours");
+            }
         }
         if (record.get().createdTarget()) {
             removeDirectory(record.get(), target);
@@ -268,15 +282,9 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         }
     }
 
-    private static boolean createDirectory(Path target) {
+    private static void createDirectory(Path target) {
         try {
             Files.createDirectory(target);
-            return true;
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (!Files.isDirectory(target)) {
-                throw CsiErrors.invalid("target_path " + target + " exists and is not a directory");
-            }
-            return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,7 +41,8 @@ final class BtrfsLayout implements StorageLayout {
      */
     private void requireMode(ShareLocation share, String rootMode) {
         CommandResult stat = host.run(List.of("stat", "-c", "%a", "--", share.directory()), timeout);
-        if (!stat.succeeded() || Integer.parseInt(stat.stdout().trim(), 8) != Integer.parseInt(rootMode, 8)) {
+        // set-id bits a subvolume inherits from a setgid storage root are the operator's, not compared
+        if (!stat.succeeded() || (Integer.parseInt(stat.stdout().trim(), 8) & 01777) != Integer.parseInt(rootMode, 8)) {
             throw new CommandFailedException(host.describe() + ": share " + share.directory() + " has mode "
                     + (stat.succeeded() ? stat.stdout().trim() : "unknown (" + stat.stderr().trim() + ")") + ", not " + rootMode
                     + ": the host's installed scripts or sudoers predate root modes; run host-scripts again");
