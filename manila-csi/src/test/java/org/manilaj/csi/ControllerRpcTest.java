@@ -11,12 +11,7 @@ import static org.manilaj.csi.Csi.rwx;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,8 +57,7 @@ class ControllerRpcTest {
     private static final DropwizardAppExtension<ManilaConfiguration> APP = SERVICE.app;
     private static final String ZONE_KEY = "topology.nfs.csi.manila-j.org/zone";
 
-    private static Server server;
-    private static ManagedChannel channel;
+    private static InProcessPlugin plugin;
     private static ControllerGrpc.ControllerBlockingStub controller;
     private static IdentityGrpc.IdentityBlockingStub identity;
     private static ManilaApi api;
@@ -73,20 +67,15 @@ class ControllerRpcTest {
         SERVICE.prepare();
         PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi.sock"), SERVICE.var.resolve("state"),
                 "--mode=controller");
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-        CsiServer.services(options).forEach(service -> builder.addService(ServerInterceptors.intercept(service, new CallLogger())));
-        server = builder.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        controller = ControllerGrpc.newBlockingStub(channel);
-        identity = IdentityGrpc.newBlockingStub(channel);
+        plugin = InProcessPlugin.start(options);
+        controller = ControllerGrpc.newBlockingStub(plugin.channel);
+        identity = IdentityGrpc.newBlockingStub(plugin.channel);
         api = new ManilaApi(SERVICE.apiUrl(), ServiceFixture.PROJECT, SERVICE.memberToken(), java.time.Duration.ofSeconds(10));
     }
 
     @AfterAll
     static void stopPlugin() {
-        channel.shutdownNow();
-        server.shutdownNow();
+        plugin.close();
     }
 
     private static CreateVolumeRequest.Builder create(String name) {
@@ -408,14 +397,9 @@ class ControllerRpcTest {
         // a second controller (as during a rolling update): its own locks, the same service
         PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi2.sock"), SERVICE.var.resolve("state2"),
                 "--mode=controller");
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-        CsiServer.services(options).forEach(builder::addService);
-        Server second = builder.build().start();
-        ManagedChannel secondChannel = InProcessChannelBuilder.forName(name).build();
-        ControllerGrpc.ControllerBlockingStub other = ControllerGrpc.newBlockingStub(secondChannel);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
+        try (InProcessPlugin second = InProcessPlugin.start(options)) {
+            ControllerGrpc.ControllerBlockingStub other = ControllerGrpc.newBlockingStub(second.channel);
             for (int round = 0; round < 3; round++) {
                 String volume = "pvc-two-controllers-" + round;
                 List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
@@ -436,8 +420,6 @@ class ControllerRpcTest {
             }
         } finally {
             pool.shutdown();
-            secondChannel.shutdownNow();
-            second.shutdownNow();
         }
     }
 

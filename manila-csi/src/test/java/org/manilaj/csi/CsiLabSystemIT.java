@@ -8,11 +8,6 @@ import static org.manilaj.csi.Csi.rwx;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +47,7 @@ class CsiLabSystemIT {
             ConfigOverride.config("backends[1].ssh.known_hosts_file", TestLab.knownHosts().toString()));
     private static final DropwizardAppExtension<ManilaConfiguration> APP = SERVICE.app;
 
-    private static Server server;
-    private static ManagedChannel channel;
+    private static InProcessPlugin plugin;
 
     @BeforeAll
     static void startPlugin() throws Exception {
@@ -64,23 +58,18 @@ class CsiLabSystemIT {
         PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi.sock"), SERVICE.var.resolve("state"),
                 "--node-id=" + NODE, "--mounter=command", "--mount-command=" + mount, "--umount-command=fusermount -u {target}",
                 "--operation-timeout=120s");
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-        CsiServer.services(options).forEach(service -> builder.addService(ServerInterceptors.intercept(service, new CallLogger())));
-        server = builder.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
+        plugin = InProcessPlugin.start(options);
     }
 
     @AfterAll
     static void stopPlugin() {
-        channel.shutdownNow();
-        server.shutdownNow();
+        plugin.close();
     }
 
     @Test
     void aPodWritesThroughAGaneshaExportAndLosesAccessWhenUnpublished() throws Exception {
-        ControllerGrpc.ControllerBlockingStub controller = ControllerGrpc.newBlockingStub(channel);
-        NodeGrpc.NodeBlockingStub node = NodeGrpc.newBlockingStub(channel);
+        ControllerGrpc.ControllerBlockingStub controller = ControllerGrpc.newBlockingStub(plugin.channel);
+        NodeGrpc.NodeBlockingStub node = NodeGrpc.newBlockingStub(plugin.channel);
         assertThat(node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).getNodeId()).isEqualTo(NODE);
         Volume volume = controller.createVolume(CreateVolumeRequest.newBuilder().setName("pvc-lab").addVolumeCapabilities(rwx())
                 .setCapacityRange(bytes(GIB, 0)).putParameters("rootMode", "0777").build()).getVolume();

@@ -11,12 +11,7 @@ import static org.manilaj.csi.Csi.rwx;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +44,7 @@ class NodeRpcTest {
     private static final ServiceFixture SERVICE = new ServiceFixture("node");
     private static final DropwizardAppExtension<ManilaConfiguration> APP = SERVICE.app;
 
-    private static Server server;
-    private static ManagedChannel channel;
+    private static InProcessPlugin plugin;
     private static NodeGrpc.NodeBlockingStub node;
     private static ControllerGrpc.ControllerBlockingStub controller;
     private static Path pods;
@@ -59,20 +53,15 @@ class NodeRpcTest {
     static void startPlugin() throws Exception {
         SERVICE.prepare();
         PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("csi.sock"), SERVICE.var.resolve("state"));
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-        CsiServer.services(options).forEach(service -> builder.addService(ServerInterceptors.intercept(service, new CallLogger())));
-        server = builder.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        node = NodeGrpc.newBlockingStub(channel);
-        controller = ControllerGrpc.newBlockingStub(channel);
+        plugin = InProcessPlugin.start(options);
+        node = NodeGrpc.newBlockingStub(plugin.channel);
+        controller = ControllerGrpc.newBlockingStub(plugin.channel);
         pods = Files.createDirectories(SERVICE.var.resolve("pods"));
     }
 
     @AfterAll
     static void stopPlugin() {
-        channel.shutdownNow();
-        server.shutdownNow();
+        plugin.close();
     }
 
     private static boolean root() {
@@ -277,8 +266,7 @@ class NodeRpcTest {
     /** A node plugin whose mount command bind-mounts and then exits 3, with the given unmount command. */
     private static final class FlakyNode implements AutoCloseable {
         final NodeGrpc.NodeBlockingStub node;
-        private final Server server;
-        private final ManagedChannel channel;
+        private final InProcessPlugin plugin;
 
         FlakyNode(String umountCommand) throws IOException {
             PluginOptions options = SERVICE.pluginOptions(SERVICE.var.resolve("flaky.sock"), SERVICE.var.resolve("state"),
@@ -289,18 +277,13 @@ class NodeRpcTest {
             PluginOptions flaky = new PluginOptions(options.endpoint(), options.mode(), options.apiUrl(), options.projectId(),
                     options.token(), options.nodeId(), options.zone(), options.mounter(), options.nfsMountOptions(), mount,
                     options.umountCommand(), options.bindRoot(), options.stateDir(), options.driverName(), options.operationTimeout());
-            String name = InProcessServerBuilder.generateName();
-            InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-            CsiServer.services(flaky).forEach(builder::addService);
-            server = builder.build().start();
-            channel = InProcessChannelBuilder.forName(name).build();
-            node = NodeGrpc.newBlockingStub(channel);
+            plugin = InProcessPlugin.start(flaky);
+            node = NodeGrpc.newBlockingStub(plugin.channel);
         }
 
         @Override
         public void close() {
-            channel.shutdownNow();
-            server.shutdownNow();
+            plugin.close();
         }
     }
 
