@@ -49,6 +49,8 @@ import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DaoMetadata;
 import org.manilaj.core.jobs.QuartzJobs;
 import org.manilaj.core.messages.UserMessages;
+import org.manilaj.core.migration.MigrationRunner;
+import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolHealth;
@@ -69,6 +71,8 @@ import org.slf4j.LoggerFactory;
 /** Wires the service together: database, drivers, workers, jobs and the Manila v2 REST API. */
 public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
+    /** The durable job that carries a migration on (see MigrationRunner). */
+    private static final String MIGRATION_JOB = "migration";
 
     public static void main(String[] args) throws Exception {
         new ManilaApplication().run(args);
@@ -148,6 +152,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         AccessService access = new AccessService(jdbi, runner, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
+        MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, clock);
+        MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
+                migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -168,7 +175,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 Set<String> names = new HashSet<>();
                 names.add("reconcile-shares");
-                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), runner::reconcile);
+                jobs.register(MIGRATION_JOB, migrationRunner::run);
+                jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), () -> {
+                    runner.reconcile();
+                    // a migration whose job was lost (or whose clean-up failed) gets one again
+                    migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
+                });
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));
@@ -188,7 +200,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 authFilter(config, new TokenService(jdbi, clock))));
         environment.jersey().register(new ManilaErrorMapper());
         environment.jersey().register(new VersionsResource());
-        environment.jersey().register(new SharesResource(shares, resize, access));
+        environment.jersey().register(new SharesResource(shares, resize, access, migrations));
         environment.jersey().register(new ShareAccessRulesResource(access));
         ShareTypeAccess typeAccess = new ShareTypeAccess(jdbi, shareTypes);
         environment.jersey().register(new ShareTypesResource(shareTypes, typeAccess));

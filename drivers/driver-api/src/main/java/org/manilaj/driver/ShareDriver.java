@@ -50,6 +50,14 @@ public interface ShareDriver extends AutoCloseable {
      */
     void applyAccess(ShareRef share, List<AccessGrant> rules);
 
+    /**
+     * Where a file-level copy reaches the share's files (see {@link ShareFiles}); empty when this backend
+     * offers no file access, and then no migration can use it.
+     */
+    default java.util.Optional<ShareFiles> files(ShareRef share) {
+        return java.util.Optional.empty();
+    }
+
     /** What this backend supports beyond the basic operations. */
     DriverCapabilities capabilities();
 

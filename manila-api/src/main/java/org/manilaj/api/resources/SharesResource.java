@@ -27,6 +27,7 @@ import org.manilaj.api.views.ShareView;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessService;
+import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.share.NewShare;
 import org.manilaj.core.share.ShareDetails;
 import org.manilaj.core.share.ShareResizeService;
@@ -41,9 +42,9 @@ public final class SharesResource {
     private final ShareService shares;
     private final ShareActions actions;
 
-    public SharesResource(ShareService shares, ShareResizeService resize, AccessService access) {
+    public SharesResource(ShareService shares, ShareResizeService resize, AccessService access, MigrationService migrations) {
         this.shares = shares;
-        this.actions = new ShareActions(shares, resize, access);
+        this.actions = new ShareActions(shares, resize, access, migrations);
     }
 
     /** Creates a share; it starts {@code creating} and becomes {@code available} or {@code error}. */

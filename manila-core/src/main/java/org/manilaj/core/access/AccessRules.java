@@ -13,6 +13,19 @@ public final class AccessRules {
     private AccessRules() {
     }
 
+    /**
+     * What a driver must grant for {@code rules}: the active ones and those being applied, all read-only
+     * when {@code readOnly} (a migration's source while it is copied for the last time).
+     */
+    public static java.util.List<org.manilaj.driver.AccessGrant> grants(java.util.List<AccessRule> rules, boolean readOnly) {
+        return rules.stream()
+                .filter(rule -> rule.ruleState() == AccessRuleState.APPLYING || rule.ruleState() == AccessRuleState.ACTIVE)
+                .map(rule -> new org.manilaj.driver.AccessGrant(rule.accessType(), rule.accessTo(),
+                        readOnly || rule.accessLevel().equals("ro")
+                                ? org.manilaj.driver.AccessGrant.AccessLevel.RO : org.manilaj.driver.AccessGrant.AccessLevel.RW))
+                .toList();
+    }
+
     /** In the caller's transaction: every rule on its way in or out is in error, and the share's access too. */
     public static void failPending(Handle handle, String shareId, Instant now) {
         AccessRuleDao rules = handle.attach(AccessRuleDao.class);

@@ -56,11 +56,7 @@ public final class SyncAccess implements ShareOperation {
             dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_DENY.wireName(), AccessRuleState.DENYING.wireName(), now);
             return dao.forShare(share.id());
         });
-        List<AccessGrant> grants = rules.stream()
-                .filter(rule -> rule.ruleState() == AccessRuleState.APPLYING || rule.ruleState() == AccessRuleState.ACTIVE)
-                .map(rule -> new AccessGrant(rule.accessType(), rule.accessTo(),
-                        rule.accessLevel().equals("ro") ? AccessGrant.AccessLevel.RO : AccessGrant.AccessLevel.RW))
-                .toList();
+        List<AccessGrant> grants = AccessRules.grants(rules, false);
         Optional<BackendRegistry.PoolEntry> pool = share.host() == null ? Optional.empty() : registry.pool(share.host());
         try {
             if (pool.isEmpty()) {

@@ -25,7 +25,7 @@ import org.manilaj.core.work.OperationDao;
 public final class DaoMetadata {
     private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareReadDao.class, ShareMetadataDao.class, ExportLocationDao.class,
             ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class,
-            OperationDao.class);
+            OperationDao.class, org.manilaj.core.migration.MigrationDao.class);
 
     private DaoMetadata() {
     }

@@ -28,6 +28,8 @@ public final class QuartzJobs implements AutoCloseable {
     static final String TASK_PREFIX = "task:";
     private static final Logger LOG = LoggerFactory.getLogger(QuartzJobs.class);
     private static final String GROUP = "manila";
+    /** Kept apart from the periodic jobs, which {@link #removeAllExcept} prunes. */
+    private static final String ONE_SHOT_GROUP = "manila-once";
 
     private final Scheduler scheduler;
 
@@ -85,6 +87,39 @@ public final class QuartzJobs implements AutoCloseable {
             LOG.info("job {} runs every {}", name, interval);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot schedule job " + name, e);
+        }
+    }
+
+    /**
+     * Makes {@code handler} the code behind one-shot jobs named {@code kind:<argument>} in this process
+     * (see {@link #runOnce}).
+     */
+    public void register(String kind, java.util.function.Consumer<String> handler) {
+        try {
+            scheduler.getContext().put(TASK_PREFIX + kind, handler);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot register " + kind, e);
+        }
+    }
+
+    /**
+     * Stores and fires a one-shot job that calls the {@code kind} handler with {@code argument}: in the
+     * database, with recovery requested, so a job cut short by a crash runs again after the restart (on
+     * PostgreSQL, on whichever node of the cluster is alive); one run per job at a time.
+     */
+    public void runOnce(String kind, String argument) {
+        try {
+            JobDetail job = JobBuilder.newJob(OneShotTaskJob.class)
+                    .withIdentity(kind + ":" + argument, ONE_SHOT_GROUP)
+                    .usingJobData(OneShotTaskJob.KIND, kind)
+                    .usingJobData(OneShotTaskJob.ARGUMENT, argument)
+                    .requestRecovery(true)
+                    .build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(kind + ":" + argument, ONE_SHOT_GROUP)
+                    .forJob(job).startNow().build();
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot start job " + kind + ":" + argument, e);
         }
     }
 

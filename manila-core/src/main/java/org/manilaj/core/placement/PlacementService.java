@@ -151,6 +151,19 @@ public final class PlacementService {
         return scheduler.largestPlaceableGib(extraSpecs, availabilityZone, snapshot());
     }
 
+    /** Why a pool cannot take a share, or empty when it can (a migration's destination check). */
+    public Optional<String> refusal(String poolName, int sizeGib, Map<String, String> extraSpecs) {
+        Optional<PoolState> pool = snapshot().stream().filter(state -> state.name().equals(poolName)).findFirst();
+        if (pool.isEmpty()) {
+            return Optional.of("Destination host " + poolName + " is not up (no recent stats).");
+        }
+        if (scheduler.rank(PlacementRequest.create(sizeGib, extraSpecs, null), List.of(pool.get())).isEmpty()) {
+            return Optional.of("Destination host " + poolName + " did not pass the capacity and capabilities filters for a "
+                    + sizeGib + " GiB share of this share type.");
+        }
+        return Optional.empty();
+    }
+
     /** The configured pools that are up, with their last stats and current allocations. */
     public List<PoolState> snapshot() {
         List<PoolState> states = new ArrayList<>();

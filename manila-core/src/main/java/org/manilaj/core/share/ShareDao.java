@@ -89,6 +89,27 @@ public interface ShareDao {
     @SqlUpdate("UPDATE shares SET reserved_gb = 0 WHERE id = :id AND reserved_gb = :reservedGb")
     int clearReservation(@Bind("id") String id, @Bind("reservedGb") int reservedGb);
 
+    /** The start of a migration: only from {@code available}, so it cannot overtake any other work. */
+    @SqlUpdate("UPDATE shares SET status = 'migrating', task_state = :taskState, updated_at = :now"
+            + " WHERE id = :id AND status = 'available'")
+    int startMigration(@Bind("id") String id, @Bind("taskState") String taskState, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE shares SET task_state = :taskState, updated_at = :now WHERE id = :id")
+    int setTaskState(@Bind("id") String id, @Bind("taskState") String taskState, @Bind("now") Instant now);
+
+    /** The cut-over: the share now lives on {@code host}, holding {@code reservedGb} there. */
+    @SqlUpdate("UPDATE shares SET status = 'available', host = :host, availability_zone = :availabilityZone,"
+            + " reserved_gb = :reservedGb, share_type_id = :shareTypeId, task_state = :taskState, updated_at = :now"
+            + " WHERE id = :id AND status = 'migrating'")
+    int switchHost(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
+                   @Bind("reservedGb") int reservedGb, @Bind("shareTypeId") String shareTypeId,
+                   @Bind("taskState") String taskState, @Bind("now") Instant now);
+
+    /** The end of a migration that did not move the share (cancelled or failed). */
+    @SqlUpdate("UPDATE shares SET status = 'available', task_state = :taskState, updated_at = :now"
+            + " WHERE id = :id AND status = 'migrating'")
+    int endMigration(@Bind("id") String id, @Bind("taskState") String taskState, @Bind("now") Instant now);
+
     @SqlUpdate("DELETE FROM shares WHERE id = :id AND status = 'deleting'")
     int deleteFinished(@Bind("id") String id);
 

@@ -14,7 +14,8 @@ public enum ShareStatus {
     EXTENDING_ERROR,
     SHRINKING,
     SHRINKING_ERROR,
-    SHRINKING_POSSIBLE_DATA_LOSS_ERROR;
+    SHRINKING_POSSIBLE_DATA_LOSS_ERROR,
+    MIGRATING;
 
     private static final WireNames<ShareStatus> WIRE_NAMES = WireNames.of(values());
 

@@ -96,6 +96,12 @@ final class LinuxShareDriver implements ShareDriver {
         return new DriverCapabilities(!(layout instanceof PlainDirectoryLayout), exports.enforcesAccess());
     }
 
+    /** The share's own directory (for btrfs, the subvolume), where its files are whether exported or not. */
+    @Override
+    public java.util.Optional<org.manilaj.driver.ShareFiles> files(ShareRef ref) {
+        return java.util.Optional.of(host.files(locate(ref).directory()));
+    }
+
     private ShareLocation locate(ShareRef share) {
         String root = poolRoots.get(share.pool());
         if (root == null) {

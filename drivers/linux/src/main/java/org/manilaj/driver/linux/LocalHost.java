@@ -72,6 +72,11 @@ public final class LocalHost implements RemoteHost {
     }
 
     @Override
+    public org.manilaj.driver.ShareFiles files(String directory) {
+        return org.manilaj.driver.ShareFiles.local(java.nio.file.Path.of(directory));
+    }
+
+    @Override
     public String describe() {
         return "local";
     }

@@ -28,6 +28,9 @@ public interface RemoteHost extends AutoCloseable {
         return run(argv, null, timeout).orThrow(describe());
     }
 
+    /** How a file-level copy reaches {@code directory} on this host. */
+    org.manilaj.driver.ShareFiles files(String directory);
+
     /** A short description for logs, e.g. {@code ssh://manila@192.0.2.10:22}. */
     String describe();
 

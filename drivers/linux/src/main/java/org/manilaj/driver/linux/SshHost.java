@@ -228,6 +228,16 @@ public final class SshHost implements RemoteHost {
         }
     }
 
+    /** SFTP as the same user with the same key and pinned host keys (SFTP under sudo is not offered). */
+    @Override
+    public org.manilaj.driver.ShareFiles files(String directory) {
+        if (settings.sudo()) {
+            throw new org.manilaj.driver.DriverException(describe() + ": file-level copies need an SSH user that is root");
+        }
+        return new org.manilaj.driver.ShareFiles("sftp://" + settings.user() + "@" + settings.host() + ":" + settings.port()
+                + directory, settings.privateKeyFile(), settings.knownHostsFile());
+    }
+
     @Override
     public String describe() {
         return "ssh://" + settings.user() + "@" + settings.host() + ":" + settings.port();

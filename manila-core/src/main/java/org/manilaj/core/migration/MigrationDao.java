@@ -1,0 +1,48 @@
+package org.manilaj.core.migration;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The {@code share_migrations} table. */
+@RegisterConstructorMapper(ShareMigration.class)
+public interface MigrationDao {
+    String COLUMNS = "id, share_id, source_host, dest_host, dest_share_type_id, dest_reserved_gb, writable, engine, phase,"
+            + " pass, bytes_copied, bytes_total, rate_bytes_per_s, error, created_at, updated_at";
+
+    @SqlUpdate("INSERT INTO share_migrations (" + COLUMNS + ") VALUES (:id, :shareId, :sourceHost, :destHost,"
+            + " :destShareTypeId, :destReservedGb, :writable, :engine, :phase, :pass, :bytesCopied, :bytesTotal,"
+            + " :rateBytesPerS, :error, :createdAt, :updatedAt)")
+    void insert(@BindMethods ShareMigration migration);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE id = :id")
+    Optional<ShareMigration> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE share_id = :shareId")
+    Optional<ShareMigration> findByShare(@Bind("shareId") String shareId);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE phase IN (<phases>)")
+    List<ShareMigration> inPhases(@BindList("phases") Collection<String> phases);
+
+    /** Moves the migration on, only from a phase it is expected in (two requests cannot both win). */
+    @SqlUpdate("UPDATE share_migrations SET phase = :to, updated_at = :now WHERE id = :id AND phase IN (<from>)")
+    int move(@Bind("id") String id, @BindList("from") Collection<String> from, @Bind("to") String to, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_migrations SET pass = :pass, bytes_copied = :copied, bytes_total = :total,"
+            + " rate_bytes_per_s = :rate, updated_at = :now WHERE id = :id")
+    int recordPass(@Bind("id") String id, @Bind("pass") int pass, @Bind("copied") long copied, @Bind("total") long total,
+                   @Bind("rate") long rate, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_migrations SET phase = :phase, error = :error, updated_at = :now WHERE id = :id")
+    int fail(@Bind("id") String id, @Bind("phase") String phase, @Bind("error") String error, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM share_migrations WHERE id = :id")
+    int delete(@Bind("id") String id);
+}

@@ -1,0 +1,254 @@
+package org.manilaj.core.migration;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.access.AccessRuleDao;
+import org.manilaj.core.access.AccessRules;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.share.ExportLocation;
+import org.manilaj.core.share.ExportLocationDao;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.TaskState;
+import org.manilaj.driver.AccessGrant;
+import org.manilaj.driver.DriverException;
+import org.manilaj.driver.ShareExport;
+import org.manilaj.driver.ShareFiles;
+import org.manilaj.driver.ShareRef;
+import org.manilaj.driver.ShareSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries a migration through its phases, one recorded step at a time. It runs inside a durable job, so
+ * after a crash it is simply run again: each step starts by reading the recorded phase, and every step is
+ * safe to repeat (drivers create and delete idempotently; a copy pass redone is only slower). A failure
+ * before the cut-over ends in {@code migration_error} with the source untouched and the destination
+ * removed; after the cut-over only the source copy is left to remove, and that is retried.
+ */
+public final class MigrationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+    /** A pass that copied less than this ends phase 1 (what changes meanwhile waits for the final pass). */
+    static final long SMALL_PASS_BYTES = 16L << 20;
+    static final int MAX_PASSES = 8;
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final PlacementService placement;
+    private final FileTreeCopier copier = new FileTreeCopier();
+    private final Clock clock;
+
+    public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, Clock clock) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.placement = placement;
+        this.clock = clock;
+    }
+
+    /** The migrations a job must carry on (after a restart, any that were running). */
+    public List<String> unfinished() {
+        return jdbi.withExtension(MigrationDao.class, dao -> dao.inPhases(MigrationPhase.RUNNING.stream()
+                .map(MigrationPhase::wireName).toList())).stream().map(ShareMigration::id).toList();
+    }
+
+    /** Runs the migration until it waits for an admin ({@code phase1_done}) or has ended. */
+    public void run(String migrationId) {
+        while (true) {
+            Optional<ShareMigration> found = jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId));
+            if (found.isEmpty()) {
+                return;
+            }
+            ShareMigration migration = found.get();
+            Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(migration.shareId()));
+            if (share.isEmpty()) {
+                return; // force-deleted meanwhile: its migration row went with it
+            }
+            MigrationPhase phase = migration.migrationPhase();
+            try {
+                switch (phase) {
+                    case STARTING -> createDestination(migration, share.get());
+                    case COPYING -> copyUntilSmall(migration, share.get());
+                    case PHASE1_DONE -> {
+                        return;
+                    }
+                    case COMPLETING -> cutOver(migration, share.get());
+                    case REMOVING_SOURCE -> {
+                        removeSource(migration, share.get());
+                        return;
+                    }
+                    case CANCELLING, FAILING -> {
+                        rollBack(migration, share.get());
+                        return;
+                    }
+                    default -> throw new IllegalStateException("unknown phase " + phase);
+                }
+            } catch (RuntimeException e) {
+                if (phase == MigrationPhase.REMOVING_SOURCE || phase == MigrationPhase.CANCELLING || phase == MigrationPhase.FAILING) {
+                    LOG.error("share {}: migration {} could not finish {} (retried at the next start or reconcile): {}",
+                            migration.shareId(), migrationId, phase.wireName(), e.getMessage(), e);
+                    return;
+                }
+                LOG.error("share {}: migration {} failed in {}: {}", migration.shareId(), migrationId, phase.wireName(),
+                        e.getMessage(), e);
+                jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, MigrationPhase.FAILING.wireName(),
+                        truncate(e.getMessage()), clock.instant()));
+            }
+        }
+    }
+
+    private void createDestination(ShareMigration migration, Share share) {
+        BackendRegistry.PoolEntry destination = pool(migration.destHost());
+        destination.driver().create(new ShareSpec(share.id(), destination.pool(), share.sizeGb(), share.shareProto(),
+                java.util.Map.of()));
+        if (!migration.writable()) {
+            applyAccess(pool(migration.sourceHost()), share, true);
+        }
+        advance(migration, MigrationPhase.STARTING, MigrationPhase.COPYING, TaskState.MIGRATION_DRIVER_IN_PROGRESS);
+        LOG.info("share {}: migration {} created the share on {}", share.id(), migration.id(), migration.destHost());
+    }
+
+    private void copyUntilSmall(ShareMigration migration, Share share) {
+        int pass = migration.pass();
+        while (true) {
+            pass++;
+            FileTreeCopier.Pass done = copyPass(migration, share, pass);
+            if (!stillIn(migration.id(), MigrationPhase.COPYING)) {
+                return; // cancelled meanwhile: the loop in run() takes the new phase
+            }
+            if (done.bytesCopied() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
+                advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
+                LOG.info("share {}: migration {} phase 1 done after {} pass(es)", share.id(), migration.id(), pass);
+                return;
+            }
+        }
+    }
+
+    private FileTreeCopier.Pass copyPass(ShareMigration migration, Share share, int pass) {
+        ShareFiles from = files(pool(migration.sourceHost()), share);
+        ShareFiles to = files(pool(migration.destHost()), share);
+        long[] lastRecorded = {System.nanoTime()};
+        FileTreeCopier.Pass done = copier.copy(from, to, copied -> {
+            long now = System.nanoTime();
+            if (now - lastRecorded[0] > 1_000_000_000L) { // progress at most once a second
+                lastRecorded[0] = now;
+                jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, copied, 0, 0, clock.instant()));
+            }
+        });
+        jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
+                done.rateBytesPerS(), clock.instant()));
+        LOG.info("share {}: migration {} pass {}: {} of {} bytes in {} of {} files, {} ms, {} MB/s", share.id(), migration.id(),
+                pass, done.bytesCopied(), done.bytesTotal(), done.filesCopied(), done.files(), done.took().toMillis(),
+                done.rateBytesPerS() / 1_000_000);
+        return done;
+    }
+
+    /**
+     * The source goes read-only, the last pass copies what changed, the destination gets the share's rules,
+     * then one transaction moves the share (host, export locations, capacity) and marks the source for removal.
+     */
+    private void cutOver(ShareMigration migration, Share share) {
+        BackendRegistry.PoolEntry source = pool(migration.sourceHost());
+        BackendRegistry.PoolEntry destination = pool(migration.destHost());
+        long started = System.nanoTime();
+        applyAccess(source, share, true);
+        copyPass(migration, share, migration.pass() + 1);
+        ShareExport export = destination.driver().create(new ShareSpec(share.id(), destination.pool(), share.sizeGb(),
+                share.shareProto(), java.util.Map.of()));
+        applyAccess(destination, share, false);
+        Instant now = clock.instant();
+        List<ExportLocation> locations = export.locations().stream()
+                .map(path -> new ExportLocation(UUID.randomUUID().toString(), share.id(), path.path(), path.preferred(),
+                        path.adminOnly(), now))
+                .toList();
+        boolean switched = jdbi.inTransaction(handle -> {
+            if (handle.attach(MigrationDao.class).move(migration.id(), List.of(MigrationPhase.COMPLETING.wireName()),
+                    MigrationPhase.REMOVING_SOURCE.wireName(), now) == 0) {
+                return false;
+            }
+            String type = migration.destShareTypeId() == null ? share.shareTypeId() : migration.destShareTypeId();
+            handle.attach(ShareDao.class).switchHost(share.id(), destination.fullName(), availabilityZone(destination),
+                    migration.destReservedGb(), type, TaskState.MIGRATION_SUCCESS.wireName(), now);
+            if (share.reservedGb() > 0) {
+                handle.attach(PoolDao.class).release(source.fullName(), share.reservedGb());
+            }
+            ExportLocationDao exports = handle.attach(ExportLocationDao.class);
+            exports.deleteForShare(share.id());
+            exports.insert(locations);
+            return true;
+        });
+        if (switched) {
+            LOG.info("share {}: migration {} switched to {} at {} (cut-over {} ms)", share.id(), migration.id(),
+                    destination.fullName(), locations.get(0).path(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private void removeSource(ShareMigration migration, Share share) {
+        BackendRegistry.PoolEntry source = pool(migration.sourceHost());
+        source.driver().delete(new ShareRef(share.id(), source.pool(), share.sizeGb()));
+        jdbi.useExtension(MigrationDao.class, dao -> dao.delete(migration.id()));
+        LOG.info("share {}: migration {} succeeded; the copy on {} is removed", share.id(), migration.id(), source.fullName());
+    }
+
+    /** Cancel or failure: the destination's copy goes, its capacity is given back, the source is as before. */
+    private void rollBack(ShareMigration migration, Share share) {
+        BackendRegistry.PoolEntry destination = pool(migration.destHost());
+        destination.driver().delete(new ShareRef(share.id(), destination.pool(), share.sizeGb()));
+        applyAccess(pool(migration.sourceHost()), share, false);
+        boolean failed = migration.migrationPhase() == MigrationPhase.FAILING;
+        TaskState outcome = failed ? TaskState.MIGRATION_ERROR : TaskState.MIGRATION_CANCELLED;
+        jdbi.useTransaction(handle -> {
+            if (handle.attach(MigrationDao.class).delete(migration.id()) == 0) {
+                return;
+            }
+            handle.attach(PoolDao.class).release(destination.fullName(), migration.destReservedGb());
+            handle.attach(ShareDao.class).endMigration(share.id(), outcome.wireName(), clock.instant());
+        });
+        LOG.info("share {}: migration {} {}; the share stays on {}{}", share.id(), migration.id(),
+                failed ? "failed" : "cancelled", migration.sourceHost(), failed ? " (" + migration.error() + ")" : "");
+    }
+
+    private void applyAccess(BackendRegistry.PoolEntry pool, Share share, boolean readOnly) {
+        List<AccessGrant> grants = AccessRules.grants(
+                jdbi.withExtension(AccessRuleDao.class, rules -> rules.forShare(share.id())), readOnly);
+        pool.driver().applyAccess(new ShareRef(share.id(), pool.pool(), share.sizeGb()), grants);
+    }
+
+    private void advance(ShareMigration migration, MigrationPhase from, MigrationPhase to, TaskState taskState) {
+        jdbi.useTransaction(handle -> {
+            if (handle.attach(MigrationDao.class).move(migration.id(), List.of(from.wireName()), to.wireName(),
+                    clock.instant()) > 0) {
+                handle.attach(ShareDao.class).setTaskState(migration.shareId(), taskState.wireName(), clock.instant());
+            }
+        });
+    }
+
+    private boolean stillIn(String migrationId, MigrationPhase phase) {
+        return jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId))
+                .map(found -> found.migrationPhase() == phase).orElse(false);
+    }
+
+    private ShareFiles files(BackendRegistry.PoolEntry pool, Share share) {
+        return pool.driver().files(new ShareRef(share.id(), pool.pool(), share.sizeGb()))
+                .orElseThrow(() -> new DriverException("backend of " + pool.fullName() + " offers no file access"));
+    }
+
+    private BackendRegistry.PoolEntry pool(String name) {
+        return registry.pool(name).orElseThrow(() -> new DriverException("pool " + name + " is not configured any more"));
+    }
+
+    private String availabilityZone(BackendRegistry.PoolEntry pool) {
+        return placement.availabilityZoneOf(pool);
+    }
+
+    private static String truncate(String message) {
+        String text = message == null ? "unknown failure" : message;
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+}

@@ -1,0 +1,19 @@
+package org.manilaj.core.migration;
+
+import java.time.Instant;
+
+/**
+ * A migration in flight, as its row records it.
+ *
+ * @param destReservedGb the capacity held on the destination pool since the start
+ * @param destShareTypeId the share's type after the migration ({@code null}: unchanged)
+ */
+public record ShareMigration(String id, String shareId, String sourceHost, String destHost, String destShareTypeId,
+                             int destReservedGb, boolean writable, String engine, String phase, int pass,
+                             long bytesCopied, long bytesTotal, long rateBytesPerS, String error,
+                             Instant createdAt, Instant updatedAt) {
+
+    public MigrationPhase migrationPhase() {
+        return MigrationPhase.of(phase);
+    }
+}
