@@ -13,12 +13,18 @@ final class ServiceProcess implements AutoCloseable {
     static final Path CONFIG = Path.of("../config/manila.yml").toAbsolutePath();
 
     private final Path work;
+    private final Path config;
     private final List<String> options;
     private final int port;
     private Process process;
 
     ServiceProcess(Path work, List<String> extraOptions) throws IOException {
+        this(work, CONFIG, extraOptions);
+    }
+
+    ServiceProcess(Path work, Path config, List<String> extraOptions) throws IOException {
         this.work = work;
+        this.config = config;
         this.port = freePort();
         this.options = new ArrayList<>(List.of("-Ddw.server.applicationConnectors[0].port=" + port,
                 "-Ddw.server.adminConnectors[0].port=" + freePort()));
@@ -37,7 +43,7 @@ final class ServiceProcess implements AutoCloseable {
     ServiceProcess start() throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("java", "-Xmx256m"));
         argv.addAll(options);
-        argv.addAll(List.of("-jar", JAR.toString(), "server", CONFIG.toString()));
+        argv.addAll(List.of("-jar", JAR.toString(), "server", config.toString()));
         process = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile())).start();
         awaitUp(new ManilaClient(port));

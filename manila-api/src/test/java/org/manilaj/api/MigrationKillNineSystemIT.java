@@ -1,0 +1,171 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged jar on two local-directory backends, killed with SIGKILL in the middle of a migration's copy
+ * and again in the middle of its cut-over: after each restart the migration carries on from its recorded
+ * phase, and in the end every file is at the destination, the source copy is gone and each pool's
+ * allocation equals the shares it holds. A cancelled migration killed half-way is rolled back the same way.
+ */
+class MigrationKillNineSystemIT {
+    private static final String FIRST = "manila@first#pool0";
+    private static final String SECOND = "manila@second#pool0";
+
+    private static Path config(Path work) throws Exception {
+        String base = Files.readString(ServiceProcess.CONFIG);
+        String backends = String.join("\n",
+                "backends:",
+                "  - name: first",
+                "    driver: linux",
+                "    transport: local",
+                "    storage_root: ./var/first",
+                "    export_address: 127.0.0.1",
+                "    pools:",
+                "      - name: pool0",
+                "        total_capacity_gb: 100",
+                "  - name: second",
+                "    driver: linux",
+                "    transport: local",
+                "    storage_root: ./var/second",
+                "    export_address: 127.0.0.1",
+                "    pools:",
+                "      - name: pool0",
+                "        total_capacity_gb: 50",
+                "");
+        String config = base.substring(0, base.indexOf("backends:")) + backends
+                + base.substring(base.indexOf("logging:"));
+        return Files.writeString(work.resolve("manila-migration.yml"), config.replace("reconcile_interval: 30s",
+                "reconcile_interval: 2s"));
+    }
+
+    @Test
+    void aMigrationKilledWhileCopyingAndWhileCuttingOverStillFinishesWithEveryFile() throws Exception {
+        Path work = Files.createTempDirectory("manila-migration-kill");
+        ServiceProcess service = new ServiceProcess(work, config(work), List.of());
+        try {
+            service.start();
+            ManilaClient client = new ManilaClient(service.port());
+            client.ensureDefaultType();
+            String id = client.createShare(1);
+            assertThat(client.awaitStatus(id, "available")).containsEntry("host", FIRST);
+            Path source = work.resolve("var/first").resolve(id);
+            for (int i = 0; i < 24; i++) {
+                byte[] chunk = new byte[8 << 20];
+                chunk[0] = (byte) i;
+                Files.write(source.resolve("part-" + i + ".bin"), chunk);
+            }
+            Map<String, String> expected = checksums(source);
+
+            assertThat(client.post("/v2/shares/" + id + "/action", start()).status()).isEqualTo(202);
+            awaitCopying(client, id);
+            service.kill();
+            service.start();
+            client = new ManilaClient(service.port());
+            assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("status", "migrating");
+            awaitTaskState(client, id, "migration_driver_phase1_done");
+
+            assertThat(client.post("/v2/shares/" + id + "/action", "{\"migration_complete\": null}").status()).isEqualTo(202);
+            service.kill();
+            service.start();
+            client = new ManilaClient(service.port());
+            awaitTaskState(client, id, "migration_success");
+            assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("status", "available")
+                    .containsEntry("host", SECOND);
+            assertThat(checksums(work.resolve("var/second").resolve(id))).isEqualTo(expected);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (Files.exists(source) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(source).doesNotExist();
+            assertThat(allocated(client, FIRST)).isZero();
+            assertThat(allocated(client, SECOND)).isEqualTo(1);
+
+            // back again, cancelled half-way with a kill in between: rolled back, nothing left on the other side
+            assertThat(client.post("/v2/shares/" + id + "/action", start().replace(SECOND, FIRST)).status()).isEqualTo(202);
+            awaitCopying(client, id);
+            assertThat(client.post("/v2/shares/" + id + "/action", "{\"migration_cancel\": null}").status()).isEqualTo(202);
+            service.kill();
+            service.start();
+            client = new ManilaClient(service.port());
+            awaitTaskState(client, id, "migration_cancelled");
+            assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("status", "available")
+                    .containsEntry("host", SECOND);
+            assertThat(work.resolve("var/first").resolve(id)).doesNotExist();
+            assertThat(allocated(client, FIRST)).isZero();
+            assertThat(allocated(client, SECOND)).isEqualTo(1);
+            assertThat(checksums(work.resolve("var/second").resolve(id))).isEqualTo(expected);
+        } finally {
+            service.close();
+        }
+    }
+
+    private static String start() {
+        return "{\"migration_start\": {\"host\": \"" + SECOND + "\", \"writable\": true, \"preserve_metadata\": false,"
+                + " \"nondisruptive\": false, \"preserve_snapshots\": false}}";
+    }
+
+    /** Waits until the first copy pass has begun (bytes are moving), so that the kill lands mid-copy. */
+    private static void awaitCopying(ManilaClient client, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Object task = client.get("/v2/shares/" + id).object("share").get("task_state");
+            if ("migration_driver_in_progress".equals(task) || "migration_driver_phase1_done".equals(task)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the migration of " + id + " did not start copying");
+    }
+
+    private static void awaitTaskState(ManilaClient client, String id, String taskState) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        Object task = null;
+        while (System.nanoTime() < deadline) {
+            task = client.get("/v2/shares/" + id).object("share").get("task_state");
+            if (taskState.equals(task)) {
+                return;
+            }
+            assertThat(task).isNotEqualTo("migration_error");
+            Thread.sleep(50);
+        }
+        throw new AssertionError("task_state of " + id + " stayed " + task + ", not " + taskState);
+    }
+
+    private static long allocated(ManilaClient client, String pool) {
+        return client.get("/v2/scheduler-stats/pools/detail").list("pools").stream()
+                .filter(entry -> pool.equals(entry.get("name")))
+                .map(entry -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> capabilities = (Map<String, Object>) entry.get("capabilities");
+                    return ((Number) capabilities.get("allocated_capacity_gb")).longValue();
+                })
+                .findFirst().orElseThrow();
+    }
+
+    private static Map<String, String> checksums(Path root) throws Exception {
+        Map<String, String> sums = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                try (InputStream in = Files.newInputStream(file)) {
+                    digest.update(in.readAllBytes());
+                }
+                sums.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest.digest()));
+            }
+        }
+        return sums;
+    }
+}
