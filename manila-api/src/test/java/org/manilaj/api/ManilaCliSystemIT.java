@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManilaCliSystemIT {
     private static final String PROJECT = "9f3c6a1e2b7d4c58a0e1f2d3c4b5a697";
     private static final Path JAR = Path.of("target/manila-api.jar").toAbsolutePath();
-    private static final Path CONFIG = Path.of("../config/manila.yml").toAbsolutePath();
 
     @TempDir
     Path work;
+    /** Two local backends, so that shares can be migrated. */
+    private Path config;
     private final List<String> overrides = new ArrayList<>();
 
     private record Run(int exitCode, String output) {
@@ -58,19 +59,20 @@ class ManilaCliSystemIT {
         int port = freePort();
         overrides.addAll(List.of("-Ddw.server.applicationConnectors[0].port=" + port,
                 "-Ddw.server.adminConnectors[0].port=" + freePort(), "-Ddw.auth.mode=" + mode));
+        config = TwoBackendConfig.write(work);
         String token = "admin:" + PROJECT;
         if (mode.equals("token")) {
-            Run created = java("token-create", "--project", PROJECT, "--role", "admin", CONFIG.toString());
+            Run created = java("token-create", "--project", PROJECT, "--role", "admin", config.toString());
             assertThat(created.exitCode()).as(created.output()).isZero();
             String[] lines = created.output().strip().split("\n");
             token = lines[lines.length - 1].trim();
             assertThat(token).startsWith("mj-");
-            Run listed = java("token-list", CONFIG.toString());
+            Run listed = java("token-list", config.toString());
             assertThat(listed.output()).contains(PROJECT).doesNotContain(token);
         }
         List<String> server = new ArrayList<>(List.of("java"));
         server.addAll(overrides);
-        server.addAll(List.of("-jar", JAR.toString(), "server", CONFIG.toString()));
+        server.addAll(List.of("-jar", JAR.toString(), "server", config.toString()));
         Process service = new ProcessBuilder(server).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile()).start();
         try {
@@ -99,7 +101,23 @@ class ManilaCliSystemIT {
             cli.ok("access-list", "x").contains(rule, "127.0.0.1");
             cli.ok("access-deny", "x", rule);
             cli.ok("quota-show", "--tenant", PROJECT).contains("shares", "gigabytes");
-            cli.ok("pool-list").contains("manila@local#pool0");
+            cli.ok("pool-list").contains("manila@local#pool0", TwoBackendConfig.SECOND);
+
+            String[] guarantees = {"--writable", "True", "--preserve-metadata", "False", "--preserve-snapshots", "False",
+                "--nondisruptive", "False"};
+            cli.ok(concat(new String[] {"migration-start", "x", TwoBackendConfig.SECOND}, guarantees));
+            awaitTaskState(http, id, "migration_driver_phase1_done");
+            cli.ok("migration-get-progress", "x").contains("100");
+            cli.ok("migration-complete", "x");
+            awaitTaskState(http, id, "migration_success");
+            cli.ok("show", "x").contains(TwoBackendConfig.SECOND, "migration_success");
+            cli.ok(concat(new String[] {"migration-start", "x", TwoBackendConfig.FIRST}, guarantees));
+            awaitTaskState(http, id, "migration_driver_phase1_done");
+            cli.ok("migration-cancel", "x");
+            awaitTaskState(http, id, "migration_cancelled");
+            cli.ok("show", "x").contains(TwoBackendConfig.SECOND, "migration_cancelled");
+            cli.ok("reset-task-state", "x", "--task-state", "migration_error");
+            assertThat(http.get("/v2/shares/" + id).object("share")).containsEntry("task_state", "migration_error");
             cli.ok("delete", "x");
             http.awaitStatus(id, "gone");
             cli.ok("list").doesNotContain(id);
@@ -107,6 +125,24 @@ class ManilaCliSystemIT {
             service.destroy();
             service.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
+    private static void awaitTaskState(ManilaClient http, String id, String taskState) throws InterruptedException {
+        for (int attempt = 0; attempt < 1200; attempt++) {
+            Object task = http.get("/v2/shares/" + id).object("share").get("task_state");
+            if (taskState.equals(task)) {
+                return;
+            }
+            assertThat(task).isNotEqualTo("migration_error");
+            Thread.sleep(50);
+        }
+        throw new AssertionError("task_state of " + id + " never became " + taskState);
     }
 
     private static String field(String table, String name) {

@@ -21,47 +21,20 @@ import org.junit.jupiter.api.Test;
  * allocation equals the shares it holds. A cancelled migration killed half-way is rolled back the same way.
  */
 class MigrationKillNineSystemIT {
-    private static final String FIRST = "manila@first#pool0";
-    private static final String SECOND = "manila@second#pool0";
-
-    private static Path config(Path work) throws Exception {
-        String base = Files.readString(ServiceProcess.CONFIG);
-        String backends = String.join("\n",
-                "backends:",
-                "  - name: first",
-                "    driver: linux",
-                "    transport: local",
-                "    storage_root: ./var/first",
-                "    export_address: 127.0.0.1",
-                "    pools:",
-                "      - name: pool0",
-                "        total_capacity_gb: 100",
-                "  - name: second",
-                "    driver: linux",
-                "    transport: local",
-                "    storage_root: ./var/second",
-                "    export_address: 127.0.0.1",
-                "    pools:",
-                "      - name: pool0",
-                "        total_capacity_gb: 50",
-                "");
-        String config = base.substring(0, base.indexOf("backends:")) + backends
-                + base.substring(base.indexOf("logging:"));
-        return Files.writeString(work.resolve("manila-migration.yml"), config.replace("reconcile_interval: 30s",
-                "reconcile_interval: 2s"));
-    }
+    private static final String FIRST = TwoBackendConfig.FIRST;
+    private static final String SECOND = TwoBackendConfig.SECOND;
 
     @Test
     void aMigrationKilledWhileCopyingAndWhileCuttingOverStillFinishesWithEveryFile() throws Exception {
         Path work = Files.createTempDirectory("manila-migration-kill");
-        ServiceProcess service = new ServiceProcess(work, config(work), List.of());
+        ServiceProcess service = new ServiceProcess(work, TwoBackendConfig.write(work), List.of());
         try {
             service.start();
             ManilaClient client = new ManilaClient(service.port());
             client.ensureDefaultType();
             String id = client.createShare(1);
             assertThat(client.awaitStatus(id, "available")).containsEntry("host", FIRST);
-            Path source = work.resolve("var/first").resolve(id);
+            Path source = work.resolve("var/shares").resolve(id);
             for (int i = 0; i < 24; i++) {
                 byte[] chunk = new byte[8 << 20];
                 chunk[0] = (byte) i;
@@ -103,7 +76,7 @@ class MigrationKillNineSystemIT {
             awaitTaskState(client, id, "migration_cancelled");
             assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("status", "available")
                     .containsEntry("host", SECOND);
-            assertThat(work.resolve("var/first").resolve(id)).doesNotExist();
+            assertThat(work.resolve("var/shares").resolve(id)).doesNotExist();
             assertThat(allocated(client, FIRST)).isZero();
             assertThat(allocated(client, SECOND)).isEqualTo(1);
             assertThat(checksums(work.resolve("var/second").resolve(id))).isEqualTo(expected);
