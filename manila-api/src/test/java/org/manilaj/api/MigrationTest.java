@@ -98,6 +98,11 @@ class MigrationTest {
 
         // the share stays writable: these reach the destination only with the final pass
         Files.writeString(source.resolve("written-during-phase-1.txt"), "late but kept");
+        // rewritten at the same size within the same second as before: size and mtime alone would miss it
+        Path rewritten = source.resolve("dir-1/file-1.txt");
+        FileTime sameSecond = Files.getLastModifiedTime(rewritten);
+        Files.writeString(rewritten, Files.readString(rewritten).toUpperCase(java.util.Locale.ROOT));
+        Files.setLastModifiedTime(rewritten, sameSecond);
         Files.delete(source.resolve("dir-0/file-0.txt"));
         Map<String, String> expected = checksums(source);
 
@@ -133,6 +138,9 @@ class MigrationTest {
         assertThat(allocated(TO_SECOND)).isEqualTo(before + 1); // held on the destination from the start
         awaitTaskState(id, "migration_driver_phase1_done");
         assertThat(SECOND.resolve(id).resolve("data.txt")).hasContent("stays here");
+        // an admin's reset or force delete would leave the destination's copy behind: refused meanwhile
+        assertThat(action(id, "{\"reset_status\": {\"status\": \"error\"}}").status()).isEqualTo(409);
+        assertThat(action(id, "{\"force_delete\": null}").status()).isEqualTo(409);
 
         assertThat(action(id, "{\"migration_cancel\": null}").status()).isEqualTo(202);
         Map<String, Object> share = awaitTaskState(id, "migration_cancelled");

@@ -33,17 +33,27 @@ import org.slf4j.LoggerFactory;
 final class FileTreeCopier {
     private static final Logger LOG = LoggerFactory.getLogger(FileTreeCopier.class);
     private static final int BUFFER = 1 << 20;
+    /** Generous: the storage host's clock, which stamps the files, may differ a little from ours. */
+    static final long UNSETTLED_MILLIS = 10_000;
 
-    /** What one pass did. */
-    record Pass(long bytesCopied, long bytesTotal, int filesCopied, int files, Duration took) {
+    /**
+     * What one pass did; {@code bytesChanged} leaves out the files copied again only because their last copy
+     * was not trusted (they had not changed since).
+     */
+    record Pass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took) {
         long rateBytesPerS() {
             long millis = Math.max(1, took.toMillis());
             return bytesCopied * 1000 / millis;
         }
     }
 
-    /** One pass; {@code progress} hears the bytes copied so far in this pass. */
-    Pass copy(ShareFiles from, ShareFiles to, LongConsumer progress) {
+    /**
+     * One pass; {@code progress} hears the bytes copied so far in this pass. A file modified shortly before
+     * it was copied (within {@link #UNSETTLED_MILLIS}) may be written again without its size or modification
+     * time changing (SFTP keeps whole seconds): its copy gets a modification time one second off, so the next
+     * pass copies it again. The {@code last} pass, with the source read-only, gives every copy its true time.
+     */
+    Pass copy(ShareFiles from, ShareFiles to, boolean last, LongConsumer progress) {
         long started = System.nanoTime();
         StandardFileSystemManager vfs = new StandardFileSystemManager();
         try {
@@ -55,9 +65,9 @@ final class FileTreeCopier {
                 throw new FileSystemException("the source share " + from.uri() + " is not a directory");
             }
             target.createFolder();
-            Counter counter = new Counter(progress, total(source));
+            Counter counter = new Counter(progress, total(source), last);
             sync(source, target, from.isLocal() && to.isLocal(), counter);
-            return new Pass(counter.copied, counter.total, counter.filesCopied, counter.files,
+            return new Pass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied, counter.files,
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (FileSystemException e) {
             throw new UncheckedIOException("copy " + from.uri() + " -> " + to.uri() + ": " + e.getMessage(), e);
@@ -88,13 +98,16 @@ final class FileTreeCopier {
     private static final class Counter {
         private final LongConsumer progress;
         final long total;
+        final boolean last;
         long copied;
+        long rechecked;
         int filesCopied;
         int files;
 
-        Counter(LongConsumer progress, long total) {
+        Counter(LongConsumer progress, long total, boolean last) {
             this.progress = progress;
             this.total = total;
+            this.last = last;
         }
     }
 
@@ -147,6 +160,11 @@ final class FileTreeCopier {
                 && target.getContent().getSize() == size && target.getContent().getLastModifiedTime() == modified) {
             return;
         }
+        boolean recheck = target.exists() && target.getType() == FileType.FILE && !target.isSymbolicLink()
+                && target.getContent().getSize() == size && target.getContent().getLastModifiedTime() == modified - 1000;
+        if (recheck) {
+            counter.rechecked += size;
+        }
         if (target.exists() && (target.getType() != FileType.FILE || target.isSymbolicLink())) {
             target.deleteAll();
         }
@@ -162,6 +180,9 @@ final class FileTreeCopier {
         }
         counter.filesCopied++;
         keepAttributes(source, target, local);
+        if (!counter.last && System.currentTimeMillis() - modified < UNSETTLED_MILLIS) {
+            target.getContent().setLastModifiedTime(modified - 1000); // not trusted: the next pass copies it again
+        }
     }
 
     /** Modification time always; permissions between local trees (VFS only knows the owner's bits). */

@@ -118,11 +118,11 @@ public final class MigrationRunner {
         int pass = migration.pass();
         while (true) {
             pass++;
-            FileTreeCopier.Pass done = copyPass(migration, share, pass);
+            FileTreeCopier.Pass done = copyPass(migration, share, pass, false);
             if (!stillIn(migration.id(), MigrationPhase.COPYING)) {
                 return; // cancelled meanwhile: the loop in run() takes the new phase
             }
-            if (done.bytesCopied() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
+            if (done.bytesChanged() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
                 advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
                 LOG.info("share {}: migration {} phase 1 done after {} pass(es)", share.id(), migration.id(), pass);
                 return;
@@ -130,11 +130,12 @@ public final class MigrationRunner {
         }
     }
 
-    private FileTreeCopier.Pass copyPass(ShareMigration migration, Share share, int pass) {
+    /** Copy pass number {@code pass}; the {@code last} one runs with the source read-only. */
+    private FileTreeCopier.Pass copyPass(ShareMigration migration, Share share, int pass, boolean last) {
         ShareFiles from = files(pool(migration.sourceHost()), share);
         ShareFiles to = files(pool(migration.destHost()), share);
         long[] lastRecorded = {System.nanoTime()};
-        FileTreeCopier.Pass done = copier.copy(from, to, copied -> {
+        FileTreeCopier.Pass done = copier.copy(from, to, last, copied -> {
             long now = System.nanoTime();
             if (now - lastRecorded[0] > 1_000_000_000L) { // progress at most once a second
                 lastRecorded[0] = now;
@@ -143,9 +144,9 @@ public final class MigrationRunner {
         });
         jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
                 done.rateBytesPerS(), clock.instant()));
-        LOG.info("share {}: migration {} pass {}: {} of {} bytes in {} of {} files, {} ms, {} MB/s", share.id(), migration.id(),
-                pass, done.bytesCopied(), done.bytesTotal(), done.filesCopied(), done.files(), done.took().toMillis(),
-                done.rateBytesPerS() / 1_000_000);
+        LOG.info("share {}: migration {} pass {}: {} of {} bytes ({} changed) in {} of {} files, {} ms, {} MB/s", share.id(),
+                migration.id(), pass, done.bytesCopied(), done.bytesTotal(), done.bytesChanged(), done.filesCopied(), done.files(),
+                done.took().toMillis(), done.rateBytesPerS() / 1_000_000);
         return done;
     }
 
@@ -158,7 +159,7 @@ public final class MigrationRunner {
         BackendRegistry.PoolEntry destination = pool(migration.destHost());
         long started = System.nanoTime();
         applyAccess(source, share, true);
-        copyPass(migration, share, migration.pass() + 1);
+        copyPass(migration, share, migration.pass() + 1, true);
         ShareExport export = destination.driver().create(new ShareSpec(share.id(), destination.pool(), share.sizeGb(),
                 share.shareProto(), java.util.Map.of()));
         applyAccess(destination, share, false);
@@ -173,8 +174,12 @@ public final class MigrationRunner {
                 return false;
             }
             String type = migration.destShareTypeId() == null ? share.shareTypeId() : migration.destShareTypeId();
-            handle.attach(ShareDao.class).switchHost(share.id(), destination.fullName(), availabilityZone(destination),
-                    migration.destReservedGb(), type, TaskState.MIGRATION_SUCCESS.wireName(), now);
+            if (handle.attach(ShareDao.class).switchHost(share.id(), destination.fullName(), availabilityZone(destination),
+                    migration.destReservedGb(), type, TaskState.MIGRATION_SUCCESS.wireName(), now) == 0) {
+                // an admin changed the share's status meanwhile: nothing moves, the migration fails instead
+                handle.rollback();
+                throw new IllegalStateException("share " + share.id() + " is no longer migrating; the cut-over is undone");
+            }
             if (share.reservedGb() > 0) {
                 handle.attach(PoolDao.class).release(source.fullName(), share.reservedGb());
             }

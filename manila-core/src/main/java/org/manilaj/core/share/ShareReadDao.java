@@ -24,6 +24,10 @@ public interface ShareReadDao {
     @SqlQuery("SELECT " + ShareDao.COLUMNS + ShareDao.FROM + " WHERE s.id = :id")
     Optional<Share> find(@Bind("id") String id);
 
+    /** 1 while the share has a migration in flight (its table belongs to the migration package). */
+    @SqlQuery("SELECT COUNT(*) FROM share_migrations WHERE share_id = :id")
+    int migrationsOf(@Bind("id") String id);
+
     @SqlQuery("SELECT " + ShareDao.COLUMNS + ShareDao.FROM + " WHERE s.id = :id AND s.project_id = :projectId")
     Optional<Share> findInProject(@Bind("id") String id, @Bind("projectId") String projectId);
 

@@ -216,6 +216,10 @@ public final class ShareService {
             throw ManilaException.notFound("Share " + shareId + " could not be found.");
         }
         Share share = handle.attach(ShareReadDao.class).find(shareId).orElseThrow();
+        if (handle.attach(ShareReadDao.class).migrationsOf(shareId) > 0) {
+            // its copy on the destination would be left behind: the migration must end first
+            throw ManilaException.conflict("Share " + shareId + " is being migrated: cancel the migration first.");
+        }
         OperationDao operations = handle.attach(OperationDao.class);
         Optional<Operation> pending = operations.lockForShare(shareId);
         if (pending.isEmpty()) {
