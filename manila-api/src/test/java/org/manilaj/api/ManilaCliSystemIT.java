@@ -103,7 +103,7 @@ class ManilaCliSystemIT {
             cli.ok("quota-show", "--tenant", PROJECT).contains("shares", "gigabytes");
             cli.ok("pool-list").contains("manila@local#pool0", TwoBackendConfig.SECOND);
 
-            String[] guarantees = {"--writable", "True", "--preserve-metadata", "False", "--preserve-snapshots", "False",
+            String[] guarantees = {"--writable", "False", "--preserve-metadata", "False", "--preserve-snapshots", "False",
                 "--nondisruptive", "False"};
             cli.ok(concat(new String[] {"migration-start", "x", TwoBackendConfig.SECOND}, guarantees));
             awaitTaskState(http, id, "migration_driver_phase1_done");

@@ -86,7 +86,7 @@ class MigrationKillNineSystemIT {
     }
 
     private static String start() {
-        return "{\"migration_start\": {\"host\": \"" + SECOND + "\", \"writable\": true, \"preserve_metadata\": false,"
+        return "{\"migration_start\": {\"host\": \"" + SECOND + "\", \"writable\": false, \"preserve_metadata\": false,"
                 + " \"nondisruptive\": false, \"preserve_snapshots\": false}}";
     }
 

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.manilaj.driver.linux.TestLab;
 
-/**
- * A share moved between the lab's two storage hosts (btrfs + NFS-Ganesha over SSH; the file-level engine
- * over SFTP with pinned host keys) while an NFS client writes to it; the client then reads every file back
- * through the new export location, and the old one is gone.
- */
+/** Migration between the lab's two storage hosts (btrfs + NFS-Ganesha over SSH). */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MigrationLabSystemIT {
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
@@ -46,56 +41,30 @@ class MigrationLabSystemIT {
         client.ensureDefaultType();
     }
 
+    /**
+     * Between storage hosts over SSH no engine is offered yet (the file-level copy cannot tell a symbolic
+     * link from its target over SFTP, and the btrfs engine is not built): refused before anything starts.
+     */
     @Test
-    void anNfsClientWritesBeforeAndDuringTheMigrationAndReadsEverythingBackAtTheNewHost() throws Exception {
+    void aMigrationBetweenStorageHostsIsRefusedUntilAnEngineCanDoItSafely() throws Exception {
         String id = client.createShare(1);
         Map<String, Object> share = client.awaitStatus(id, "available");
         int from = share.get("host").toString().contains("@lab1#") ? 1 : 2;
-        int to = 3 - from;
-        String oldLocation = location(id);
+        String location = location(id);
         allow(id);
-        NfsClient nfs = new NfsClient("127.0.0.1");
         Map<String, String> written = new TreeMap<>();
-        for (int i = 0; i < 12; i++) {
-            write(nfs, oldLocation, "before-" + i + ".bin", 256 * 1024 + i, written);
-        }
-        write(nfs, oldLocation, "large.bin", 20 << 20, written);
-
-        String destination = "manila@lab" + to + "#pool0";
-        assertThat(client.post("/v2/shares/" + id + "/action", "{\"migration_start\": {\"host\": \"" + destination
-                + "\", \"writable\": true, \"preserve_metadata\": false, \"nondisruptive\": false,"
-                + " \"preserve_snapshots\": false}}").status()).isEqualTo(202);
-        write(nfs, oldLocation, "during-phase-1.bin", 3 << 20, written);
-        awaitTaskState(id, "migration_driver_phase1_done");
-        write(nfs, oldLocation, "after-phase-1.bin", 1 << 20, written);
-
-        long completing = System.nanoTime();
-        assertThat(client.post("/v2/shares/" + id + "/action", "{\"migration_complete\": null}").status()).isEqualTo(202);
-        awaitTaskState(id, "migration_success");
-        System.out.printf("measured: migration_complete -> migration_success %d ms%n", (System.nanoTime() - completing) / 1_000_000);
-        assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("host", destination)
-                .containsEntry("status", "available");
-        String newLocation = location(id);
-        assertThat(newLocation).startsWith(TestLab.address(to) + ":");
-
-        Path mount = Files.createDirectory(local.resolve("mnt"));
-        nfs.mount(newLocation, mount);
-        try {
-            Map<String, String> read = new TreeMap<>();
-            for (String name : written.keySet()) {
-                read.put(name, sha256(mount.resolve(name)));
-            }
-            assertThat(read).isEqualTo(written);
-        } finally {
-            NfsClient.unmount(mount);
-        }
-        Path late = Files.writeString(local.resolve("late.txt"), "too late");
-        assertThat(nfs.copyIn(late, oldLocation, "late.txt")).as("the old export is gone").isFalse();
-        assertThat(TestLab.onHost(from, List.of("test", "-e", TestLab.storageRoot(from) + "/" + id)).succeeded()).isFalse();
-
+        write(new NfsClient("127.0.0.1"), location, "data.bin", 1 << 20, written);
+        ManilaClient.Reply refused = client.post("/v2/shares/" + id + "/action", "{\"migration_start\": {\"host\":"
+                + " \"manila@lab" + (3 - from) + "#pool0\", \"writable\": true, \"preserve_metadata\": false,"
+                + " \"nondisruptive\": false, \"preserve_snapshots\": false}}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.raw().body()).contains("not built yet");
+        assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("status", "available")
+                .containsEntry("task_state", null);
+        assertThat(TestLab.onHost(from, List.of("test", "-e", TestLab.storageRoot(from) + "/" + id + "/data.bin"))
+                .succeeded()).isTrue();
         assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
         client.awaitStatus(id, "gone");
-        assertThat(TestLab.onHost(to, List.of("test", "-e", TestLab.storageRoot(to) + "/" + id)).succeeded()).isFalse();
     }
 
     private void write(NfsClient nfs, String location, String name, int bytes, Map<String, String> written) throws Exception {
@@ -120,20 +89,6 @@ class MigrationLabSystemIT {
             Thread.sleep(10);
         }
         throw new AssertionError("access to " + id + " never became active");
-    }
-
-    private void awaitTaskState(String id, String taskState) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        Object task = null;
-        while (System.nanoTime() < deadline) {
-            task = client.get("/v2/shares/" + id).object("share").get("task_state");
-            if (taskState.equals(task)) {
-                return;
-            }
-            assertThat(task).isNotEqualTo("migration_error");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("task_state of " + id + " stayed " + task + ", not " + taskState);
     }
 
     private static String sha256(Path file) throws Exception {

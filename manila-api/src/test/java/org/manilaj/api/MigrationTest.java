@@ -55,7 +55,8 @@ class MigrationTest {
     }
 
     private static String start(String host) {
-        return "{\"migration_start\": {\"host\": \"" + host + "\", \"writable\": true, \"preserve_metadata\": false,"
+        // writable false: these backends (export: none) cannot stop writers for the cut-over
+        return "{\"migration_start\": {\"host\": \"" + host + "\", \"writable\": false, \"preserve_metadata\": false,"
                 + " \"nondisruptive\": false, \"preserve_snapshots\": false}}";
     }
 
@@ -96,7 +97,8 @@ class MigrationTest {
         assertThat(details).containsEntry("engine", "file_copy").containsKey("bytes_copied").containsKey("pass");
         assertThat(((Number) details.get("bytes_total")).longValue()).isGreaterThanOrEqualTo(24L << 20);
 
-        // the share stays writable: these reach the destination only with the final pass
+        // written on the host during phase 1 (no client is stopped here): these reach the destination only with
+        // the final pass
         Files.writeString(source.resolve("written-during-phase-1.txt"), "late but kept");
         // rewritten at the same size within the same second as before: size and mtime alone would miss it
         Path rewritten = source.resolve("dir-1/file-1.txt");
@@ -127,6 +129,31 @@ class MigrationTest {
         assertThat(allocated("manila@first#pool0")).isEqualTo(firstBefore - 1);
         assertThat(allocated(TO_SECOND)).isEqualTo(secondBefore + 1);
         assertThat(action(id, "{\"migration_get_progress\": null}").body()).containsEntry("total_progress", 100);
+    }
+
+    /** Links a tenant planted are copied as links: never followed to read, never followed to delete. */
+    @Test
+    void symbolicLinksAreCopiedAsLinksAndNeverFollowed() throws Exception {
+        // what sits beside the share on the destination (other shares' directories)
+        Path neighbour = Files.createDirectories(SECOND.resolve("neighbour"));
+        Files.writeString(neighbour.resolve("precious.txt"), "another tenant's data");
+
+        String id = availableShareOnFirst();
+        Path source = FIRST.resolve(id);
+        Files.createSymbolicLink(source.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(source.resolve("passwd"), Path.of("/etc/passwd"));
+        assertThat(action(id, start(TO_SECOND)).status()).isEqualTo(202);
+        awaitTaskState(id, "migration_driver_phase1_done");
+        Path destination = SECOND.resolve(id);
+        assertThat(Files.isSymbolicLink(destination.resolve("passwd"))).isTrue();
+        assertThat(Files.readSymbolicLink(destination.resolve("up"))).isEqualTo(Path.of(".."));
+        // the tenant removes its link: the last pass removes the copy of the link, not what it points to
+        Files.delete(source.resolve("up"));
+        assertThat(action(id, "{\"migration_complete\": null}").status()).isEqualTo(202);
+        awaitTaskState(id, "migration_success");
+        assertThat(destination.resolve("up")).doesNotExist();
+        assertThat(neighbour.resolve("precious.txt")).hasContent("another tenant's data");
+        assertThat(Files.isSymbolicLink(destination.resolve("passwd"))).isTrue();
     }
 
     @Test
@@ -160,6 +187,9 @@ class MigrationTest {
                 + " \"nondisruptive\": false, \"preserve_snapshots\": false}}"), "Must specify 'writable'");
         assertFault(action(id, start("manila@nowhere#pool0")), "not a configured pool");
         assertFault(action(id, start("manila@first#pool0")), "current host");
+        assertFault(action(id, start("manila@first#pool1")), "own backend");
+        assertFault(action(id, start(TO_SECOND).replace("\"writable\": false", "\"writable\": true")),
+                "writable cannot be honoured");
         assertFault(action(id, start(TO_SECOND).replace("\"preserve_metadata\": false", "\"preserve_metadata\": true")),
                 "preserve_metadata cannot be honoured");
         assertFault(action(id, start(TO_SECOND).replace("\"nondisruptive\": false", "\"nondisruptive\": true")),

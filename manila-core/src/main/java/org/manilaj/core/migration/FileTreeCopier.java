@@ -4,37 +4,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.FileSystemException;
-import org.apache.commons.vfs2.FileSystemOptions;
-import org.apache.commons.vfs2.FileType;
 import org.apache.commons.vfs2.cache.NullFilesCache;
 import org.apache.commons.vfs2.impl.StandardFileSystemManager;
-import org.apache.commons.vfs2.provider.sftp.IdentityInfo;
-import org.apache.commons.vfs2.provider.sftp.SftpFileSystemConfigBuilder;
 import org.manilaj.driver.ShareFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The file-level copy engine: one pass makes the destination tree equal to the source tree, through
- * Commons VFS ({@code file://} and {@code sftp://}, host keys always checked). Files whose size and
- * modification time already match are skipped, so later passes copy only what changed; files gone from
- * the source are removed. Modification times and, between local trees, permissions and symbolic links
- * are kept; owners and extended attributes are not (so {@code preserve_metadata} is refused for it).
+ * The file-level copy engine: one pass makes the destination tree equal to the source tree. Contents move
+ * through Commons VFS; what a file is (file, directory, symbolic link) is always read without following
+ * links, and nothing is ever deleted through a link, so a link a tenant planted cannot make the copy read
+ * or remove anything outside the share. Files whose size and modification time already match are skipped;
+ * files gone from the source are removed. Modes, modification times and symbolic links are kept; owners
+ * and extended attributes are not (so {@code preserve_metadata} is refused for it).
+ *
+ * <p>Only trees on this machine ({@code file://}) for now: over SFTP, Commons VFS cannot tell a link from
+ * the file it points to, so {@link MigrationService} does not offer this engine there yet.
  */
 final class FileTreeCopier {
-    private static final Logger LOG = LoggerFactory.getLogger(FileTreeCopier.class);
     private static final int BUFFER = 1 << 20;
     /** Generous: the storage host's clock, which stamps the files, may differ a little from ours. */
     static final long UNSETTLED_MILLIS = 10_000;
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     /**
      * What one pass did; {@code bytesChanged} leaves out the files copied again only because their last copy
@@ -49,53 +51,41 @@ final class FileTreeCopier {
 
     /**
      * One pass; {@code progress} hears the bytes copied so far in this pass. A file modified shortly before
-     * it was copied (within {@link #UNSETTLED_MILLIS}) may be written again without its size or modification
-     * time changing (SFTP keeps whole seconds): its copy gets a modification time one second off, so the next
+     * it was copied (within {@link #UNSETTLED_MILLIS}), or while it was copied, may change again without its
+     * size or modification time showing it: its copy gets a modification time one second off, so the next
      * pass copies it again. The {@code last} pass, with the source read-only, gives every copy its true time.
      */
     Pass copy(ShareFiles from, ShareFiles to, boolean last, LongConsumer progress) {
+        if (!from.isLocal() || !to.isLocal()) {
+            throw new IllegalArgumentException("the file-level copy works between trees on this machine only");
+        }
         long started = System.nanoTime();
         StandardFileSystemManager vfs = new StandardFileSystemManager();
         try {
             vfs.setFilesCache(new NullFilesCache()); // every pass sees the trees as they are now
             vfs.init();
-            FileObject source = vfs.resolveFile(from.uri(), options(from));
-            FileObject target = vfs.resolveFile(to.uri(), options(to));
-            if (!source.isFolder()) {
-                throw new FileSystemException("the source share " + from.uri() + " is not a directory");
+            Path source = Path.of(java.net.URI.create(from.uri()));
+            Path target = Path.of(java.net.URI.create(to.uri()));
+            if (!Files.isDirectory(source, NO_FOLLOW)) {
+                throw new IOException("the source share " + source + " is not a directory");
             }
-            target.createFolder();
-            Counter counter = new Counter(progress, total(source), last);
-            sync(source, target, from.isLocal() && to.isLocal(), counter);
-            return new Pass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied, counter.files,
-                    Duration.ofNanos(System.nanoTime() - started));
-        } catch (FileSystemException e) {
+            if (source.toRealPath().equals(target.toAbsolutePath().normalize())) {
+                throw new IOException("source and destination are the same directory: " + source);
+            }
+            Files.createDirectories(target);
+            Counter counter = new Counter(vfs, progress, total(source), last);
+            sync(source, target, counter);
+            return new Pass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
+                    counter.files, Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException e) {
             throw new UncheckedIOException("copy " + from.uri() + " -> " + to.uri() + ": " + e.getMessage(), e);
         } finally {
             vfs.close();
         }
     }
 
-    /** Removes the destination tree (a cancelled or failed migration's copy). */
-    void delete(ShareFiles tree) {
-        StandardFileSystemManager vfs = new StandardFileSystemManager();
-        try {
-            vfs.setFilesCache(new NullFilesCache());
-            vfs.init();
-            FileObject root = vfs.resolveFile(tree.uri(), options(tree));
-            if (root.exists()) {
-                for (FileObject child : root.getChildren()) {
-                    child.deleteAll();
-                }
-            }
-        } catch (FileSystemException e) {
-            throw new UncheckedIOException("empty " + tree.uri() + ": " + e.getMessage(), e);
-        } finally {
-            vfs.close();
-        }
-    }
-
     private static final class Counter {
+        final StandardFileSystemManager vfs;
         private final LongConsumer progress;
         final long total;
         final boolean last;
@@ -104,135 +94,139 @@ final class FileTreeCopier {
         int filesCopied;
         int files;
 
-        Counter(LongConsumer progress, long total, boolean last) {
+        Counter(StandardFileSystemManager vfs, LongConsumer progress, long total, boolean last) {
+            this.vfs = vfs;
             this.progress = progress;
             this.total = total;
             this.last = last;
         }
     }
 
-    private static long total(FileObject folder) throws FileSystemException {
-        long total = 0;
-        for (FileObject child : folder.getChildren()) {
-            if (child.isSymbolicLink()) {
-                continue;
-            }
-            if (child.getType() == FileType.FOLDER) {
-                total += total(child);
-            } else if (child.getType() == FileType.FILE) {
-                total += child.getContent().getSize();
-            }
-        }
-        return total;
-    }
-
-    private void sync(FileObject source, FileObject target, boolean local, Counter counter) throws FileSystemException {
-        Set<String> names = new HashSet<>();
-        for (FileObject child : source.getChildren()) {
-            String name = child.getName().getBaseName();
-            names.add(name);
-            FileObject copy = target.resolveFile(name);
-            if (child.isSymbolicLink()) {
-                copyLink(child, copy, local);
-            } else if (child.getType() == FileType.FOLDER) {
-                if (copy.exists() && copy.getType() != FileType.FOLDER || copy.isSymbolicLink()) {
-                    copy.deleteAll();
+    private static long total(Path root) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() { // does not follow links
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    total[0] += attributes.size();
                 }
-                copy.createFolder();
-                sync(child, copy, local, counter);
-                keepAttributes(child, copy, local);
-            } else if (child.getType() == FileType.FILE) {
-                counter.files++;
-                copyFile(child, copy, local, counter);
+                return FileVisitResult.CONTINUE;
             }
-        }
-        for (FileObject extra : target.getChildren()) {
-            if (!names.contains(extra.getName().getBaseName())) {
-                extra.deleteAll(); // gone from the source since the last pass
-            }
-        }
+        });
+        return total[0];
     }
 
-    private void copyFile(FileObject source, FileObject target, boolean local, Counter counter) throws FileSystemException {
-        long size = source.getContent().getSize();
-        long modified = source.getContent().getLastModifiedTime();
-        if (target.exists() && !target.isSymbolicLink() && target.getType() == FileType.FILE
-                && target.getContent().getSize() == size && target.getContent().getLastModifiedTime() == modified) {
+    private void sync(Path source, Path target, Counter counter) throws IOException {
+        Set<Path> names = new HashSet<>();
+        try (var children = Files.list(source)) {
+            for (Path child : children.toList()) {
+                Path name = child.getFileName();
+                names.add(name);
+                Path copy = target.resolve(name);
+                BasicFileAttributes attributes = Files.readAttributes(child, BasicFileAttributes.class, NO_FOLLOW);
+                if (attributes.isSymbolicLink()) {
+                    copyLink(child, copy);
+                } else if (attributes.isDirectory()) {
+                    if (Files.exists(copy, NO_FOLLOW) && !Files.isDirectory(copy, NO_FOLLOW)) {
+                        remove(copy);
+                    }
+                    Files.createDirectories(copy);
+                    sync(child, copy, counter);
+                    keepAttributes(child, copy, attributes.lastModifiedTime());
+                } else if (attributes.isRegularFile()) {
+                    counter.files++;
+                    copyFile(child, copy, attributes, counter);
+                }
+            }
+        }
+        try (var extras = Files.list(target)) {
+            for (Path extra : extras.toList()) {
+                if (!names.contains(extra.getFileName())) {
+                    remove(extra); // gone from the source since the last pass
+                }
+            }
+        }
+        keepMode(source, target); // the share's top directory too
+    }
+
+    private void copyFile(Path source, Path target, BasicFileAttributes attributes, Counter counter) throws IOException {
+        long size = attributes.size();
+        long modified = attributes.lastModifiedTime().toMillis();
+        BasicFileAttributes existing = Files.exists(target, NO_FOLLOW)
+                ? Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW) : null;
+        if (existing != null && existing.isRegularFile() && existing.size() == size
+                && existing.lastModifiedTime().toMillis() == modified) {
             return;
         }
-        boolean recheck = target.exists() && target.getType() == FileType.FILE && !target.isSymbolicLink()
-                && target.getContent().getSize() == size && target.getContent().getLastModifiedTime() == modified - 1000;
-        if (recheck) {
+        if (existing != null && existing.isRegularFile() && existing.size() == size
+                && existing.lastModifiedTime().toMillis() == modified - 1000) {
             counter.rechecked += size;
         }
-        if (target.exists() && (target.getType() != FileType.FILE || target.isSymbolicLink())) {
-            target.deleteAll();
+        if (existing != null && !existing.isRegularFile()) {
+            remove(target);
         }
+        FileObject to = counter.vfs.resolveFile(target.toUri());
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = source.getContent().getInputStream(); OutputStream out = target.getContent().getOutputStream()) {
+        // O_NOFOLLOW: a file swapped for a link since it was listed is refused, not followed
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
+             OutputStream out = to.getContent().getOutputStream()) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 out.write(buffer, 0, read);
                 counter.copied += read;
                 counter.progress.accept(counter.copied);
             }
-        } catch (IOException e) {
-            throw new FileSystemException(e);
+        } catch (FileSystemException e) {
+            throw new IOException(e);
         }
         counter.filesCopied++;
-        keepAttributes(source, target, local);
-        if (!counter.last && System.currentTimeMillis() - modified < UNSETTLED_MILLIS) {
-            target.getContent().setLastModifiedTime(modified - 1000); // not trusted: the next pass copies it again
-        }
+        BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
+        boolean changedWhileCopied = after.size() != size || after.lastModifiedTime().toMillis() != modified;
+        boolean unsettled = changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS;
+        // the time from before the copy: if the file changed meanwhile, the copy must not look current
+        keepAttributes(source, target, FileTime.fromMillis(!counter.last && unsettled ? modified - 1000 : modified));
     }
 
-    /** Modification time always; permissions between local trees (VFS only knows the owner's bits). */
-    private static void keepAttributes(FileObject source, FileObject target, boolean local) throws FileSystemException {
-        if (local) {
-            try {
-                Path from = Path.of(source.getURI());
-                Path to = Path.of(target.getURI());
-                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS));
-                Files.setLastModifiedTime(to, Files.getLastModifiedTime(from, LinkOption.NOFOLLOW_LINKS));
-            } catch (IOException e) {
-                throw new FileSystemException(e);
-            }
+    private static void keepAttributes(Path source, Path target, FileTime modified) throws IOException {
+        keepMode(source, target);
+        Files.setLastModifiedTime(target, modified);
+    }
+
+    private static void keepMode(Path source, Path target) throws IOException {
+        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(source, NO_FOLLOW));
+    }
+
+    private static void copyLink(Path source, Path target) throws IOException {
+        Path link = Files.readSymbolicLink(source);
+        if (Files.isSymbolicLink(target) && Files.readSymbolicLink(target).equals(link)) {
             return;
         }
-        target.getContent().setLastModifiedTime(source.getContent().getLastModifiedTime());
-        target.setExecutable(source.isExecutable(), true);
+        if (Files.exists(target, NO_FOLLOW)) {
+            remove(target);
+        }
+        Files.createSymbolicLink(target, link);
     }
 
-    private static void copyLink(FileObject source, FileObject target, boolean local) throws FileSystemException {
-        if (!local) {
-            LOG.warn("symbolic link {} not copied: links are kept only between trees on this machine", source.getName());
+    /** Deletes a file, a link (never what it points to) or a directory tree, without following links. */
+    private static void remove(Path path) throws IOException {
+        if (!Files.isDirectory(path, NO_FOLLOW)) {
+            Files.deleteIfExists(path);
             return;
         }
-        try {
-            Path from = Path.of(source.getURI());
-            Path to = Path.of(target.getURI());
-            Path link = Files.readSymbolicLink(from);
-            if (Files.isSymbolicLink(to) && Files.readSymbolicLink(to).equals(link)) {
-                return;
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
             }
-            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-                target.deleteAll();
-            }
-            Files.createSymbolicLink(to, link);
-        } catch (IOException e) {
-            throw new FileSystemException(e);
-        }
-    }
 
-    private static FileSystemOptions options(ShareFiles files) throws FileSystemException {
-        FileSystemOptions options = new FileSystemOptions();
-        if (!files.isLocal()) {
-            SftpFileSystemConfigBuilder sftp = SftpFileSystemConfigBuilder.getInstance();
-            sftp.setStrictHostKeyChecking(options, "yes");
-            sftp.setKnownHosts(options, files.knownHostsFile().toFile());
-            sftp.setIdentityProvider(options, new IdentityInfo(files.privateKeyFile().toFile()));
-            sftp.setUserDirIsRoot(options, false);
-            sftp.setSessionTimeout(options, Duration.ofSeconds(60));
-        }
-        return options;
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

@@ -40,8 +40,14 @@ public interface MigrationDao {
     int recordPass(@Bind("id") String id, @Bind("pass") int pass, @Bind("copied") long copied, @Bind("total") long total,
                    @Bind("rate") long rate, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE share_migrations SET phase = :phase, error = :error, updated_at = :now WHERE id = :id")
-    int fail(@Bind("id") String id, @Bind("phase") String phase, @Bind("error") String error, @Bind("now") Instant now);
+    /** Bytes copied so far in the running pass (its total stays the one recorded before). */
+    @SqlUpdate("UPDATE share_migrations SET pass = :pass, bytes_copied = :copied, updated_at = :now WHERE id = :id")
+    int recordProgress(@Bind("id") String id, @Bind("pass") int pass, @Bind("copied") long copied, @Bind("now") Instant now);
+
+    /** To {@code failing}, only from the phase the failed step ran in (a cancel or a cut-over that won stays). */
+    @SqlUpdate("UPDATE share_migrations SET phase = 'failing', error = :error, updated_at = :now"
+            + " WHERE id = :id AND phase = :expected")
+    int fail(@Bind("id") String id, @Bind("expected") String expected, @Bind("error") String error, @Bind("now") Instant now);
 
     @SqlUpdate("DELETE FROM share_migrations WHERE id = :id")
     int delete(@Bind("id") String id);

@@ -97,7 +97,7 @@ public final class MigrationRunner {
                 }
                 LOG.error("share {}: migration {} failed in {}: {}", migration.shareId(), migrationId, phase.wireName(),
                         e.getMessage(), e);
-                jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, MigrationPhase.FAILING.wireName(),
+                jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, phase.wireName(),
                         truncate(e.getMessage()), clock.instant()));
             }
         }
@@ -139,7 +139,7 @@ public final class MigrationRunner {
             long now = System.nanoTime();
             if (now - lastRecorded[0] > 1_000_000_000L) { // progress at most once a second
                 lastRecorded[0] = now;
-                jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, copied, 0, 0, clock.instant()));
+                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), pass, copied, clock.instant()));
             }
         });
         jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
@@ -204,8 +204,8 @@ public final class MigrationRunner {
     /** Cancel or failure: the destination's copy goes, its capacity is given back, the source is as before. */
     private void rollBack(ShareMigration migration, Share share) {
         BackendRegistry.PoolEntry destination = pool(migration.destHost());
+        applyAccess(pool(migration.sourceHost()), share, false); // first: the source is usable again even if the rest fails
         destination.driver().delete(new ShareRef(share.id(), destination.pool(), share.sizeGb()));
-        applyAccess(pool(migration.sourceHost()), share, false);
         boolean failed = migration.migrationPhase() == MigrationPhase.FAILING;
         TaskState outcome = failed ? TaskState.MIGRATION_ERROR : TaskState.MIGRATION_CANCELLED;
         jdbi.useTransaction(handle -> {

@@ -24,6 +24,8 @@ import org.manilaj.core.share.TaskState;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationDao;
+import org.manilaj.driver.DriverException;
+import org.manilaj.driver.ShareFiles;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.scheduler.ThinProvisioning;
 import org.slf4j.Logger;
@@ -111,11 +113,33 @@ public final class MigrationService {
     /** The guarantees Manila lets a caller ask for, refused now when the engine cannot give them. */
     private static void refuseUnkeptGuarantees(MigrationRequest request, Share share, BackendRegistry.PoolEntry source,
                                                BackendRegistry.PoolEntry destination) {
-        ShareRef ref = new ShareRef(share.id(), source.pool(), share.sizeGb());
-        if (source.driver().files(ref).isEmpty() || destination.driver()
-                .files(new ShareRef(share.id(), destination.pool(), share.sizeGb())).isEmpty()) {
+        if (source.backend().equals(destination.backend())) {
+            // a backend keeps one directory and one export per share, whatever the pool
+            throw ManilaException.badRequest("Destination host " + destination.fullName() + " is on the share's own backend "
+                    + source.backend() + "; migrations move shares between backends.");
+        }
+        Optional<ShareFiles> from;
+        Optional<ShareFiles> to;
+        try {
+            from = source.driver().files(new ShareRef(share.id(), source.pool(), share.sizeGb()));
+            to = destination.driver().files(new ShareRef(share.id(), destination.pool(), share.sizeGb()));
+        } catch (DriverException e) {
+            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
+                    + destination.fullName() + ": " + e.getMessage());
+        }
+        if (from.isEmpty() || to.isEmpty()) {
             throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
                     + destination.fullName() + ": one of them offers no file access.");
+        }
+        if (!from.get().isLocal() || !to.get().isLocal()) {
+            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
+                    + destination.fullName() + " yet: the file-level copy works between backends on the service's own "
+                    + "machine, and the engine for storage hosts over SSH is not built yet.");
+        }
+        if (request.writable() && !source.driver().capabilities().enforcesAccess()) {
+            throw ManilaException.badRequest("writable cannot be honoured: backend " + source.backend() + " does not "
+                    + "control who writes to its shares (export: none), so the service cannot stop writes for the "
+                    + "cut-over; stop the share's clients and migrate with writable false.");
         }
         if (request.preserveMetadata()) {
             throw ManilaException.badRequest("preserve_metadata cannot be honoured between these backends: the file-level "
@@ -160,7 +184,7 @@ public final class MigrationService {
         Optional<ShareMigration> migration = jdbi.withExtension(MigrationDao.class, dao -> dao.findByShare(shareId));
         if (migration.isEmpty()) {
             Optional<TaskState> task = share.task();
-            if (task.isEmpty() || !share.status().equals(ShareStatus.AVAILABLE.wireName())) {
+            if (task.isEmpty() || task.get() != TaskState.MIGRATION_SUCCESS) {
                 throw ManilaException.badRequest("Share " + shareId + " is not being migrated.");
             }
             return new MigrationProgress(share.taskState(), 100, Map.of());
