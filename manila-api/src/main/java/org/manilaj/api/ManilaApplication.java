@@ -152,7 +152,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         AccessService access = new AccessService(jdbi, runner, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
-        MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, clock);
+        MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
+                clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
 

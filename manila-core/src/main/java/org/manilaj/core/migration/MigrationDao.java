@@ -49,6 +49,17 @@ public interface MigrationDao {
             + " WHERE id = :id AND phase = :expected")
     int fail(@Bind("id") String id, @Bind("expected") String expected, @Bind("error") String error, @Bind("now") Instant now);
 
+    /** Takes the migration for {@code owner}: free, already its own, or left by a node whose lease ran out. */
+    @SqlUpdate("UPDATE share_migrations SET owner = :owner, lease_expires_at = :until WHERE id = :id"
+            + " AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")
+    int claim(@Bind("id") String id, @Bind("owner") String owner, @Bind("until") Instant until, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_migrations SET lease_expires_at = :until WHERE id = :id AND owner = :owner")
+    int renew(@Bind("id") String id, @Bind("owner") String owner, @Bind("until") Instant until);
+
+    @SqlUpdate("UPDATE share_migrations SET owner = NULL, lease_expires_at = NULL WHERE id = :id AND owner = :owner")
+    int release(@Bind("id") String id, @Bind("owner") String owner);
+
     @SqlUpdate("DELETE FROM share_migrations WHERE id = :id")
     int delete(@Bind("id") String id);
 }

@@ -1,6 +1,7 @@
 package org.manilaj.core.migration;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +44,31 @@ public final class MigrationRunner {
     private final BackendRegistry registry;
     private final PlacementService placement;
     private final FileTreeCopier copier = new FileTreeCopier();
+    private final String node;
+    private final Duration lease;
     private final Clock clock;
 
-    public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, Clock clock) {
+    /**
+     * @param node this process's name (as in operation leases: stable across its restarts)
+     * @param lease how long a migration stays this node's without a renewal (renewed while it copies)
+     */
+    public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
+                           Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
+        this.node = node;
+        this.lease = lease;
         this.clock = clock;
+    }
+
+    /** Thrown when this node's lease on a migration ran out (another node may be running it now). */
+    static final class LeaseLostException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String migrationId) {
+            super("lost the lease on migration " + migrationId);
+        }
     }
 
     /** The migrations a job must carry on (after a restart, any that were running). */
@@ -58,9 +77,35 @@ public final class MigrationRunner {
                 .map(MigrationPhase::wireName).toList())).stream().map(ShareMigration::id).toList();
     }
 
-    /** Runs the migration until it waits for an admin ({@code phase1_done}) or has ended. */
+    /**
+     * Runs the migration until it waits for an admin ({@code phase1_done}) or has ended, if this node can
+     * take its lease; another node holding it runs it instead.
+     */
     public void run(String migrationId) {
+        Instant now = clock.instant();
+        if (jdbi.withExtension(MigrationDao.class, dao -> dao.claim(migrationId, node, now.plus(lease), now)) == 0) {
+            LOG.debug("migration {} is run by another node", migrationId);
+            return;
+        }
+        try {
+            advance(migrationId);
+        } catch (LeaseLostException e) {
+            LOG.warn("migration {}: {}; leaving it to the node that holds it now", migrationId, e.getMessage());
+            return;
+        }
+        jdbi.useExtension(MigrationDao.class, dao -> dao.release(migrationId, node));
+    }
+
+    private void renew(String migrationId) {
+        if (jdbi.withExtension(MigrationDao.class, dao -> dao.renew(migrationId, node, clock.instant().plus(lease))) == 0
+                && jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId)).isPresent()) {
+            throw new LeaseLostException(migrationId);
+        }
+    }
+
+    private void advance(String migrationId) {
         while (true) {
+            renew(migrationId);
             Optional<ShareMigration> found = jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId));
             if (found.isEmpty()) {
                 return;
@@ -89,6 +134,8 @@ public final class MigrationRunner {
                     }
                     default -> throw new IllegalStateException("unknown phase " + phase);
                 }
+            } catch (LeaseLostException e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (phase == MigrationPhase.REMOVING_SOURCE || phase == MigrationPhase.CANCELLING || phase == MigrationPhase.FAILING) {
                     LOG.error("share {}: migration {} could not finish {} (retried at the next start or reconcile): {}",
@@ -137,8 +184,9 @@ public final class MigrationRunner {
         long[] lastRecorded = {System.nanoTime()};
         FileTreeCopier.Pass done = copier.copy(from, to, last, copied -> {
             long now = System.nanoTime();
-            if (now - lastRecorded[0] > 1_000_000_000L) { // progress at most once a second
+            if (now - lastRecorded[0] > 1_000_000_000L) { // progress (and the lease) at most once a second
                 lastRecorded[0] = now;
+                renew(migration.id());
                 jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), pass, copied, clock.instant()));
             }
         });
