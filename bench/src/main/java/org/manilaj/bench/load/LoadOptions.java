@@ -11,11 +11,12 @@ import java.util.Map;
  * (10), {@code -m} shares in the project for reads (50), {@code --size} GiB (1), {@code --type}
  * (the default type), {@code --poll-ms} (20), {@code --json} output file; for {@code csi}: {@code --endpoint}
  * (unix:///tmp/manila-csi-bench/csi.sock, the plugin's socket) and {@code --target} (a directory for bind
- * mounts, /tmp/manila-csi-bench/pods).
+ * mounts, /tmp/manila-csi-bench/pods); for {@code migrate}: {@code --root} (./var, the service's working data,
+ * where its storage roots are).
  */
 record LoadOptions(String url, String token, String project, int shares, int clients, Duration duration,
                    int existingShares, int sizeGib, String shareType, Duration pollInterval, String jsonFile,
-                   String csiEndpoint, String csiTargets) {
+                   String csiEndpoint, String csiTargets, String serviceRoot) {
 
     static LoadOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
@@ -39,9 +40,10 @@ record LoadOptions(String url, String token, String project, int shares, int cli
                 Duration.ofMillis(Long.parseLong(values.getOrDefault("poll-ms", "20"))),
                 values.get("json"),
                 values.getOrDefault("endpoint", "unix:///tmp/manila-csi-bench/csi.sock"),
-                values.getOrDefault("target", "/tmp/manila-csi-bench/pods"));
+                values.getOrDefault("target", "/tmp/manila-csi-bench/pods"),
+                values.getOrDefault("root", "./var"));
         values.keySet().removeAll(java.util.Set.of("url", "token", "project", "n", "c", "t", "m", "size", "type",
-                "poll-ms", "json", "endpoint", "target"));
+                "poll-ms", "json", "endpoint", "target", "root"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

@@ -16,6 +16,7 @@ public final class LoadScenarios {
         Map<String, Object> result = switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(options).run();
             case "csi" -> new CsiScenario(options).run();
+            case "migrate" -> new MigrateScenario(options).run();
             default -> new ReadsScenario(options).run();
         };
         return new Outcome(result, table(result), options.jsonFile());
