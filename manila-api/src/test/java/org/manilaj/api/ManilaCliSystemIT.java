@@ -123,7 +123,9 @@ class ManilaCliSystemIT {
             cli.ok("list").doesNotContain(id);
         } finally {
             service.destroy();
-            service.waitFor(30, TimeUnit.SECONDS);
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly(); // never leave a service behind (a hung shutdown did, for half an hour)
+            }
         }
     }
 
