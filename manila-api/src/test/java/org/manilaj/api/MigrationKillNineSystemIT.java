@@ -2,16 +2,11 @@ package org.manilaj.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,42 +98,15 @@ class MigrationKillNineSystemIT {
         throw new AssertionError("the migration of " + id + " did not start copying");
     }
 
-    private static void awaitTaskState(ManilaClient client, String id, String taskState) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        Object task = null;
-        while (System.nanoTime() < deadline) {
-            task = client.get("/v2/shares/" + id).object("share").get("task_state");
-            if (taskState.equals(task)) {
-                return;
-            }
-            assertThat(task).isNotEqualTo("migration_error");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("task_state of " + id + " stayed " + task + ", not " + taskState);
+    private static void awaitTaskState(ManilaClient client, String id, String taskState) {
+        MigrationChecks.awaitTaskState(client, id, taskState, Duration.ofSeconds(120));
     }
 
     private static long allocated(ManilaClient client, String pool) {
-        return client.get("/v2/scheduler-stats/pools/detail").list("pools").stream()
-                .filter(entry -> pool.equals(entry.get("name")))
-                .map(entry -> {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> capabilities = (Map<String, Object>) entry.get("capabilities");
-                    return ((Number) capabilities.get("allocated_capacity_gb")).longValue();
-                })
-                .findFirst().orElseThrow();
+        return MigrationChecks.allocated(client, pool);
     }
 
     private static Map<String, String> checksums(Path root) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                try (InputStream in = Files.newInputStream(file)) {
-                    digest.update(in.readAllBytes());
-                }
-                sums.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest.digest()));
-            }
-        }
-        return sums;
+        return MigrationChecks.checksums(root);
     }
 }

@@ -7,18 +7,13 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,6 +32,18 @@ class MigrationTest {
     private static final String TO_SECOND = "manila@second#pool0";
 
     private ManilaClient client;
+
+    private Map<String, Object> awaitTaskState(String id, String taskState) {
+        return MigrationChecks.awaitTaskState(client, id, taskState, Duration.ofSeconds(60));
+    }
+
+    private long allocated(String pool) {
+        return MigrationChecks.allocated(client, pool);
+    }
+
+    private static Map<String, String> checksums(Path root) throws Exception {
+        return MigrationChecks.checksums(root);
+    }
 
     @BeforeEach
     void setUp() {
@@ -58,20 +65,6 @@ class MigrationTest {
         // writable false: these backends (export: none) cannot stop writers for the cut-over
         return "{\"migration_start\": {\"host\": \"" + host + "\", \"writable\": false, \"preserve_metadata\": false,"
                 + " \"nondisruptive\": false, \"preserve_snapshots\": false}}";
-    }
-
-    private Map<String, Object> awaitTaskState(String id, String taskState) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, Object> share = Map.of();
-        while (System.nanoTime() < deadline) {
-            share = client.get("/v2/shares/" + id).object("share");
-            if (taskState.equals(share.get("task_state"))) {
-                return share;
-            }
-            assertThat(share.get("task_state")).as("no failure while waiting for " + taskState).isNotEqualTo("migration_error");
-            sleep(20);
-        }
-        throw new AssertionError("task_state stayed " + share.get("task_state") + ", not " + taskState);
     }
 
     @Test
@@ -227,17 +220,6 @@ class MigrationTest {
         throw new AssertionError("access rules of " + id + " did not become active");
     }
 
-    private long allocated(String pool) {
-        return client.get("/v2/scheduler-stats/pools/detail").list("pools").stream()
-                .filter(entry -> pool.equals(entry.get("name")))
-                .map(entry -> {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> capabilities = (Map<String, Object>) entry.get("capabilities");
-                    return ((Number) capabilities.get("allocated_capacity_gb")).longValue();
-                })
-                .findFirst().orElseThrow();
-    }
-
     /** Many small files in nested directories, empty directories, a symbolic link, modes, an old mtime, 24 MiB. */
     private static void fillTree(Path root) throws IOException {
         for (int d = 0; d < 10; d++) {
@@ -259,21 +241,6 @@ class MigrationTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
         Path old = Files.writeString(root.resolve("old.txt"), "from 2001");
         Files.setLastModifiedTime(old, FileTime.fromMillis(1_000_000_000_000L));
-    }
-
-    /** SHA-256 of every regular file, by relative path (links and directories are checked separately). */
-    private static Map<String, String> checksums(Path root) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(path -> Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                try (InputStream in = Files.newInputStream(file)) {
-                    digest.update(in.readAllBytes());
-                }
-                sums.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest.digest()));
-            }
-        }
-        return sums;
     }
 
     private static void sleep(long millis) {

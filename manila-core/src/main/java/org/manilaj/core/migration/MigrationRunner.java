@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessRules;
@@ -212,10 +211,7 @@ public final class MigrationRunner {
                 share.shareProto(), java.util.Map.of()));
         applyAccess(destination, share, false);
         Instant now = clock.instant();
-        List<ExportLocation> locations = export.locations().stream()
-                .map(path -> new ExportLocation(UUID.randomUUID().toString(), share.id(), path.path(), path.preferred(),
-                        path.adminOnly(), now))
-                .toList();
+        List<ExportLocation> locations = ExportLocation.of(share.id(), export, now);
         boolean switched = jdbi.inTransaction(handle -> {
             if (handle.attach(MigrationDao.class).move(migration.id(), List.of(MigrationPhase.COMPLETING.wireName()),
                     MigrationPhase.REMOVING_SOURCE.wireName(), now) == 0) {

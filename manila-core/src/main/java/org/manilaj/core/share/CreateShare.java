@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.messages.MessageAction;
@@ -98,10 +97,7 @@ public final class CreateShare implements ShareOperation {
 
     private void recordAvailable(Share share, Lease lease, ShareExport export) {
         Instant now = clock.instant();
-        List<ExportLocation> locations = export.locations().stream()
-                .map(path -> new ExportLocation(UUID.randomUUID().toString(), share.id(), path.path(), path.preferred(),
-                        path.adminOnly(), now))
-                .toList();
+        List<ExportLocation> locations = ExportLocation.of(share.id(), export, now);
         boolean recorded = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "recording", 90) || handle.attach(ShareDao.class).finish(share.id(),
                     ShareStatus.CREATING.wireName(), ShareStatus.AVAILABLE.wireName(), now) == 0) {
