@@ -163,7 +163,13 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 stats.registerConfiguredPools();
                 stats.refreshAll();
-                runner.reconcile();
+                try {
+                    runner.reconcile();
+                } catch (RuntimeException e) {
+                    // e.g. a lock timeout on a row the crash left behind: the reconcile job tries again shortly,
+                    // and a service that does not start would finish nothing at all
+                    LOG.error("the start-up reconcile failed; the reconcile job retries it", e);
+                }
             }
 
             @Override
