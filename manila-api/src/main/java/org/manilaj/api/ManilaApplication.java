@@ -185,7 +185,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 jobs.register(MIGRATION_JOB, migrationRunner::run);
                 jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), () -> {
                     runner.reconcile();
-                    // a migration whose job was lost (or whose clean-up failed) gets one again
+                    // a migration no live node is running (its job lost, its clean-up failed, its node dead) gets a job
                     migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
                 });
                 for (String backend : registry.drivers().keySet()) {

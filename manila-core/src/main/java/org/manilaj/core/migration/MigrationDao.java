@@ -28,8 +28,11 @@ public interface MigrationDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE share_id = :shareId")
     Optional<ShareMigration> findByShare(@Bind("shareId") String shareId);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE phase IN (<phases>)")
-    List<ShareMigration> inPhases(@BindList("phases") Collection<String> phases);
+    /** Migrations in {@code phases} that no live node holds: free, {@code owner}'s own, or with a lease run out. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE phase IN (<phases>)"
+            + " AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")
+    List<ShareMigration> unattended(@BindList("phases") Collection<String> phases, @Bind("owner") String owner,
+                                    @Bind("now") Instant now);
 
     /** Moves the migration on, only from a phase it is expected in (two requests cannot both win). */
     @SqlUpdate("UPDATE share_migrations SET phase = :to, updated_at = :now WHERE id = :id AND phase IN (<from>)")

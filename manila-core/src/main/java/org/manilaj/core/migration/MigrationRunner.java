@@ -43,6 +43,8 @@ public final class MigrationRunner {
     private final BackendRegistry registry;
     private final PlacementService placement;
     private final FileTreeCopier copier = new FileTreeCopier();
+    /** Migrations this process is running now: the reconcile job does not queue them again. */
+    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String node;
     private final Duration lease;
     private final Clock clock;
@@ -72,8 +74,11 @@ public final class MigrationRunner {
 
     /** The migrations a job must carry on (after a restart, any that were running). */
     public List<String> unfinished() {
-        return jdbi.withExtension(MigrationDao.class, dao -> dao.inPhases(MigrationPhase.RUNNING.stream()
-                .map(MigrationPhase::wireName).toList())).stream().map(ShareMigration::id).toList();
+        List<String> phases = MigrationPhase.RUNNING.stream().map(MigrationPhase::wireName).toList();
+        return jdbi.withExtension(MigrationDao.class, dao -> dao.unattended(phases, node, clock.instant())).stream()
+                .map(ShareMigration::id)
+                .filter(id -> !running.contains(id)) // already on one of this process's job threads
+                .toList();
     }
 
     /**
@@ -86,11 +91,14 @@ public final class MigrationRunner {
             LOG.debug("migration {} is run by another node", migrationId);
             return;
         }
+        running.add(migrationId);
         try {
             advance(migrationId);
         } catch (LeaseLostException e) {
             LOG.warn("migration {}: {}; leaving it to the node that holds it now", migrationId, e.getMessage());
             return;
+        } finally {
+            running.remove(migrationId);
         }
         jdbi.useExtension(MigrationDao.class, dao -> dao.release(migrationId, node));
     }

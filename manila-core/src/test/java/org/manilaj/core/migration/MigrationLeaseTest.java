@@ -3,6 +3,7 @@ package org.manilaj.core.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,5 +48,22 @@ class MigrationLeaseTest {
         assertThat(dao.release(id, "node-a")).isZero();
         assertThat(dao.release(id, "node-b")).isEqualTo(1);
         assertThat(dao.claim(id, "node-a", T0.plusSeconds(200), T0.plusSeconds(100))).as("released: free").isEqualTo(1);
+    }
+
+    /** What the reconcile job gives a job again: nothing a live node holds, and nothing waiting for an admin. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void onlyMigrationsNoLiveNodeHoldsAreResubmitted(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String id = insertMigration(jdbi);
+        MigrationDao dao = jdbi.onDemand(MigrationDao.class);
+        List<String> running = MigrationPhase.RUNNING.stream().map(MigrationPhase::wireName).toList();
+        assertThat(dao.unattended(running, "node-b", T0)).extracting(ShareMigration::id).containsExactly(id);
+        dao.claim(id, "node-a", T0.plusSeconds(60), T0);
+        assertThat(dao.unattended(running, "node-b", T0.plusSeconds(30))).as("node-a holds it").isEmpty();
+        assertThat(dao.unattended(running, "node-a", T0.plusSeconds(30))).as("its own, after a restart").hasSize(1);
+        assertThat(dao.unattended(running, "node-b", T0.plusSeconds(61))).as("node-a's lease ran out").hasSize(1);
+        dao.move(id, List.of(MigrationPhase.COPYING.wireName()), MigrationPhase.PHASE1_DONE.wireName(), T0.plusSeconds(62));
+        assertThat(dao.unattended(running, "node-b", T0.plusSeconds(120))).as("waits for migration_complete").isEmpty();
     }
 }
