@@ -136,6 +136,9 @@ class AccessAndResizeTest {
         List<Map<String, Object>> messages = client.get("/v2/messages").list("messages");
         assertThat(messages).anySatisfy(message -> assertThat(message).containsEntry("resource_id", shareId)
                 .containsEntry("action_id", "010").containsEntry("detail_id", "008"));
+        assertThat(client.get("/v2/messages?resource_id=" + shareId).list("messages")).isNotEmpty()
+                .allSatisfy(message -> assertThat(message).containsEntry("resource_id", shareId));
+        assertThat(client.get("/v2/messages?resource_id=no-such-resource").list("messages")).isEmpty();
         assertThat(provisioned()).isEqualTo(sumOfSizes());
     }
 

@@ -5,6 +5,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 import org.manilaj.api.filters.RequestAttributes;
+import org.manilaj.core.RequestContext;
 import org.manilaj.api.views.MessageView;
 import org.manilaj.core.messages.UserMessages;
 
@@ -26,9 +28,11 @@ public final class MessagesResource {
     }
 
     @GET
-    public Map<String, Object> list(@Context ContainerRequestContext request, @Context UriInfo uri) {
+    public Map<String, Object> list(@Context ContainerRequestContext request, @Context UriInfo uri,
+                                    @QueryParam("resource_id") String resourceId) {
         SharesResource.requireVersion(request, 2, 37);
-        return Map.of("messages", messages.list(RequestAttributes.context(request)).stream()
+        RequestContext caller = RequestAttributes.context(request);
+        return Map.of("messages", (resourceId == null ? messages.list(caller) : messages.listFor(caller, resourceId)).stream()
                 .map(message -> MessageView.render(message, uri.getBaseUri())).toList());
     }
 

@@ -21,6 +21,10 @@ public interface MessageDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM messages WHERE project_id = :projectId ORDER BY created_at DESC, id")
     List<UserMessage> list(@Bind("projectId") String projectId);
 
+    @SqlQuery("SELECT " + COLUMNS + " FROM messages WHERE project_id = :projectId AND resource_id = :resourceId"
+            + " ORDER BY created_at DESC, id")
+    List<UserMessage> listForResource(@Bind("projectId") String projectId, @Bind("resourceId") String resourceId);
+
     @SqlQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id AND project_id = :projectId")
     Optional<UserMessage> find(@Bind("id") String id, @Bind("projectId") String projectId);
 

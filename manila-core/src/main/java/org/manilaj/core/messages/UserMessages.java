@@ -33,6 +33,11 @@ public final class UserMessages {
         return jdbi.withExtension(MessageDao.class, messages -> messages.list(context.projectId()));
     }
 
+    /** The project's messages about one resource (Manila's {@code resource_id} filter), newest first. */
+    public List<UserMessage> listFor(RequestContext context, String resourceId) {
+        return jdbi.withExtension(MessageDao.class, messages -> messages.listForResource(context.projectId(), resourceId));
+    }
+
     public UserMessage get(RequestContext context, String id) {
         return jdbi.withExtension(MessageDao.class, messages -> messages.find(id, context.projectId()))
                 .orElseThrow(() -> ManilaException.notFound("Message " + id + " could not be found."));

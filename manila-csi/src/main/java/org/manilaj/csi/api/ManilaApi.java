@@ -186,16 +186,8 @@ public final class ManilaApi {
 
     /** The newest user message about a share (why its last operation failed), if any. */
     public Optional<String> latestMessage(String shareId) {
-        String latest = null;
-        String latestAt = "";
-        for (JsonNode message : send("GET", "messages", null).get("messages")) {
-            String at = message.path("created_at").asText("");
-            if (shareId.equals(message.path("resource_id").asText()) && at.compareTo(latestAt) >= 0) {
-                latest = message.path("user_message").asText(null);
-                latestAt = at;
-            }
-        }
-        return Optional.ofNullable(latest);
+        JsonNode messages = send("GET", "messages?resource_id=" + encode(shareId), null).get("messages");
+        return messages.isEmpty() ? Optional.empty() : Optional.ofNullable(messages.get(0).path("user_message").asText(null));
     }
 
     private JsonNode send(String method, String path, JsonNode body) {
