@@ -73,7 +73,7 @@ final class FileTreeCopier {
                 throw new IOException("source and destination are the same directory: " + source);
             }
             Files.createDirectories(target);
-            Counter counter = new Counter(vfs, progress, total(source), last);
+            Counter counter = new Counter(vfs, progress, total(source), last, source.toRealPath());
             sync(source, target, counter);
             return new Pass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
                     counter.files, Duration.ofNanos(System.nanoTime() - started));
@@ -89,16 +89,19 @@ final class FileTreeCopier {
         private final LongConsumer progress;
         final long total;
         final boolean last;
+        /** The source share's real path: no directory the copy enters may resolve outside it. */
+        final Path sourceRoot;
         long copied;
         long rechecked;
         int filesCopied;
         int files;
 
-        Counter(StandardFileSystemManager vfs, LongConsumer progress, long total, boolean last) {
+        Counter(StandardFileSystemManager vfs, LongConsumer progress, long total, boolean last, Path sourceRoot) {
             this.vfs = vfs;
             this.progress = progress;
             this.total = total;
             this.last = last;
+            this.sourceRoot = sourceRoot;
         }
     }
 
@@ -117,6 +120,7 @@ final class FileTreeCopier {
     }
 
     private void sync(Path source, Path target, Counter counter) throws IOException {
+        requireInside(source, counter);
         Set<Path> names = new HashSet<>();
         try (var children = Files.list(source)) {
             for (Path child : children.toList()) {
@@ -156,6 +160,7 @@ final class FileTreeCopier {
                 ? Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW) : null;
         if (existing != null && existing.isRegularFile() && existing.size() == size
                 && existing.lastModifiedTime().toMillis() == modified) {
+            counter.progress.accept(counter.copied); // a pass of unchanged files still reports (and keeps its lease)
             return;
         }
         if (existing != null && existing.isRegularFile() && existing.size() == size
@@ -165,6 +170,13 @@ final class FileTreeCopier {
         if (existing != null && !existing.isRegularFile()) {
             remove(target);
         }
+        // listed as a regular file: if it became anything else since (a link, a FIFO that would block the
+        // read for ever), it waits for the next pass
+        BasicFileAttributes now = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
+        if (!now.isRegularFile() || !java.util.Objects.equals(now.fileKey(), attributes.fileKey())) {
+            return;
+        }
+        requireInside(source.getParent(), counter);
         FileObject to = counter.vfs.resolveFile(target.toUri());
         byte[] buffer = new byte[BUFFER];
         // O_NOFOLLOW: a file swapped for a link since it was listed is refused, not followed
@@ -184,6 +196,17 @@ final class FileTreeCopier {
         boolean unsettled = changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS;
         // the time from before the copy: if the file changed meanwhile, the copy must not look current
         keepAttributes(source, target, FileTime.fromMillis(!counter.last && unsettled ? modified - 1000 : modified));
+    }
+
+    /**
+     * A directory swapped for a link since it was listed would take the copy outside the share: refused.
+     * (Java has no openat(): a swap between this check and the open is not caught; the passes after
+     * compare again.)
+     */
+    private static void requireInside(Path directory, Counter counter) throws IOException {
+        if (!directory.toRealPath().startsWith(counter.sourceRoot)) {
+            throw new IOException(directory + " now leads outside the share (a directory replaced by a link)");
+        }
     }
 
     private static void keepAttributes(Path source, Path target, FileTime modified) throws IOException {

@@ -47,18 +47,27 @@ public interface MigrationDao {
     @SqlUpdate("UPDATE share_migrations SET pass = :pass, bytes_copied = :copied, updated_at = :now WHERE id = :id")
     int recordProgress(@Bind("id") String id, @Bind("pass") int pass, @Bind("copied") long copied, @Bind("now") Instant now);
 
-    /** To {@code failing}, only from the phase the failed step ran in (a cancel or a cut-over that won stays). */
+    /**
+     * To {@code failing}, only from the phase the failed step ran in (a cancel or a cut-over that won stays),
+     * and only by the node that holds the migration.
+     */
     @SqlUpdate("UPDATE share_migrations SET phase = 'failing', error = :error, updated_at = :now"
-            + " WHERE id = :id AND phase = :expected")
-    int fail(@Bind("id") String id, @Bind("expected") String expected, @Bind("error") String error, @Bind("now") Instant now);
+            + " WHERE id = :id AND phase = :expected AND owner = :owner")
+    int fail(@Bind("id") String id, @Bind("expected") String expected, @Bind("owner") String owner,
+             @Bind("error") String error, @Bind("now") Instant now);
 
     /** Takes the migration for {@code owner}: free, already its own, or left by a node whose lease ran out. */
     @SqlUpdate("UPDATE share_migrations SET owner = :owner, lease_expires_at = :until WHERE id = :id"
             + " AND (owner IS NULL OR owner = :owner OR lease_expires_at < :now)")
     int claim(@Bind("id") String id, @Bind("owner") String owner, @Bind("until") Instant until, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE share_migrations SET lease_expires_at = :until WHERE id = :id AND owner = :owner")
-    int renew(@Bind("id") String id, @Bind("owner") String owner, @Bind("until") Instant until);
+    /**
+     * Extends a lease {@code owner} still holds (not run out: another node may claim it from then on); in a
+     * transaction, it also locks the row, so a claim waits for the transaction.
+     */
+    @SqlUpdate("UPDATE share_migrations SET lease_expires_at = :until WHERE id = :id AND owner = :owner"
+            + " AND lease_expires_at > :now")
+    int renew(@Bind("id") String id, @Bind("owner") String owner, @Bind("until") Instant until, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_migrations SET owner = NULL, lease_expires_at = NULL WHERE id = :id AND owner = :owner")
     int release(@Bind("id") String id, @Bind("owner") String owner);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessRules;
@@ -104,8 +105,20 @@ public final class MigrationRunner {
     }
 
     private void renew(String migrationId) {
-        if (jdbi.withExtension(MigrationDao.class, dao -> dao.renew(migrationId, node, clock.instant().plus(lease))) == 0
-                && jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId)).isPresent()) {
+        jdbi.useTransaction(handle -> hold(handle, migrationId));
+    }
+
+    /**
+     * In the caller's transaction: proves this node still holds the migration (and keeps the row locked
+     * until the transaction ends), or rolls back; every recording step starts with it, so a node whose
+     * lease ran out records nothing after another node took the migration over. A migration that has
+     * ended meanwhile (its row gone) is no loss of lease: the caller's own update then finds nothing.
+     */
+    private void hold(Handle handle, String migrationId) {
+        Instant now = clock.instant();
+        MigrationDao dao = handle.attach(MigrationDao.class);
+        if (dao.renew(migrationId, node, now.plus(lease), now) == 0 && dao.find(migrationId).isPresent()) {
+            handle.rollback();
             throw new LeaseLostException(migrationId);
         }
     }
@@ -151,7 +164,7 @@ public final class MigrationRunner {
                 }
                 LOG.error("share {}: migration {} failed in {}: {}", migration.shareId(), migrationId, phase.wireName(),
                         e.getMessage(), e);
-                jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, phase.wireName(),
+                jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, phase.wireName(), node,
                         truncate(e.getMessage()), clock.instant()));
             }
         }
@@ -221,6 +234,7 @@ public final class MigrationRunner {
         Instant now = clock.instant();
         List<ExportLocation> locations = ExportLocation.of(share.id(), export, now);
         boolean switched = jdbi.inTransaction(handle -> {
+            hold(handle, migration.id());
             if (handle.attach(MigrationDao.class).move(migration.id(), List.of(MigrationPhase.COMPLETING.wireName()),
                     MigrationPhase.REMOVING_SOURCE.wireName(), now) == 0) {
                 return false;
@@ -261,6 +275,7 @@ public final class MigrationRunner {
         boolean failed = migration.migrationPhase() == MigrationPhase.FAILING;
         TaskState outcome = failed ? TaskState.MIGRATION_ERROR : TaskState.MIGRATION_CANCELLED;
         jdbi.useTransaction(handle -> {
+            hold(handle, migration.id());
             if (handle.attach(MigrationDao.class).delete(migration.id()) == 0) {
                 return;
             }
@@ -279,6 +294,7 @@ public final class MigrationRunner {
 
     private void advance(ShareMigration migration, MigrationPhase from, MigrationPhase to, TaskState taskState) {
         jdbi.useTransaction(handle -> {
+            hold(handle, migration.id());
             if (handle.attach(MigrationDao.class).move(migration.id(), List.of(from.wireName()), to.wireName(),
                     clock.instant()) > 0) {
                 handle.attach(ShareDao.class).setTaskState(migration.shareId(), taskState.wireName(), clock.instant());

@@ -41,11 +41,14 @@ class MigrationLeaseTest {
         assertThat(dao.claim(id, "node-a", T0.plusSeconds(60), T0)).isEqualTo(1);
         assertThat(dao.claim(id, "node-b", T0.plusSeconds(70), T0.plusSeconds(10))).as("held by node-a").isZero();
         assertThat(dao.claim(id, "node-a", T0.plusSeconds(70), T0.plusSeconds(10))).as("node-a again, after a restart").isEqualTo(1);
-        assertThat(dao.renew(id, "node-b", T0.plusSeconds(80))).as("only the holder renews").isZero();
-        assertThat(dao.renew(id, "node-a", T0.plusSeconds(80))).isEqualTo(1);
+        assertThat(dao.renew(id, "node-b", T0.plusSeconds(80), T0.plusSeconds(20))).as("only the holder renews").isZero();
+        assertThat(dao.renew(id, "node-a", T0.plusSeconds(80), T0.plusSeconds(20))).isEqualTo(1);
+        assertThat(dao.renew(id, "node-a", T0.plusSeconds(150), T0.plusSeconds(81))).as("run out: not renewable").isZero();
         assertThat(dao.claim(id, "node-b", T0.plusSeconds(140), T0.plusSeconds(81))).as("node-a's lease ran out").isEqualTo(1);
-        assertThat(dao.renew(id, "node-a", T0.plusSeconds(150))).as("node-a lost it").isZero();
+        assertThat(dao.renew(id, "node-a", T0.plusSeconds(150), T0.plusSeconds(90))).as("node-a lost it").isZero();
         assertThat(dao.release(id, "node-a")).isZero();
+        assertThat(dao.fail(id, MigrationPhase.COPYING.wireName(), "node-a", "late", T0.plusSeconds(91)))
+                .as("a node that lost the lease cannot fail the migration").isZero();
         assertThat(dao.release(id, "node-b")).isEqualTo(1);
         assertThat(dao.claim(id, "node-a", T0.plusSeconds(200), T0.plusSeconds(100))).as("released: free").isEqualTo(1);
     }
