@@ -166,9 +166,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 try {
                     runner.reconcile();
                 } catch (RuntimeException e) {
-                    // e.g. a lock timeout on a row the crash left behind: the reconcile job tries again shortly,
-                    // and a service that does not start would finish nothing at all
-                    LOG.error("the start-up reconcile failed; the reconcile job retries it", e);
+                    if (!isLockTimeout(e)) {
+                        throw e;
+                    }
+                    // a row lock it waited on too long: the reconcile job tries again shortly, while a service
+                    // that did not start would finish nothing at all
+                    LOG.error("the start-up reconcile timed out on a row lock; the reconcile job retries it", e);
                 }
             }
 
@@ -242,6 +245,17 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     }
 
     /** The configured node name, or {@code <hostname>-<application port>}: unique per process on a host. */
+    /** A lock wait that timed out (H2 HYT00 or its concurrent-update 90131, PostgreSQL 55P03), anywhere in the causes. */
+    static boolean isLockTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql
+                    && java.util.Set.of("HYT00", "90131", "55P03").contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String nodeName(ManilaConfiguration config) {
         if (config.getWork().getNodeName() != null && !config.getWork().getNodeName().isBlank()) {
             return config.getWork().getNodeName();
