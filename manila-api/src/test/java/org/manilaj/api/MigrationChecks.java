@@ -50,16 +50,20 @@ final class MigrationChecks {
                 .findFirst().orElseThrow();
     }
 
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     /** SHA-256 of every regular file below {@code root}, by relative path (links are not followed). */
     static Map<String, String> checksums(Path root) throws Exception {
         Map<String, String> sums = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                try (InputStream in = Files.newInputStream(file)) {
-                    digest.update(in.readAllBytes());
-                }
-                sums.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest.digest()));
+                sums.put(root.relativize(file).toString(), sha256(file));
             }
         }
         return sums;

@@ -34,6 +34,11 @@ final class NfsClient {
         return run(List.of("nfs-cp", local.toString(), url(exportLocation, name))).exitCode == 0;
     }
 
+    /** Copies a file of the share to {@code local}; true when the copy succeeded. */
+    boolean copyOut(String exportLocation, String name, Path local) {
+        return run(List.of("nfs-cp", url(exportLocation, name), local.toString())).exitCode == 0;
+    }
+
     /** Lists the share; true when the server let this client in. */
     boolean canList(String exportLocation) {
         return run(List.of("nfs-ls", url(exportLocation, null))).exitCode == 0;

@@ -58,6 +58,14 @@ public interface ShareDriver extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The share's snapshots and the streams that move them (see {@link ShareSnapshots}); empty when this
+     * backend's storage cannot snapshot.
+     */
+    default java.util.Optional<ShareSnapshots> snapshots() {
+        return java.util.Optional.empty();
+    }
+
     /** What this backend supports beyond the basic operations. */
     DriverCapabilities capabilities();
 

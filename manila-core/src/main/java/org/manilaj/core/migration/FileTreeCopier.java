@@ -39,23 +39,12 @@ final class FileTreeCopier {
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     /**
-     * What one pass did; {@code bytesChanged} leaves out the files copied again only because their last copy
-     * was not trusted (they had not changed since).
-     */
-    record Pass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took) {
-        long rateBytesPerS() {
-            long millis = Math.max(1, took.toMillis());
-            return bytesCopied * 1000 / millis;
-        }
-    }
-
-    /**
      * One pass; {@code progress} hears the bytes copied so far in this pass. A file modified shortly before
      * it was copied (within {@link #UNSETTLED_MILLIS}), or while it was copied, may change again without its
      * size or modification time showing it: its copy gets a modification time one second off, so the next
      * pass copies it again. The {@code last} pass, with the source read-only, gives every copy its true time.
      */
-    Pass copy(ShareFiles from, ShareFiles to, boolean last, LongConsumer progress) {
+    CopyPass copy(ShareFiles from, ShareFiles to, boolean last, LongConsumer progress) {
         if (!from.isLocal() || !to.isLocal()) {
             throw new IllegalArgumentException("the file-level copy works between trees on this machine only");
         }
@@ -75,7 +64,7 @@ final class FileTreeCopier {
             Files.createDirectories(target);
             Counter counter = new Counter(vfs, progress, total(source), last, source.toRealPath());
             sync(source, target, counter);
-            return new Pass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
+            return new CopyPass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
                     counter.files, Duration.ofNanos(System.nanoTime() - started));
         } catch (IOException e) {
             throw new UncheckedIOException("copy " + from.uri() + " -> " + to.uri() + ": " + e.getMessage(), e);

@@ -43,7 +43,7 @@ public final class MigrationRunner {
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PlacementService placement;
-    private final FileTreeCopier copier = new FileTreeCopier();
+    private final java.util.Map<String, CopyEngine> engines = engines();
     /** Migrations this process is running now: the reconcile job does not queue them again. */
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String node;
@@ -62,6 +62,19 @@ public final class MigrationRunner {
         this.node = node;
         this.lease = lease;
         this.clock = clock;
+    }
+
+    static java.util.Map<String, CopyEngine> engines() {
+        return java.util.Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine());
+    }
+
+    /** Thrown out of a pass's progress when the migration was cancelled meanwhile: the pass stops there. */
+    static final class PassStoppedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PassStoppedException() {
+            super("the migration left its copying phase");
+        }
     }
 
     /** Thrown when this node's lease on a migration ran out (another node may be running it now). */
@@ -171,23 +184,28 @@ public final class MigrationRunner {
     }
 
     private void createDestination(ShareMigration migration, Share share) {
-        BackendRegistry.PoolEntry destination = pool(migration.destHost());
-        destination.driver().create(new ShareSpec(share.id(), destination.pool(), share.sizeGb(), share.shareProto(),
-                java.util.Map.of()));
+        MigrationEnds ends = ends(migration, share);
+        engine(migration).prepare(ends);
         if (!migration.writable()) {
-            applyAccess(pool(migration.sourceHost()), share, true);
+            applyAccess(ends.source(), share, true);
+            engine(migration).sealSource(ends, true);
         }
         advance(migration, MigrationPhase.STARTING, MigrationPhase.COPYING, TaskState.MIGRATION_DRIVER_IN_PROGRESS);
-        LOG.info("share {}: migration {} created the share on {}", share.id(), migration.id(), migration.destHost());
+        LOG.info("share {}: migration {} ({}) prepared {}", share.id(), migration.id(), migration.engine(), migration.destHost());
     }
 
     private void copyUntilSmall(ShareMigration migration, Share share) {
         int pass = migration.pass();
         while (true) {
             pass++;
-            FileTreeCopier.Pass done = copyPass(migration, share, pass, false);
-            if (!stillIn(migration.id(), MigrationPhase.COPYING)) {
+            CopyPass done;
+            try {
+                done = copyPass(migration, share, pass, false);
+            } catch (PassStoppedException e) {
                 return; // cancelled meanwhile: the loop in run() takes the new phase
+            }
+            if (!stillIn(migration.id(), MigrationPhase.COPYING)) {
+                return;
             }
             if (done.bytesChanged() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
                 advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
@@ -198,22 +216,30 @@ public final class MigrationRunner {
     }
 
     /** Copy pass number {@code pass}; the {@code last} one runs with the source read-only. */
-    private FileTreeCopier.Pass copyPass(ShareMigration migration, Share share, int pass, boolean last) {
-        ShareFiles from = files(pool(migration.sourceHost()), share);
-        ShareFiles to = files(pool(migration.destHost()), share);
+    private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last) {
+        MigrationEnds ends = ends(migration, share);
+        CopyEngine engine = engine(migration);
         long[] lastRecorded = {System.nanoTime()};
-        FileTreeCopier.Pass done = copier.copy(from, to, last, copied -> {
+        CopyPass done = engine.copy(ends, pass, last, copied -> {
             long now = System.nanoTime();
             if (now - lastRecorded[0] > 1_000_000_000L) { // progress (and the lease) at most once a second
                 lastRecorded[0] = now;
                 renew(migration.id());
+                if (!last && !stillIn(migration.id(), MigrationPhase.COPYING)) {
+                    throw new PassStoppedException();
+                }
                 jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), pass, copied, clock.instant()));
             }
         });
-        jdbi.useExtension(MigrationDao.class, dao -> dao.recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
-                done.rateBytesPerS(), clock.instant()));
-        LOG.info("share {}: migration {} pass {}: {} of {} bytes ({} changed) in {} of {} files, {} ms, {} MB/s", share.id(),
-                migration.id(), pass, done.bytesCopied(), done.bytesTotal(), done.bytesChanged(), done.filesCopied(), done.files(),
+        jdbi.useTransaction(handle -> {
+            hold(handle, migration.id());
+            handle.attach(MigrationDao.class).recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
+                    done.rateBytesPerS(), clock.instant());
+        });
+        engine.passRecorded(ends, pass);
+        LOG.info("share {}: migration {} pass {}{}: {} of {} bytes ({} changed){}, {} ms, {} MB/s", share.id(), migration.id(),
+                pass, last ? " (last, source read-only)" : "", done.bytesCopied(), done.bytesTotal(), done.bytesChanged(),
+                done.files() < 0 ? "" : " in " + done.filesCopied() + " of " + done.files() + " files",
                 done.took().toMillis(), done.rateBytesPerS() / 1_000_000);
         return done;
     }
@@ -223,13 +249,16 @@ public final class MigrationRunner {
      * then one transaction moves the share (host, export locations, capacity) and marks the source for removal.
      */
     private void cutOver(ShareMigration migration, Share share) {
-        BackendRegistry.PoolEntry source = pool(migration.sourceHost());
-        BackendRegistry.PoolEntry destination = pool(migration.destHost());
+        MigrationEnds ends = ends(migration, share);
+        BackendRegistry.PoolEntry source = ends.source();
+        BackendRegistry.PoolEntry destination = ends.destination();
+        CopyEngine engine = engine(migration);
         long started = System.nanoTime();
         applyAccess(source, share, true);
-        copyPass(migration, share, migration.pass() + 1, true);
-        ShareExport export = destination.driver().create(new ShareSpec(share.id(), destination.pool(), share.sizeGb(),
-                share.shareProto(), java.util.Map.of()));
+        engine.sealSource(ends, true);
+        int lastPass = migration.pass() + 1;
+        copyPass(migration, share, lastPass, true);
+        ShareExport export = engine.finish(ends, lastPass);
         applyAccess(destination, share, false);
         Instant now = clock.instant();
         List<ExportLocation> locations = ExportLocation.of(share.id(), export, now);
@@ -261,17 +290,23 @@ public final class MigrationRunner {
     }
 
     private void removeSource(ShareMigration migration, Share share) {
-        BackendRegistry.PoolEntry source = pool(migration.sourceHost());
-        source.driver().delete(new ShareRef(share.id(), source.pool(), share.sizeGb()));
+        MigrationEnds ends = ends(migration, share);
+        ends.source().driver().delete(ends.sourceRef());
+        engine(migration).clean(ends);
         jdbi.useExtension(MigrationDao.class, dao -> dao.delete(migration.id()));
-        LOG.info("share {}: migration {} succeeded; the copy on {} is removed", share.id(), migration.id(), source.fullName());
+        LOG.info("share {}: migration {} succeeded; the copy on {} is removed", share.id(), migration.id(), ends.source().fullName());
     }
 
     /** Cancel or failure: the destination's copy goes, its capacity is given back, the source is as before. */
     private void rollBack(ShareMigration migration, Share share) {
-        BackendRegistry.PoolEntry destination = pool(migration.destHost());
-        applyAccess(pool(migration.sourceHost()), share, false); // first: the source is usable again even if the rest fails
-        destination.driver().delete(new ShareRef(share.id(), destination.pool(), share.sizeGb()));
+        MigrationEnds ends = ends(migration, share);
+        BackendRegistry.PoolEntry destination = ends.destination();
+        CopyEngine engine = engine(migration);
+        // first: the source is usable again even if the rest fails
+        engine.sealSource(ends, false);
+        applyAccess(ends.source(), share, false);
+        destination.driver().delete(ends.destinationRef());
+        engine.clean(ends);
         boolean failed = migration.migrationPhase() == MigrationPhase.FAILING;
         TaskState outcome = failed ? TaskState.MIGRATION_ERROR : TaskState.MIGRATION_CANCELLED;
         jdbi.useTransaction(handle -> {
@@ -307,9 +342,16 @@ public final class MigrationRunner {
                 .map(found -> found.migrationPhase() == phase).orElse(false);
     }
 
-    private ShareFiles files(BackendRegistry.PoolEntry pool, Share share) {
-        return pool.driver().files(new ShareRef(share.id(), pool.pool(), share.sizeGb()))
-                .orElseThrow(() -> new DriverException("backend of " + pool.fullName() + " offers no file access"));
+    private MigrationEnds ends(ShareMigration migration, Share share) {
+        return new MigrationEnds(migration, share, pool(migration.sourceHost()), pool(migration.destHost()));
+    }
+
+    private CopyEngine engine(ShareMigration migration) {
+        CopyEngine engine = engines.get(migration.engine());
+        if (engine == null) {
+            throw new IllegalStateException("migration " + migration.id() + " names an unknown engine " + migration.engine());
+        }
+        return engine;
     }
 
     private BackendRegistry.PoolEntry pool(String name) {

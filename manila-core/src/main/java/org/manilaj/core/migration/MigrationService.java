@@ -26,6 +26,7 @@ import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationDao;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareFiles;
+import org.manilaj.driver.ShareSnapshots;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.scheduler.ThinProvisioning;
 import org.slf4j.Logger;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationService {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
-    static final String FILE_COPY = "file_copy";
 
     private final Jdbi jdbi;
     private final BackendRegistry registry;
@@ -74,7 +74,7 @@ public final class MigrationService {
                 ManilaException.badRequest("Destination host " + request.host() + " is not a configured pool (host@backend#pool)."));
         BackendRegistry.PoolEntry source = registry.pool(share.host()).orElseThrow(() ->
                 ManilaException.badRequest("The share's pool " + share.host() + " is not configured any more."));
-        refuseUnkeptGuarantees(request, share, source, destination);
+        String engine = chooseEngine(request, share, source, destination);
         ShareType type = request.newShareTypeId() == null ? shareTypes.get(share.shareTypeId())
                 : shareTypes.findByIdOrName(request.newShareTypeId()).orElseThrow(() ->
                         ManilaException.badRequest("New share type " + request.newShareTypeId() + " could not be found."));
@@ -84,7 +84,7 @@ public final class MigrationService {
         });
         Instant now = clock.instant();
         ShareMigration migration = new ShareMigration(UUID.randomUUID().toString(), shareId, share.host(), destination.fullName(),
-                request.newShareTypeId() == null ? null : type.id(), share.sizeGb(), request.writable(), FILE_COPY,
+                request.newShareTypeId() == null ? null : type.id(), share.sizeGb(), request.writable(), engine,
                 MigrationPhase.STARTING.wireName(), 0, 0, 0, 0, null, now, now);
         jdbi.useTransaction(handle -> {
             if (handle.attach(OperationDao.class).lockForShare(shareId).isPresent()) {
@@ -110,14 +110,36 @@ public final class MigrationService {
         jobs.run(migration.id());
     }
 
-    /** The guarantees Manila lets a caller ask for, refused now when the engine cannot give them. */
-    private static void refuseUnkeptGuarantees(MigrationRequest request, Share share, BackendRegistry.PoolEntry source,
-                                               BackendRegistry.PoolEntry destination) {
+    /**
+     * The engine that will move the share, refusing now a guarantee it cannot give: the snapshot stream when
+     * both backends snapshot in one format (unless the caller forces the host-assisted, file-level copy),
+     * else the file-level copy.
+     */
+    private static String chooseEngine(MigrationRequest request, Share share, BackendRegistry.PoolEntry source,
+                                       BackendRegistry.PoolEntry destination) {
         if (source.backend().equals(destination.backend())) {
             // a backend keeps one directory and one export per share, whatever the pool
             throw ManilaException.badRequest("Destination host " + destination.fullName() + " is on the share's own backend "
                     + source.backend() + "; migrations move shares between backends.");
         }
+        if (request.nondisruptive()) {
+            throw ManilaException.badRequest("nondisruptive cannot be honoured: the share's export location changes with "
+                    + "its host, so clients must mount the new one.");
+        }
+        if (request.preserveSnapshots()) {
+            throw ManilaException.badRequest("preserve_snapshots cannot be honoured: shares have no snapshots to move.");
+        }
+        Optional<ShareSnapshots> from = source.driver().snapshots();
+        Optional<ShareSnapshots> to = destination.driver().snapshots();
+        if (!request.forceHostAssisted() && from.isPresent() && to.isPresent() && from.get().format().equals(to.get().format())) {
+            return SnapshotStreamEngine.NAME; // keeps all metadata, and seals the source's data itself for the cut-over
+        }
+        requireFileCopy(request, share, source, destination);
+        return FileCopyEngine.NAME;
+    }
+
+    private static void requireFileCopy(MigrationRequest request, Share share, BackendRegistry.PoolEntry source,
+                                        BackendRegistry.PoolEntry destination) {
         Optional<ShareFiles> from;
         Optional<ShareFiles> to;
         try {
@@ -133,8 +155,8 @@ public final class MigrationService {
         }
         if (!from.get().isLocal() || !to.get().isLocal()) {
             throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
-                    + destination.fullName() + " yet: the file-level copy works between backends on the service's own "
-                    + "machine, and the engine for storage hosts over SSH is not built yet.");
+                    + destination.fullName() + ": the file-level copy works between backends on the service's own "
+                    + "machine only; between storage hosts, both must use the btrfs layout (snapshot streams).");
         }
         if (request.writable() && !source.driver().capabilities().enforcesAccess()) {
             throw ManilaException.badRequest("writable cannot be honoured: backend " + source.backend() + " does not "
@@ -144,13 +166,6 @@ public final class MigrationService {
         if (request.preserveMetadata()) {
             throw ManilaException.badRequest("preserve_metadata cannot be honoured between these backends: the file-level "
                     + "copy keeps modes and modification times, not owners or extended attributes.");
-        }
-        if (request.nondisruptive()) {
-            throw ManilaException.badRequest("nondisruptive cannot be honoured: the share's export location changes with "
-                    + "its host, so clients must mount the new one.");
-        }
-        if (request.preserveSnapshots()) {
-            throw ManilaException.badRequest("preserve_snapshots cannot be honoured: shares have no snapshots to move.");
         }
     }
 

@@ -82,7 +82,7 @@ final class BtrfsLayout implements StorageLayout {
         return mountPoint;
     }
 
-    private String mountPoint(ShareLocation share) {
+    String mountPoint(ShareLocation share) {
         return exportRoot + "/" + share.shareId();
     }
 

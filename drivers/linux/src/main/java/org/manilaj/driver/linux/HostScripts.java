@@ -43,6 +43,25 @@ public final class HostScripts {
     static final String APPLY_EXPORT = "manila-apply-export";
     static final String REMOVE_EXPORT = "manila-remove-export";
     static final String RESIZE_SHARE = "manila-resize-share";
+    static final String SNAPSHOT_SHARE = "manila-snapshot-share";
+    static final String DELETE_SNAPSHOT = "manila-delete-snapshot";
+    static final String LIST_SNAPSHOTS = "manila-list-snapshots";
+    static final String SEND_SNAPSHOT = "manila-send-snapshot";
+    static final String RECEIVE_SNAPSHOT = "manila-receive-snapshot";
+    static final String ADOPT_SNAPSHOT = "manila-adopt-snapshot";
+    static final String SET_READONLY = "manila-set-readonly";
+
+    /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
+    static final String SNAPSHOT_DIR = ".manila-snapshots";
+
+    /** Removes snapshot {@code $snaps/$name} and its qgroup, if it exists. */
+    private static final String DROP_SNAPSHOT = String.join("\n",
+            "if btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1; then",
+            "  id=$(btrfs inspect-internal rootid \"$snaps/$name\")",
+            "  btrfs -q subvolume delete -c \"$snaps/$name\"",
+            "  btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
+            "  btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true",
+            "fi");
 
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
 
@@ -82,6 +101,66 @@ public final class HostScripts {
                 CONFINE,
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\""));
+        // Snapshots: read-only subvolumes <root>/.manila-snapshots/<share>@<purpose>-<n>, made, sent, received
+        // and removed by name; a snapshot exists whole or not at all, except one a receive left half-done,
+        // which the next receive of that name removes first.
+        SCRIPTS.put(SNAPSHOT_SHARE, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; name=$4",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                "mkdir -p \"$snaps\"",
+                "if ! btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1; then",
+                "  btrfs -q subvolume snapshot -r \"$dir\" \"$snaps/$name\"",
+                "fi"));
+        SCRIPTS.put(DELETE_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; name=$4",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                DROP_SNAPSHOT));
+        SCRIPTS.put(LIST_SNAPSHOTS, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"; id=${dir##*/}",
+                "for s in \"$snaps/$id@\"*; do [ -d \"$s\" ] && echo \"${s##*/}\"; done",
+                "exit 0"));
+        SCRIPTS.put(SEND_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; name=$4; parent=$5",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                "if [ -n \"$parent\" ]; then exec btrfs send -q -p \"$snaps/$parent\" \"$snaps/$name\"; fi",
+                "exec btrfs send -q \"$snaps/$name\""));
+        // Confined (chroot) to the snapshot directory: whatever the stream says, it writes nowhere else.
+        SCRIPTS.put(RECEIVE_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; name=$4",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                "mkdir -p \"$snaps\"",
+                DROP_SNAPSHOT,
+                "btrfs receive -q -e -C \"$snaps\"",
+                "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"the stream did not hold $name\" >&2; exit 1; }"));
+        // The share becomes a writable snapshot of a received one (unless it exists), with its limit, mounted.
+        SCRIPTS.put(ADOPT_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+                "  btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
+                "fi",
+                "id=$(btrfs inspect-internal rootid \"$dir\")",
+                "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
+                MOUNT));
+        SCRIPTS.put(SET_READONLY, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; flag=$4",
+                CONFINE,
+                "case \"$flag\" in true|false) ;; *) echo 'invalid flag' >&2; exit 2;; esac",
+                "btrfs property set -ts \"$dir\" ro \"$flag\""));
         // Claims the share's export id (the first time), writes its block (standard input, with the id filled
         // in), then loads it over D-Bus, as an update when Ganesha has it already.
         SCRIPTS.put(APPLY_EXPORT, String.join("\n",
@@ -201,7 +280,16 @@ public final class HostScripts {
                     "[ \"$mnt\" = \"$export_root/$share\" ] || deny 'mount point'",
                     // the roots are root's own (see host-scripts); a link planted in them must not redirect us
                     "[ ! -L \"$dir\" ] && [ ! -L \"$mnt\" ] || deny 'symbolic link'",
-                    "case \"${limit-0}\" in ''|*[!0-9]*) deny 'limit';; esac");
+                    "case \"${limit-0}\" in ''|*[!0-9]*) deny 'limit';; esac",
+                    // snapshot names: the share's own, <share>@<purpose>-<n>, in a directory that is not a link
+                    "check_snapshot() {",
+                    "  rest=${1#\"$share\"@}; [ \"$rest\" != \"$1\" ] || deny 'snapshot name'",
+                    "  case \"${rest%-*}\" in ''|*[!a-z]*) deny 'snapshot name';; esac",
+                    "  case \"${rest##*-}\" in ''|*[!0-9]*) deny 'snapshot name';; esac",
+                    "}",
+                    "[ -z \"${name:-}\" ] || check_snapshot \"$name\"",
+                    "[ -z \"${parent:-}\" ] || check_snapshot \"$parent\"",
+                    "[ ! -L \"$root/" + SNAPSHOT_DIR + "\" ] || deny 'symbolic link'");
         }
     }
 
@@ -212,7 +300,7 @@ public final class HostScripts {
 
     /**
      * A sudoers file that lets {@code user} run exactly the driver's commands as root, without a
-     * password: its five installed scripts (which check their own arguments) and a few plain btrfs and
+     * password: its installed scripts (which check their own arguments) and a few plain btrfs and
      * file-system queries. The {@code plain} layout is not offered under sudo: its {@code mkdir} and
      * {@code rm -rf} cannot be fenced by sudoers.
      */

@@ -91,6 +91,15 @@ final class LinuxShareDriver implements ShareDriver {
         exports.export(ref.shareId(), layout.exportPath(share), rules);
     }
 
+    /** btrfs shares can be snapshotted and streamed to another btrfs backend; plain directories cannot. */
+    @Override
+    public java.util.Optional<org.manilaj.driver.ShareSnapshots> snapshots() {
+        if (layout instanceof BtrfsLayout btrfs) {
+            return java.util.Optional.of(new BtrfsSnapshots(host, timeout, btrfs, exports, this::locate));
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public DriverCapabilities capabilities() {
         return new DriverCapabilities(!(layout instanceof PlainDirectoryLayout), exports.enforcesAccess());

@@ -57,6 +57,55 @@ public final class LocalHost implements RemoteHost {
         }
     }
 
+    @Override
+    public org.manilaj.driver.ByteStream start(List<String> argv, Duration timeout) {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot start " + ShellQuoting.join(argv), e);
+        }
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readFully(process.getErrorStream()), READERS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return new org.manilaj.driver.ByteStream() {
+            @Override
+            public InputStream output() {
+                return process.getInputStream();
+            }
+
+            @Override
+            public OutputStream input() {
+                return process.getOutputStream();
+            }
+
+            @Override
+            public void await(Duration wait) {
+                try {
+                    process.getOutputStream().close();
+                    long left = Math.min(wait.toNanos(), deadline - System.nanoTime());
+                    if (!process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        killWithChildren(process);
+                        throw new HostUnavailableException("timed out and was stopped: " + ShellQuoting.join(argv));
+                    }
+                    new CommandResult(argv, process.exitValue(), "", stderr.get(5, TimeUnit.SECONDS)).orThrow(describe());
+                } catch (IOException | ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new CommandFailedException("cannot finish " + ShellQuoting.join(argv) + ": " + e, e);
+                } catch (InterruptedException e) {
+                    killWithChildren(process);
+                    Thread.currentThread().interrupt();
+                    throw new CommandFailedException("interrupted: " + ShellQuoting.join(argv), e);
+                }
+            }
+
+            @Override
+            public void close() {
+                if (process.isAlive()) {
+                    killWithChildren(process);
+                }
+            }
+        };
+    }
+
     /** The command and everything it started: nothing keeps running after we gave up on it. */
     private static void killWithChildren(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

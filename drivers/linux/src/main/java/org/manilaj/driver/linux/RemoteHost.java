@@ -28,6 +28,12 @@ public interface RemoteHost extends AutoCloseable {
         return run(argv, null, timeout).orThrow(describe());
     }
 
+    /**
+     * Starts {@code argv} with its standard input and output as streams (a snapshot sent or received), for at
+     * most {@code timeout}; its error output is kept for the failure message.
+     */
+    org.manilaj.driver.ByteStream start(List<String> argv, Duration timeout);
+
     /** How a file-level copy reaches {@code directory} on this host. */
     org.manilaj.driver.ShareFiles files(String directory);
 

@@ -228,6 +228,137 @@ public final class SshHost implements RemoteHost {
         }
     }
 
+    /**
+     * The command on its own channel of a pooled session, holding that session (and a permit) until it ends;
+     * a stream stopped before its end takes its session down with it, so nothing of it lingers on the host.
+     */
+    @Override
+    public org.manilaj.driver.ByteStream start(List<String> argv, Duration timeout) {
+        String command = ShellQuoting.join(remoteArgv(argv, timeout));
+        acquirePermit(command);
+        Session session = null;
+        try {
+            session = borrowSession();
+            ChannelExec channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(command);
+            BoundedBuffer stderr = new BoundedBuffer(64 * 1024);
+            channel.setErrStream(stderr);
+            java.io.InputStream output = channel.getInputStream();
+            java.io.OutputStream input = channel.getOutputStream();
+            channel.connect((int) settings.connectTimeoutDuration().toMillis());
+            return new SshStream(session, channel, output, input, stderr, argv,
+                    System.nanoTime() + timeout.plusSeconds(KILL_AFTER_SECONDS + settings.connectTimeout()).toNanos());
+        } catch (JSchException | IOException e) {
+            if (session != null) {
+                session.disconnect();
+            }
+            permits.release();
+            throw new HostUnavailableException(describe() + ": " + e.getMessage() + ": " + command, e);
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    private final class SshStream implements org.manilaj.driver.ByteStream {
+        private final Session session;
+        private final ChannelExec channel;
+        private final java.io.InputStream output;
+        private final java.io.OutputStream input;
+        private final BoundedBuffer stderr;
+        private final List<String> argv;
+        private final long deadline;
+        private boolean ended;
+        private boolean released;
+
+        SshStream(Session session, ChannelExec channel, java.io.InputStream output, java.io.OutputStream input,
+                  BoundedBuffer stderr, List<String> argv, long deadline) {
+            this.session = session;
+            this.channel = channel;
+            this.output = output;
+            this.input = input;
+            this.stderr = stderr;
+            this.argv = argv;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public java.io.InputStream output() {
+            return output;
+        }
+
+        @Override
+        public java.io.OutputStream input() {
+            return input;
+        }
+
+        @Override
+        public void await(Duration wait) {
+            try {
+                input.close(); // end of input for the command
+                long until = Math.min(deadline, System.nanoTime() + wait.toNanos());
+                while (!channel.isClosed()) {
+                    if (System.nanoTime() > until) {
+                        throw new HostUnavailableException(describe() + ": no end after " + wait + ": " + ShellQuoting.join(argv));
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                }
+                int status = channel.getExitStatus();
+                if (status == TIMED_OUT) {
+                    throw new HostUnavailableException(describe() + ": timed out and was stopped: " + ShellQuoting.join(argv));
+                }
+                new CommandResult(argv, status, "", stderr.text()).orThrow(describe());
+                ended = true;
+            } catch (IOException e) {
+                throw new HostUnavailableException(describe() + ": " + e.getMessage() + ": " + ShellQuoting.join(argv), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailedException(describe() + ": interrupted: " + ShellQuoting.join(argv), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            channel.disconnect();
+            if (ended && !closed) {
+                idle.add(session);
+            } else {
+                session.disconnect(); // the command may still run: ending the connection ends it
+            }
+            permits.release();
+        }
+    }
+
+    /** Keeps the first {@code limit} bytes written (a command's error output), drops the rest. */
+    private static final class BoundedBuffer extends java.io.OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final int limit;
+
+        BoundedBuffer(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (bytes.size() < limit) {
+                bytes.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, Math.max(0, Math.min(len, limit - bytes.size())));
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
     /** SFTP as the same user with the same key and pinned host keys (SFTP under sudo is not offered). */
     @Override
     public org.manilaj.driver.ShareFiles files(String directory) {

@@ -1,0 +1,39 @@
+package org.manilaj.core.migration;
+
+import java.util.function.LongConsumer;
+import org.manilaj.driver.ShareExport;
+
+/**
+ * How a migration moves a share's data between two backends. The engine is chosen when the migration starts
+ * and recorded with it, so a restarted service carries on with the same one. Every step may be repeated
+ * after a crash: it converges, and a pass cut short is redone from its start.
+ */
+interface CopyEngine {
+
+    /** The name recorded in the migration's row. */
+    String name();
+
+    /** Before the first pass: the destination made ready, anything an earlier attempt left there removed. */
+    void prepare(MigrationEnds ends);
+
+    /**
+     * Copy pass number {@code pass} (from 1); {@code last} runs with the source read-only. {@code progress}
+     * hears the bytes copied so far in the pass, and may throw to stop it.
+     */
+    CopyPass copy(MigrationEnds ends, int pass, boolean last, LongConsumer progress);
+
+    /** After pass {@code pass} is recorded: what only the passes before it needed may go. */
+    default void passRecorded(MigrationEnds ends, int pass) {
+    }
+
+    /** Stops (or allows again) writes to the source's data itself, beyond its exports. */
+    default void sealSource(MigrationEnds ends, boolean readOnly) {
+    }
+
+    /** After the last pass {@code lastPass}: the destination share whole, published with no access yet. */
+    ShareExport finish(MigrationEnds ends, int lastPass);
+
+    /** Removes what the engine made besides the two shares (snapshots); after success, cancel or failure. */
+    default void clean(MigrationEnds ends) {
+    }
+}

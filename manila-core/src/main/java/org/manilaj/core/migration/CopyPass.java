@@ -1,0 +1,15 @@
+package org.manilaj.core.migration;
+
+import java.time.Duration;
+
+/**
+ * What one copy pass did. {@code bytesChanged} leaves out bytes copied again only because an earlier copy
+ * was not trusted; {@code files} is -1 for an engine that moves a stream rather than files.
+ */
+record CopyPass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took) {
+
+    long rateBytesPerS() {
+        long millis = Math.max(1, took.toMillis());
+        return bytesCopied * 1000 / millis;
+    }
+}

@@ -1,0 +1,18 @@
+package org.manilaj.core.migration;
+
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.share.Share;
+import org.manilaj.driver.ShareRef;
+
+/** A migration with the share and the two pools it moves between, as one step of it sees them. */
+record MigrationEnds(ShareMigration migration, Share share, BackendRegistry.PoolEntry source,
+                     BackendRegistry.PoolEntry destination) {
+
+    ShareRef sourceRef() {
+        return new ShareRef(share.id(), source.pool(), share.sizeGb());
+    }
+
+    ShareRef destinationRef() {
+        return new ShareRef(share.id(), destination.pool(), share.sizeGb());
+    }
+}
