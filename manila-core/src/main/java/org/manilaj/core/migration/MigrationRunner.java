@@ -228,7 +228,7 @@ public final class MigrationRunner {
                 if (!last && !stillIn(migration.id(), MigrationPhase.COPYING)) {
                     throw new PassStoppedException();
                 }
-                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), pass, copied, clock.instant()));
+                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), copied, clock.instant()));
             }
         });
         jdbi.useTransaction(handle -> {

@@ -212,7 +212,8 @@ public final class MigrationService {
         };
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("phase", m.phase());
-        details.put("pass", m.pass());
+        boolean passRunning = m.migrationPhase() == MigrationPhase.COPYING || m.migrationPhase() == MigrationPhase.COMPLETING;
+        details.put("pass", passRunning ? m.pass() + 1 : m.pass()); // the pass running, or the passes done
         details.put("bytes_copied", m.bytesCopied());
         details.put("bytes_total", m.bytesTotal());
         details.put("rate_bytes_per_second", m.rateBytesPerS());

@@ -56,6 +56,11 @@ final class SnapshotStreamEngine implements CopyEngine {
         String name = snapshotName(source, pass);
         from.create(source, name); // one taken before a crash is whole: snapshots are atomic
         String parent = pass > 1 ? snapshotName(source, pass - 1) : null;
+        if (parent != null && !(from.list(source).contains(parent) && to.list(ends.destinationRef()).contains(parent))) {
+            LOG.warn("share {}: snapshot {} is not on both sides any more; pass {} sends everything", source.shareId(), parent,
+                    pass);
+            parent = null;
+        }
         long total = from.usedBytes(source); // the full stream's size, near enough; an upper bound for a difference
         long copied;
         try (ByteStream send = from.send(source, name, parent);
