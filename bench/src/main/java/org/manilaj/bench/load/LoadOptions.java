@@ -12,11 +12,12 @@ import java.util.Map;
  * (the default type), {@code --poll-ms} (20), {@code --json} output file; for {@code csi}: {@code --endpoint}
  * (unix:///tmp/manila-csi-bench/csi.sock, the plugin's socket) and {@code --target} (a directory for bind
  * mounts, /tmp/manila-csi-bench/pods); for {@code migrate}: {@code --root} (./var, the service's working data,
- * where its storage roots are).
+ * where its storage roots are) or {@code --lab} (the directory of scripts/testlab's hosts, to migrate between
+ * them with the service on {@code config/manila-lab.yml}).
  */
 record LoadOptions(String url, String token, String project, int shares, int clients, Duration duration,
                    int existingShares, int sizeGib, String shareType, Duration pollInterval, String jsonFile,
-                   String csiEndpoint, String csiTargets, String serviceRoot) {
+                   String csiEndpoint, String csiTargets, String serviceRoot, String lab) {
 
     static LoadOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
@@ -41,9 +42,10 @@ record LoadOptions(String url, String token, String project, int shares, int cli
                 values.get("json"),
                 values.getOrDefault("endpoint", "unix:///tmp/manila-csi-bench/csi.sock"),
                 values.getOrDefault("target", "/tmp/manila-csi-bench/pods"),
-                values.getOrDefault("root", "./var"));
+                values.getOrDefault("root", "./var"),
+                values.get("lab"));
         values.keySet().removeAll(java.util.Set.of("url", "token", "project", "n", "c", "t", "m", "size", "type",
-                "poll-ms", "json", "endpoint", "target", "root"));
+                "poll-ms", "json", "endpoint", "target", "root", "lab"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

@@ -16,7 +16,7 @@ public final class LoadScenarios {
         Map<String, Object> result = switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(options).run();
             case "csi" -> new CsiScenario(options).run();
-            case "migrate" -> new MigrateScenario(options).run();
+            case "migrate" -> options.lab() == null ? new MigrateScenario(options).run() : new LabMigrateScenario(options).run();
             default -> new ReadsScenario(options).run();
         };
         return new Outcome(result, table(result), options.jsonFile());

@@ -114,14 +114,19 @@ final class MigrateScenario {
         }
     }
 
-    private static void awaitStatus(ManilaHttp http, String id, String status) throws Exception {
+    static void awaitStatus(ManilaHttp http, String id, String status) throws Exception {
         for (int i = 0; i < 6000 && !http.status(id).equals(status); i++) {
             Thread.sleep(10);
         }
     }
 
-    private static void awaitTaskState(ManilaHttp http, String id, String taskState) throws Exception {
-        for (int i = 0; i < 360_000; i++) {
+    static void awaitTaskState(ManilaHttp http, String id, String taskState) throws Exception {
+        awaitTaskState(http, id, taskState, 10);
+    }
+
+    /** Polls every {@code pollMillis}: slow enough over a long copy not to take the CPU the copy needs. */
+    static void awaitTaskState(ManilaHttp http, String id, String taskState, int pollMillis) throws Exception {
+        for (int i = 0; i < 3_600_000 / pollMillis; i++) {
             String task = http.send("GET", "/shares/" + id, null).body().path("share").path("task_state").asText();
             if (task.equals(taskState)) {
                 return;
@@ -129,18 +134,18 @@ final class MigrateScenario {
             if (task.equals("migration_error")) {
                 throw new IOException("migration of " + id + " failed");
             }
-            Thread.sleep(10);
+            Thread.sleep(pollMillis);
         }
         throw new IOException("migration of " + id + " did not reach " + taskState);
     }
 
-    private static void expect(ManilaHttp.Reply reply, int status) throws IOException {
+    static void expect(ManilaHttp.Reply reply, int status) throws IOException {
         if (reply.status() != status) {
             throw new IOException("answered " + reply.status() + ": " + reply.body());
         }
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
 

@@ -149,7 +149,7 @@ final class FileTreeCopier {
                 ? Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW) : null;
         if (existing != null && existing.isRegularFile() && existing.size() == size
                 && existing.lastModifiedTime().toMillis() == modified) {
-            counter.progress.accept(counter.copied); // a pass of unchanged files still reports (and keeps its lease)
+            counter.progress.accept(counter.copied); // a pass of unchanged files still hears of a cancel
             return;
         }
         if (existing != null && existing.isRegularFile() && existing.size() == size

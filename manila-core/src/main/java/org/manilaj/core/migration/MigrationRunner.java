@@ -68,6 +68,61 @@ public final class MigrationRunner {
         return java.util.Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine());
     }
 
+    /** Renews leases and records progress while passes copy: never on a copying thread, which a commit would stall. */
+    private static final java.util.concurrent.ScheduledExecutorService HEARTBEATS =
+            java.util.concurrent.Executors.newScheduledThreadPool(1, runnable -> {
+                Thread thread = new Thread(runnable, "migration-heartbeat");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * Once a second while a pass runs: renews the lease, records the bytes copied so far, and (unless it is the
+     * last pass) sees whether the migration was cancelled; the copying thread hears of a lost lease or a cancel
+     * at its next progress report and stops there.
+     */
+    private final class Heartbeat implements AutoCloseable {
+        private final String migrationId;
+        private final boolean last;
+        private final java.util.concurrent.atomic.AtomicLong copied = new java.util.concurrent.atomic.AtomicLong();
+        private volatile RuntimeException stop;
+        private final java.util.concurrent.ScheduledFuture<?> task;
+
+        Heartbeat(String migrationId, boolean last) {
+            this.migrationId = migrationId;
+            this.last = last;
+            this.task = HEARTBEATS.scheduleWithFixedDelay(this::beat, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        void progress(long bytes) {
+            copied.set(bytes);
+            RuntimeException reason = stop;
+            if (reason != null) {
+                throw reason;
+            }
+        }
+
+        private void beat() {
+            try {
+                renew(migrationId);
+                if (!last && !stillIn(migrationId, MigrationPhase.COPYING)) {
+                    stop = new PassStoppedException();
+                    return;
+                }
+                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migrationId, copied.get(), clock.instant()));
+            } catch (LeaseLostException e) {
+                stop = e;
+            } catch (RuntimeException e) {
+                LOG.warn("migration {}: progress not recorded this time: {}", migrationId, e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
+    }
+
     /** Thrown out of a pass's progress when the migration was cancelled meanwhile: the pass stops there. */
     static final class PassStoppedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -219,24 +274,18 @@ public final class MigrationRunner {
     private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last) {
         MigrationEnds ends = ends(migration, share);
         CopyEngine engine = engine(migration);
-        long[] lastRecorded = {System.nanoTime()};
-        CopyPass done = engine.copy(ends, pass, last, copied -> {
-            long now = System.nanoTime();
-            if (now - lastRecorded[0] > 1_000_000_000L) { // progress (and the lease) at most once a second
-                lastRecorded[0] = now;
-                renew(migration.id());
-                if (!last && !stillIn(migration.id(), MigrationPhase.COPYING)) {
-                    throw new PassStoppedException();
-                }
-                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migration.id(), copied, clock.instant()));
-            }
-        });
+        CopyPass done;
+        try (Heartbeat heartbeat = new Heartbeat(migration.id(), last)) {
+            done = engine.copy(ends, pass, last, heartbeat::progress);
+        }
         jdbi.useTransaction(handle -> {
             hold(handle, migration.id());
             handle.attach(MigrationDao.class).recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
                     done.rateBytesPerS(), clock.instant());
         });
-        engine.passRecorded(ends, pass);
+        if (!last) { // after the last pass everything the engine made goes at once
+            engine.passRecorded(ends, pass);
+        }
         LOG.info("share {}: migration {} pass {}{}: {} of {} bytes ({} changed){}, {} ms, {} MB/s", share.id(), migration.id(),
                 pass, last ? " (last, source read-only)" : "", done.bytesCopied(), done.bytesTotal(), done.bytesChanged(),
                 done.files() < 0 ? "" : " in " + done.filesCopied() + " of " + done.files() + " files",

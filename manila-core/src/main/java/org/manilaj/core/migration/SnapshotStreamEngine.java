@@ -55,6 +55,7 @@ final class SnapshotStreamEngine implements CopyEngine {
         ShareRef source = ends.sourceRef();
         String name = snapshotName(source, pass);
         from.create(source, name); // one taken before a crash is whole: snapshots are atomic
+        long snapshotted = System.nanoTime();
         String parent = pass > 1 ? snapshotName(source, pass - 1) : null;
         if (parent != null && !(from.list(source).contains(parent) && to.list(ends.destinationRef()).contains(parent))) {
             LOG.warn("share {}: snapshot {} is not on both sides any more; pass {} sends everything", source.shareId(), parent,
@@ -63,12 +64,19 @@ final class SnapshotStreamEngine implements CopyEngine {
         }
         long total = from.usedBytes(source); // the full stream's size, near enough; an upper bound for a difference
         long copied;
+        long streamed;
+        long measured = System.nanoTime();
         try (ByteStream send = from.send(source, name, parent);
              ByteStream receive = to.receive(ends.destinationRef(), name)) {
             copied = relay(send, receive, progress);
+            streamed = System.nanoTime();
             send.await(END);
             receive.await(END);
         }
+        long ended = System.nanoTime();
+        LOG.debug("share {}: pass {}: snapshot {} ms, checks {} ms, stream {} ms, ends {} ms", source.shareId(), pass,
+                (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000, (streamed - measured) / 1_000_000,
+                (ended - streamed) / 1_000_000);
         return new CopyPass(copied, copied, Math.max(total, copied), 0, -1, Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -54,14 +54,15 @@ public final class HostScripts {
     /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
     static final String SNAPSHOT_DIR = ".manila-snapshots";
 
-    /** Removes snapshot {@code $snaps/$name} and its qgroup, if it exists. */
+    /**
+     * Removes snapshot {@code $snaps/$name} if it exists, without waiting for btrfs's cleaner (a pass must not
+     * wait for the last one's blocks to be freed); qgroups the cleaner has finished with are dropped.
+     */
     private static final String DROP_SNAPSHOT = String.join("\n",
             "if btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1; then",
-            "  id=$(btrfs inspect-internal rootid \"$snaps/$name\")",
             "  btrfs -q subvolume delete -c \"$snaps/$name\"",
-            "  btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
-            "  btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true",
-            "fi");
+            "fi",
+            "btrfs qgroup clear-stale \"$root\" >/dev/null 2>&1 || true");
 
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
 

@@ -1,0 +1,120 @@
+package org.manilaj.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A share migrated between the two btrfs storage hosts of scripts/testlab by the service on
+ * {@code config/manila-lab.yml} (the snapshot-stream engine), against the baseline the issue names, timed in
+ * the same run: {@code ssh host1 btrfs send <snapshot> | ssh host2 btrfs receive <dir>} of the same data,
+ * run from this machine with OpenSSH. Then the cut-over ({@code migration_complete} until
+ * {@code migration_success}) after 10 MiB more were written. Data sets: one 1 GiB file of random bytes,
+ * and 20,000 files of 4 KiB.
+ */
+final class LabMigrateScenario {
+    private static final int SSH_PORT = 2222;
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    private final LoadOptions options;
+    private final Path lab;
+
+    LabMigrateScenario(LoadOptions options) {
+        this.options = options;
+        this.lab = Path.of(options.lab()).toAbsolutePath();
+    }
+
+    Map<String, Object> run() throws Exception {
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (ClientPool pool = new ClientPool(options)) {
+            pool.http.ensureDefaultType();
+            result.put("one_file_1_gib", measure(pool.http, "head -c 1073741824 /dev/urandom > big.bin"));
+            result.put("files_20000_of_4_kib", measure(pool.http, "for d in $(seq 0 99); do mkdir d$d;"
+                    + " for f in $(seq 0 199); do printf '%4096s' \"$d-$f\" > d$d/f$f; done; done"));
+        }
+        return result;
+    }
+
+    private Map<String, Object> measure(ManilaHttp http, String fill) throws Exception {
+        String id = http.create();
+        MigrateScenario.awaitStatus(http, id, "available");
+        if (!id.matches(UUID)) {
+            throw new IOException("unexpected share id " + id);
+        }
+        String host = http.send("GET", "/shares/" + id, null).body().path("share").path("host").asText();
+        int from = host.contains("@lab1#") ? 1 : 2;
+        int to = 3 - from;
+        String source = storage(from) + "/" + id;
+        ssh(from, "cd " + source + " && " + fill + " && sync");
+
+        // the baseline: a snapshot of the same data sent host to host by OpenSSH, then removed again
+        String snapshot = storage(from) + "/bench-" + id;
+        ssh(from, "btrfs -q subvolume snapshot -r " + source + " " + snapshot);
+        long started = System.nanoTime();
+        shell("ssh " + sshOptions() + " root@" + address(from) + " btrfs send -q " + snapshot
+                + " | ssh " + sshOptions() + " root@" + address(to) + " btrfs receive -q " + storage(to));
+        double baselineSeconds = (System.nanoTime() - started) / 1e9;
+        ssh(from, "btrfs -q subvolume delete -c " + snapshot);
+        ssh(to, "btrfs -q subvolume delete -c " + storage(to) + "/bench-" + id);
+        // btrfs frees the baseline's blocks in the background: wait, so that it does not slow the migration
+        ssh(from, "btrfs subvolume sync " + storage(from));
+        ssh(to, "btrfs subvolume sync " + storage(to));
+
+        started = System.nanoTime();
+        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_start\": {\"host\":"
+                + " \"manila@lab" + to + "#pool0\", \"writable\": true, \"preserve_metadata\": true,"
+                + " \"nondisruptive\": false, \"preserve_snapshots\": false}}"), 202);
+        MigrateScenario.awaitTaskState(http, id, "migration_driver_phase1_done", 100);
+        double phase1Seconds = (System.nanoTime() - started) / 1e9;
+
+        ssh(from, "head -c 10485760 /dev/urandom > " + source + "/changed-10-mib.bin && sync");
+        started = System.nanoTime();
+        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_complete\": null}"), 202);
+        MigrateScenario.awaitTaskState(http, id, "migration_success");
+        double cutOverSeconds = (System.nanoTime() - started) / 1e9;
+
+        MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ssh_send_receive_seconds", MigrateScenario.round(baselineSeconds));
+        row.put("phase1_seconds", MigrateScenario.round(phase1Seconds));
+        row.put("phase1_vs_ssh_send_receive", MigrateScenario.round(baselineSeconds / phase1Seconds));
+        row.put("cut_over_seconds_after_10_mib", MigrateScenario.round(cutOverSeconds));
+        return row;
+    }
+
+    private String storage(int host) {
+        return lab.resolve("host" + host).resolve("storage").toString();
+    }
+
+    private static String address(int host) {
+        return "127.0.0." + (10 + host);
+    }
+
+    /** The lab's key and its pinned host keys: never an unchecked host. */
+    private String sshOptions() {
+        return "-i " + lab.resolve("keys/id_ed25519") + " -p " + SSH_PORT + " -o UserKnownHostsFile=" + lab.resolve("known_hosts")
+                + " -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR";
+    }
+
+    /** A fixed command on a lab host (its only variable parts are the lab's paths and a checked share id). */
+    private void ssh(int host, String command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("ssh"));
+        argv.addAll(List.of(sshOptions().split(" ")));
+        argv.addAll(List.of("root@" + address(host), command));
+        wait(new ProcessBuilder(argv).inheritIO().start(), command);
+    }
+
+    private static void shell(String pipeline) throws IOException, InterruptedException {
+        wait(new ProcessBuilder("bash", "-o", "pipefail", "-c", pipeline).inheritIO().start(), pipeline);
+    }
+
+    private static void wait(Process process, String what) throws IOException, InterruptedException {
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IOException("failed: " + what);
+        }
+    }
+}
