@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * the same run: {@code ssh host1 btrfs send <snapshot> | ssh host2 btrfs receive <dir>} of the same data,
  * run from this machine with OpenSSH. Then the cut-over ({@code migration_complete} until
  * {@code migration_success}) after 10 MiB more were written. Data sets: one 1 GiB file of random bytes,
- * and 20,000 files of 4 KiB.
+ * and 20,000 files of 4 KiB. With {@code config/manila-lab-local.yml} (a local backend beside lab host 1) it
+ * measures the archive-stream engine from the local backend to the host against {@code scp -r} instead.
  */
 final class LabMigrateScenario {
     private static final int SSH_PORT = 2222;
@@ -32,6 +33,9 @@ final class LabMigrateScenario {
         Map<String, Object> result = new LinkedHashMap<>();
         try (ClientPool pool = new ClientPool(options)) {
             pool.http.ensureDefaultType();
+            if (pool.http.send("GET", "/scheduler-stats/pools", null).body().toString().contains("manila@local#pool0")) {
+                return runTreeStream(pool.http); // config/manila-lab-local.yml
+            }
             result.put("one_file_1_gib", measure(pool.http, "head -c 1073741824 /dev/urandom > big.bin"));
             result.put("files_20000_of_4_kib", measure(pool.http, "for d in $(seq 0 99); do mkdir d$d;"
                     + " for f in $(seq 0 199); do printf '%4096s' \"$d-$f\" > d$d/f$f; done; done"));
@@ -82,6 +86,65 @@ final class LabMigrateScenario {
         row.put("ssh_send_receive_seconds", MigrateScenario.round(baselineSeconds));
         row.put("phase1_seconds", MigrateScenario.round(phase1Seconds));
         row.put("phase1_vs_ssh_send_receive", MigrateScenario.round(baselineSeconds / phase1Seconds));
+        row.put("cut_over_seconds_after_10_mib", MigrateScenario.round(cutOverSeconds));
+        return row;
+    }
+
+    /**
+     * The archive-stream engine from the local backend to lab host 1 against {@code scp -r} of the same data
+     * to the same host, timed in the same run.
+     */
+    private Map<String, Object> runTreeStream(ManilaHttp http) throws Exception {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("one_file_1_gib", measureTree(http, "head -c 1073741824 /dev/urandom > big.bin"));
+        result.put("files_20000_of_4_kib", measureTree(http, "for d in $(seq 0 99); do mkdir d$d;"
+                + " for f in $(seq 0 199); do printf '%4096s' \"$d-$f\" > d$d/f$f; done; done"));
+        return result;
+    }
+
+    private Map<String, Object> measureTree(ManilaHttp http, String fill) throws Exception {
+        String id = http.create();
+        MigrateScenario.awaitStatus(http, id, "available");
+        String host = http.send("GET", "/shares/" + id, null).body().path("share").path("host").asText();
+        if (!id.matches(UUID) || !host.equals("manila@local#pool0")) {
+            throw new IOException("share " + id + " landed on " + host + ", not on the local backend");
+        }
+        Path source = Path.of(options.serviceRoot()).resolve("shares").resolve(id).toAbsolutePath();
+        wait(new ProcessBuilder("sh", "-c", "cd \"$1\" && " + fill + " && sync", "sh", source.toString()).inheritIO().start(),
+                fill);
+
+        String copy = storage(1) + "/bench-" + id;
+        long started = System.nanoTime();
+        List<String> scp = new ArrayList<>(List.of("scp", "-r", "-q", "-P", Integer.toString(SSH_PORT)));
+        for (String option : sshOptions().split(" ")) {
+            if (!option.equals("-p") && !option.equals(Integer.toString(SSH_PORT))) {
+                scp.add(option);
+            }
+        }
+        scp.addAll(List.of(source.toString(), "root@" + address(1) + ":" + copy));
+        wait(new ProcessBuilder(scp).inheritIO().start(), "scp -r");
+        double baselineSeconds = (System.nanoTime() - started) / 1e9;
+        ssh(1, "rm -rf " + copy);
+
+        started = System.nanoTime();
+        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_start\": {\"host\":"
+                + " \"manila@lab1#pool0\", \"writable\": false, \"preserve_metadata\": false,"
+                + " \"nondisruptive\": false, \"preserve_snapshots\": false}}"), 202);
+        MigrateScenario.awaitTaskState(http, id, "migration_driver_phase1_done", 100);
+        double phase1Seconds = (System.nanoTime() - started) / 1e9;
+
+        wait(new ProcessBuilder("sh", "-c", "head -c 10485760 /dev/urandom > \"$1/changed-10-mib.bin\" && sync", "sh",
+                source.toString()).inheritIO().start(), "10 MiB more");
+        started = System.nanoTime();
+        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_complete\": null}"), 202);
+        MigrateScenario.awaitTaskState(http, id, "migration_success");
+        double cutOverSeconds = (System.nanoTime() - started) / 1e9;
+
+        MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("scp_r_seconds", MigrateScenario.round(baselineSeconds));
+        row.put("phase1_seconds", MigrateScenario.round(phase1Seconds));
+        row.put("phase1_vs_scp_r", MigrateScenario.round(baselineSeconds / phase1Seconds));
         row.put("cut_over_seconds_after_10_mib", MigrateScenario.round(cutOverSeconds));
         return row;
     }

@@ -66,6 +66,11 @@ public interface ShareDriver extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The share's tree as archive streams (see {@link ShareTrees}); empty when this backend cannot offer it. */
+    default java.util.Optional<ShareTrees> trees() {
+        return java.util.Optional.empty();
+    }
+
     /** What this backend supports beyond the basic operations. */
     DriverCapabilities capabilities();
 

@@ -17,10 +17,11 @@ interface CopyEngine {
     void prepare(MigrationEnds ends);
 
     /**
-     * Copy pass number {@code pass} (from 1); {@code last} runs with the source read-only. {@code progress}
-     * hears the bytes copied so far in the pass, and may throw to stop it.
+     * Copy pass number {@code pass} (from 1), from {@code cursor} (what the pass before returned, {@code null}
+     * before the first); {@code last} runs with the source read-only. {@code progress} hears the bytes copied
+     * so far in the pass, and may throw to stop it.
      */
-    CopyPass copy(MigrationEnds ends, int pass, boolean last, LongConsumer progress);
+    CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress);
 
     /** After pass {@code pass} is recorded: what only the passes before it needed may go. */
     default void passRecorded(MigrationEnds ends, int pass) {

@@ -4,9 +4,11 @@ import java.time.Duration;
 
 /**
  * What one copy pass did. {@code bytesChanged} leaves out bytes copied again only because an earlier copy
- * was not trusted; {@code files} is -1 for an engine that moves a stream rather than files.
+ * was not trusted; {@code files} is -1 for an engine that moves a stream rather than files; {@code cursor} is
+ * where the next pass starts from (the engine's own format, {@code null} when it needs none).
  */
-record CopyPass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took) {
+record CopyPass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took,
+                String cursor) {
 
     long rateBytesPerS() {
         long millis = Math.max(1, took.toMillis());

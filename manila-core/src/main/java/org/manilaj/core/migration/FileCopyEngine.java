@@ -7,7 +7,6 @@ import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareFiles;
 import org.manilaj.driver.ShareRef;
-import org.manilaj.driver.ShareSpec;
 
 /**
  * The file-level engine: the destination share is created empty, then {@link FileTreeCopier} passes make it
@@ -24,25 +23,20 @@ final class FileCopyEngine implements CopyEngine {
 
     @Override
     public void prepare(MigrationEnds ends) {
-        createDestination(ends); // an earlier attempt's files stay: the passes reuse what still matches
+        ends.createDestination(); // an earlier attempt's files stay: the passes reuse what still matches
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, LongConsumer progress) {
+    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress) {
         return copier.copy(files(ends.source(), ends.sourceRef()), files(ends.destination(), ends.destinationRef()), last,
                 progress);
     }
 
     @Override
     public ShareExport finish(MigrationEnds ends, int lastPass) {
-        return createDestination(ends); // exists: the driver returns its export
+        return ends.createDestination(); // exists: the driver returns its export
     }
 
-    private static ShareExport createDestination(MigrationEnds ends) {
-        ShareRef ref = ends.destinationRef();
-        return ends.destination().driver().create(new ShareSpec(ref.shareId(), ref.pool(), ref.sizeGib(),
-                ends.share().shareProto(), Map.of()));
-    }
 
     private static ShareFiles files(BackendRegistry.PoolEntry pool, ShareRef ref) {
         return pool.driver().files(ref)

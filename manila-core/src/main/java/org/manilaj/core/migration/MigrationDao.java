@@ -15,11 +15,11 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ShareMigration.class)
 public interface MigrationDao {
     String COLUMNS = "id, share_id, source_host, dest_host, dest_share_type_id, dest_reserved_gb, writable, engine, phase,"
-            + " pass, bytes_copied, bytes_total, rate_bytes_per_s, error, created_at, updated_at";
+            + " pass, bytes_copied, bytes_total, rate_bytes_per_s, error, copy_cursor, created_at, updated_at";
 
     @SqlUpdate("INSERT INTO share_migrations (" + COLUMNS + ") VALUES (:id, :shareId, :sourceHost, :destHost,"
             + " :destShareTypeId, :destReservedGb, :writable, :engine, :phase, :pass, :bytesCopied, :bytesTotal,"
-            + " :rateBytesPerS, :error, :createdAt, :updatedAt)")
+            + " :rateBytesPerS, :error, :copyCursor, :createdAt, :updatedAt)")
     void insert(@BindMethods ShareMigration migration);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM share_migrations WHERE id = :id")
@@ -39,9 +39,9 @@ public interface MigrationDao {
     int move(@Bind("id") String id, @BindList("from") Collection<String> from, @Bind("to") String to, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_migrations SET pass = :pass, bytes_copied = :copied, bytes_total = :total,"
-            + " rate_bytes_per_s = :rate, updated_at = :now WHERE id = :id")
+            + " rate_bytes_per_s = :rate, copy_cursor = :cursor, updated_at = :now WHERE id = :id")
     int recordPass(@Bind("id") String id, @Bind("pass") int pass, @Bind("copied") long copied, @Bind("total") long total,
-                   @Bind("rate") long rate, @Bind("now") Instant now);
+                   @Bind("rate") long rate, @Bind("cursor") String cursor, @Bind("now") Instant now);
 
     /**
      * Bytes copied so far in the running pass. {@code pass} stays the last pass finished: the engines resume

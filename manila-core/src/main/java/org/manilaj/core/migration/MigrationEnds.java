@@ -2,7 +2,9 @@ package org.manilaj.core.migration;
 
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.share.Share;
+import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
+import org.manilaj.driver.ShareSpec;
 
 /** A migration with the share and the two pools it moves between, as one step of it sees them. */
 record MigrationEnds(ShareMigration migration, Share share, BackendRegistry.PoolEntry source,
@@ -14,5 +16,12 @@ record MigrationEnds(ShareMigration migration, Share share, BackendRegistry.Pool
 
     ShareRef destinationRef() {
         return new ShareRef(share.id(), destination.pool(), share.sizeGb());
+    }
+
+    /** The share created empty on the destination (no access yet), or its export when it exists already. */
+    ShareExport createDestination() {
+        ShareRef ref = destinationRef();
+        return destination.driver().create(new ShareSpec(ref.shareId(), ref.pool(), ref.sizeGib(), share.shareProto(),
+                java.util.Map.of()));
     }
 }

@@ -65,7 +65,8 @@ public final class MigrationRunner {
     }
 
     static java.util.Map<String, CopyEngine> engines() {
-        return java.util.Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine());
+        return java.util.Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine(),
+                TreeStreamEngine.NAME, new TreeStreamEngine());
     }
 
     /** Renews leases and records progress while passes copy: never on a copying thread, which a commit would stall. */
@@ -251,17 +252,19 @@ public final class MigrationRunner {
 
     private void copyUntilSmall(ShareMigration migration, Share share) {
         int pass = migration.pass();
+        String cursor = migration.copyCursor();
         while (true) {
             pass++;
             CopyPass done;
             try {
-                done = copyPass(migration, share, pass, false);
+                done = copyPass(migration, share, pass, false, cursor);
             } catch (PassStoppedException e) {
                 return; // cancelled meanwhile: the loop in run() takes the new phase
             }
             if (!stillIn(migration.id(), MigrationPhase.COPYING)) {
                 return;
             }
+            cursor = done.cursor();
             if (done.bytesChanged() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
                 advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
                 LOG.info("share {}: migration {} phase 1 done after {} pass(es)", share.id(), migration.id(), pass);
@@ -271,17 +274,17 @@ public final class MigrationRunner {
     }
 
     /** Copy pass number {@code pass}; the {@code last} one runs with the source read-only. */
-    private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last) {
+    private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last, String cursor) {
         MigrationEnds ends = ends(migration, share);
         CopyEngine engine = engine(migration);
         CopyPass done;
         try (Heartbeat heartbeat = new Heartbeat(migration.id(), last)) {
-            done = engine.copy(ends, pass, last, heartbeat::progress);
+            done = engine.copy(ends, pass, last, cursor, heartbeat::progress);
         }
         jdbi.useTransaction(handle -> {
             hold(handle, migration.id());
             handle.attach(MigrationDao.class).recordPass(migration.id(), pass, done.bytesCopied(), done.bytesTotal(),
-                    done.rateBytesPerS(), clock.instant());
+                    done.rateBytesPerS(), done.cursor(), clock.instant());
         });
         if (!last) { // after the last pass everything the engine made goes at once
             engine.passRecorded(ends, pass);
@@ -306,7 +309,7 @@ public final class MigrationRunner {
         applyAccess(source, share, true);
         engine.sealSource(ends, true);
         int lastPass = migration.pass() + 1;
-        copyPass(migration, share, lastPass, true);
+        copyPass(migration, share, lastPass, true, migration.copyCursor());
         ShareExport export = engine.finish(ends, lastPass);
         applyAccess(destination, share, false);
         Instant now = clock.instant();

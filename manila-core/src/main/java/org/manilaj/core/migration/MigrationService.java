@@ -85,7 +85,7 @@ public final class MigrationService {
         Instant now = clock.instant();
         ShareMigration migration = new ShareMigration(UUID.randomUUID().toString(), shareId, share.host(), destination.fullName(),
                 request.newShareTypeId() == null ? null : type.id(), share.sizeGb(), request.writable(), engine,
-                MigrationPhase.STARTING.wireName(), 0, 0, 0, 0, null, now, now);
+                MigrationPhase.STARTING.wireName(), 0, 0, 0, 0, null, null, now, now);
         jdbi.useTransaction(handle -> {
             if (handle.attach(OperationDao.class).lockForShare(shareId).isPresent()) {
                 throw ManilaException.badRequest("Share " + shareId + " is busy: an operation is in progress.");
@@ -134,30 +134,7 @@ public final class MigrationService {
         if (!request.forceHostAssisted() && from.isPresent() && to.isPresent() && from.get().format().equals(to.get().format())) {
             return SnapshotStreamEngine.NAME; // keeps all metadata, and seals the source's data itself for the cut-over
         }
-        requireFileCopy(request, share, source, destination);
-        return FileCopyEngine.NAME;
-    }
-
-    private static void requireFileCopy(MigrationRequest request, Share share, BackendRegistry.PoolEntry source,
-                                        BackendRegistry.PoolEntry destination) {
-        Optional<ShareFiles> from;
-        Optional<ShareFiles> to;
-        try {
-            from = source.driver().files(new ShareRef(share.id(), source.pool(), share.sizeGb()));
-            to = destination.driver().files(new ShareRef(share.id(), destination.pool(), share.sizeGb()));
-        } catch (DriverException e) {
-            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
-                    + destination.fullName() + ": " + e.getMessage());
-        }
-        if (from.isEmpty() || to.isEmpty()) {
-            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
-                    + destination.fullName() + ": one of them offers no file access.");
-        }
-        if (!from.get().isLocal() || !to.get().isLocal()) {
-            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
-                    + destination.fullName() + ": the file-level copy works between backends on the service's own "
-                    + "machine only; between storage hosts, both must use the btrfs layout (snapshot streams).");
-        }
+        String engine = fileEngine(share, source, destination);
         if (request.writable() && !source.driver().capabilities().enforcesAccess()) {
             throw ManilaException.badRequest("writable cannot be honoured: backend " + source.backend() + " does not "
                     + "control who writes to its shares (export: none), so the service cannot stop writes for the "
@@ -165,7 +142,34 @@ public final class MigrationService {
         }
         if (request.preserveMetadata()) {
             throw ManilaException.badRequest("preserve_metadata cannot be honoured between these backends: the file-level "
-                    + "copy keeps modes and modification times, not owners or extended attributes.");
+                    + "copy keeps modes, modification times and links, not extended attributes (nor owners, unless "
+                    + "it runs as root on the destination).");
+        }
+        return engine;
+    }
+
+    /**
+     * Between trees on this machine, the Commons VFS copy; when a storage host over SSH is one side, archive
+     * streams made and extracted on the hosts themselves (Commons VFS over SFTP stats through links, so a
+     * tenant's link could pull a file of the host into the copy).
+     */
+    private static String fileEngine(Share share, BackendRegistry.PoolEntry source, BackendRegistry.PoolEntry destination) {
+        if (localFiles(source, share) && localFiles(destination, share)) {
+            return FileCopyEngine.NAME;
+        }
+        if (source.driver().trees().isEmpty() || destination.driver().trees().isEmpty()) {
+            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
+                    + destination.fullName() + ": one of them offers no access to its shares' files.");
+        }
+        return TreeStreamEngine.NAME;
+    }
+
+    private static boolean localFiles(BackendRegistry.PoolEntry pool, Share share) {
+        try {
+            return pool.driver().files(new ShareRef(share.id(), pool.pool(), share.sizeGb())).map(ShareFiles::isLocal)
+                    .orElse(false);
+        } catch (DriverException e) {
+            return false;
         }
     }
 

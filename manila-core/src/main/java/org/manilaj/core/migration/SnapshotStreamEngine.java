@@ -1,13 +1,8 @@
 package org.manilaj.core.migration;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.LongConsumer;
 import org.manilaj.core.pool.BackendRegistry;
-import org.manilaj.driver.ByteStream;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
@@ -27,9 +22,6 @@ final class SnapshotStreamEngine implements CopyEngine {
     static final String NAME = "snapshot_stream";
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStreamEngine.class);
     private static final String PURPOSE = "@migration-";
-    private static final int BUFFER = 1 << 20;
-    /** How long a side may take to end once the stream has gone through (receive commits its subvolume). */
-    private static final Duration END = Duration.ofMinutes(10);
 
     @Override
     public String name() {
@@ -48,7 +40,7 @@ final class SnapshotStreamEngine implements CopyEngine {
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, LongConsumer progress) {
+    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress) {
         long started = System.nanoTime();
         ShareSnapshots from = snapshots(ends.source());
         ShareSnapshots to = snapshots(ends.destination());
@@ -63,46 +55,15 @@ final class SnapshotStreamEngine implements CopyEngine {
             parent = null;
         }
         long total = from.usedBytes(source); // the full stream's size, near enough; an upper bound for a difference
-        long copied;
-        long streamed;
         long measured = System.nanoTime();
-        try (ByteStream send = from.send(source, name, parent);
-             ByteStream receive = to.receive(ends.destinationRef(), name)) {
-            copied = relay(send, receive, progress);
-            streamed = System.nanoTime();
-            send.await(END);
-            receive.await(END);
-        }
-        long ended = System.nanoTime();
-        LOG.debug("share {}: pass {}: snapshot {} ms, checks {} ms, stream {} ms, ends {} ms", source.shareId(), pass,
-                (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000, (streamed - measured) / 1_000_000,
-                (ended - streamed) / 1_000_000);
-        return new CopyPass(copied, copied, Math.max(total, copied), 0, -1, Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /** Source output into destination input; a failure of the receiving side is reported with its own words. */
-    private static long relay(ByteStream send, ByteStream receive, LongConsumer progress) {
-        byte[] buffer = new byte[BUFFER];
-        long copied = 0;
-        InputStream in = send.output();
-        OutputStream out = receive.input();
-        try {
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                try {
-                    out.write(buffer, 0, read);
-                } catch (IOException e) {
-                    send.close();
-                    receive.await(Duration.ofSeconds(30)); // throws with the receiver's error output
-                    throw e;
-                }
-                copied += read;
-                progress.accept(copied);
-            }
-            out.flush();
-            return copied;
-        } catch (IOException e) {
-            throw new UncheckedIOException("relaying the snapshot stream: " + e.getMessage(), e);
-        }
+        String finalParent = parent;
+        long copied = StreamRelay.relay(() -> from.send(source, name, finalParent),
+                () -> to.receive(ends.destinationRef(), name), progress);
+        LOG.debug("share {}: pass {}: snapshot {} ms, checks {} ms, stream {} ms", source.shareId(), pass,
+                (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000,
+                (System.nanoTime() - measured) / 1_000_000);
+        return new CopyPass(copied, copied, Math.max(total, copied), 0, -1, Duration.ofNanos(System.nanoTime() - started),
+                null);
     }
 
     /** The snapshot before {@code pass} is no longer the cursor on either side. */

@@ -27,7 +27,7 @@ class MigrationLeaseTest {
             handle.attach(ShareDao.class).insert(new Share(shareId, "p", "u", "s", null, 1, "NFS", typeId, null, "migrating",
                     "h@a#p", null, false, "migration_driver_in_progress", "active", T0, T0, 1, null));
             handle.attach(MigrationDao.class).insert(new ShareMigration(migrationId, shareId, "h@a#p", "h@b#p", null, 1, false,
-                    FileCopyEngine.NAME, MigrationPhase.COPYING.wireName(), 1, 0, 0, 0, null, T0, T0));
+                    FileCopyEngine.NAME, MigrationPhase.COPYING.wireName(), 1, 0, 0, 0, null, null, T0, T0));
         });
         return migrationId;
     }

@@ -50,6 +50,10 @@ public final class HostScripts {
     static final String RECEIVE_SNAPSHOT = "manila-receive-snapshot";
     static final String ADOPT_SNAPSHOT = "manila-adopt-snapshot";
     static final String SET_READONLY = "manila-set-readonly";
+    static final String LIST_TREE = "manila-list-tree";
+    static final String PACK_TREE = "manila-pack-tree";
+    static final String UNPACK_TREE = "manila-unpack-tree";
+    static final String REMOVE_PATHS = "manila-remove-paths";
 
     /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
     static final String SNAPSHOT_DIR = ".manila-snapshots";
@@ -162,6 +166,43 @@ public final class HostScripts {
                 CONFINE,
                 "case \"$flag\" in true|false) ;; *) echo 'invalid flag' >&2; exit 2;; esac",
                 "btrfs property set -ts \"$dir\" ro \"$flag\""));
+        // The share's tree, walked on the host without following links (find -P, GNU tar's default): the
+        // host's clock, then "<type> <size> <ctime> <path>" per entry, NUL-terminated (names may hold newlines).
+        SCRIPTS.put(LIST_TREE, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3",
+                CONFINE,
+                "cd -P -- \"$dir\"",
+                "date +%s",
+                "find . -mindepth 1 -xdev \\( -type f -o -type d -o -type l \\) -printf '%y %s %C@ %P\\0'"));
+        // Exit status 1 is GNU tar's "a file changed as we read it": its new ctime puts it in the next pass.
+        SCRIPTS.put(PACK_TREE, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; since=$4",
+                CONFINE,
+                "case \"$since\" in *[!0-9]*) echo 'invalid time' >&2; exit 2;; esac",
+                "cd -P -- \"$dir\"",
+                "set +e",
+                "if [ -n \"$since\" ]; then",
+                "  tar --format=posix --one-file-system -S -cf - --newer=\"@$since\" .",
+                "else",
+                "  tar --format=posix --one-file-system -S -cf - .",
+                "fi",
+                "s=$?",
+                "[ \"$s\" -le 1 ] || exit \"$s\""));
+        SCRIPTS.put(UNPACK_TREE, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3",
+                CONFINE,
+                "cd -P -- \"$dir\"",
+                "exec tar -xpf -"));
+        // Relative paths, NUL-separated on standard input, from a listing of this same tree.
+        SCRIPTS.put(REMOVE_PATHS, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3",
+                CONFINE,
+                "cd -P -- \"$dir\"",
+                "xargs -0 -r rm -rf --"));
         // Claims the share's export id (the first time), writes its block (standard input, with the id filled
         // in), then loads it over D-Bus, as an update when Ganesha has it already.
         SCRIPTS.put(APPLY_EXPORT, String.join("\n",

@@ -100,6 +100,14 @@ final class LinuxShareDriver implements ShareDriver {
         return java.util.Optional.empty();
     }
 
+    /** Every layout's tree can be archived; a btrfs share's scripts are named by its mount point, as sudoers fences them. */
+    @Override
+    public java.util.Optional<org.manilaj.driver.ShareTrees> trees() {
+        java.util.function.Function<ShareLocation, String> mountPoint = layout instanceof BtrfsLayout btrfs
+                ? btrfs::mountPoint : ShareLocation::directory;
+        return java.util.Optional.of(new TarTrees(host, timeout, this::locate, mountPoint));
+    }
+
     @Override
     public DriverCapabilities capabilities() {
         return new DriverCapabilities(!(layout instanceof PlainDirectoryLayout), exports.enforcesAccess());

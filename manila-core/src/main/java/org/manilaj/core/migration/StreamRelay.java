@@ -1,0 +1,58 @@
+package org.manilaj.core.migration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.manilaj.driver.ByteStream;
+
+/**
+ * Moves one command's output into another's input through this process (a snapshot sent into a receive, an
+ * archive into an extract), counting the bytes, then waits for both to end well. Either side failing stops
+ * both; a failure of the receiving side is reported in its own words.
+ */
+final class StreamRelay {
+    private static final int BUFFER = 1 << 20;
+    /** How long a side may take to end once the stream has gone through (a receive commits what it wrote). */
+    private static final Duration END = Duration.ofMinutes(10);
+
+    private StreamRelay() {
+    }
+
+    /** Starts {@code from}, then {@code to}, relays one into the other (both closed at the end): the bytes moved. */
+    static long relay(Supplier<ByteStream> source, Supplier<ByteStream> target, LongConsumer progress) {
+        try (ByteStream from = source.get(); ByteStream to = target.get()) {
+            long copied = copy(from, to, progress);
+            from.await(END);
+            to.await(END);
+            return copied;
+        }
+    }
+
+    private static long copy(ByteStream from, ByteStream to, LongConsumer progress) {
+        byte[] buffer = new byte[BUFFER];
+        long copied = 0;
+        InputStream in = from.output();
+        OutputStream out = to.input();
+        try {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                try {
+                    out.write(buffer, 0, read);
+                } catch (IOException e) {
+                    from.close();
+                    to.await(Duration.ofSeconds(30)); // throws with the receiving side's error output
+                    throw e;
+                }
+                copied += read;
+                progress.accept(copied);
+            }
+            out.flush();
+            return copied;
+        } catch (IOException e) {
+            throw new UncheckedIOException("relaying the stream: " + e.getMessage(), e);
+        }
+    }
+}
