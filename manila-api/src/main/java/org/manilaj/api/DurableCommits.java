@@ -27,7 +27,7 @@ final class DurableCommits {
             return database;
         }
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
-            database.setUrl(withLockTimeout(h2Url(url)));
+            database.setUrl(closedByTheService(withLockTimeout(h2Url(url))));
         } else if (url.startsWith("jdbc:postgresql:")) {
             String options = database.getProperties().getOrDefault("options", "");
             if (NOT_SYNCHRONOUS.matcher(url).find() || NOT_SYNCHRONOUS.matcher(options).find()) {
@@ -65,6 +65,15 @@ final class DurableCommits {
      */
     static String withLockTimeout(String url) {
         return url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT") ? url : url + ";LOCK_TIMEOUT=10000";
+    }
+
+    /**
+     * H2 closes a database from its own shutdown hook by default, while the service's is still stopping its
+     * jobs: Quartz then retried against a closed database for ever and SIGTERM never ended the process. The
+     * service closes its pool (and so the database) itself, last.
+     */
+    static String closedByTheService(String url) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     static String h2Url(String url) {

@@ -153,7 +153,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
         MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
-                clock);
+                work.getMigrationThreads(), clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
 
@@ -185,7 +185,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 Set<String> names = new HashSet<>();
                 names.add("reconcile-shares");
-                jobs.register(MIGRATION_JOB, migrationRunner::run);
+                jobs.register(MIGRATION_JOB, migrationRunner::submit); // the job only hands the copy to its own threads
                 jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), () -> {
                     runner.reconcile();
                     // a migration no live node is running (its job lost, its clean-up failed, its node dead) gets a job
@@ -202,6 +202,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             @Override
             public void stop() {
                 jobs.close();
+                migrationRunner.close();
             }
         });
 

@@ -165,6 +165,10 @@ public class ManilaConfiguration extends Configuration {
         @Min(1)
         @JsonProperty("job_threads")
         private int jobThreads = 2;
+        /** Migrations this node copies at once, on threads of their own; more wait their turn. */
+        @Min(1)
+        @JsonProperty("migration_threads")
+        private int migrationThreads = 2;
 
         public String getNodeName() {
             return nodeName;
@@ -204,6 +208,10 @@ public class ManilaConfiguration extends Configuration {
 
         public int getJobThreads() {
             return jobThreads;
+        }
+
+        public int getMigrationThreads() {
+            return migrationThreads;
         }
     }
 }

@@ -20,7 +20,7 @@ class DurableCommitsTest {
         DataSourceFactory database = new DataSourceFactory();
         database.setUrl("jdbc:h2:file:" + dir.resolve("db"));
         String url = DurableCommits.enforce(database).getUrl();
-        assertThat(url).endsWith(";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+        assertThat(url).endsWith(";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(DurableCommits.enforce(database).getUrl()).isEqualTo(url);
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
              ResultSet setting = connection.createStatement().executeQuery(

@@ -56,6 +56,8 @@ class MigrationLabKillNineSystemIT {
             assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
             client.awaitStatus(id, "gone");
             MigrationLabSystemIT.awaitNothingLeft(to, id, true);
+            // the jobs still run when the service is told to stop: it ends, without waiting for a closed database
+            assertThat(service.stop()).as("SIGTERM ends the service").isTrue();
         } finally {
             service.close();
         }

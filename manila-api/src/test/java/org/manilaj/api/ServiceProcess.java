@@ -56,6 +56,16 @@ final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as a service manager stops it: true when the process ended by itself within 30 seconds. */
+    boolean stop() throws InterruptedException {
+        process.destroy();
+        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+            kill();
+        }
+        return ended;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {

@@ -46,6 +46,8 @@ public final class MigrationRunner {
     private final java.util.Map<String, CopyEngine> engines = engines();
     /** Migrations this process is running now: the reconcile job does not queue them again. */
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicInteger THREADS = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ExecutorService copies;
     private final String node;
     private final Duration lease;
     private final Clock clock;
@@ -55,13 +57,45 @@ public final class MigrationRunner {
      * @param lease how long a migration stays this node's without a renewal (renewed while it copies)
      */
     public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
-                           Clock clock) {
+                           int threads, Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
         this.node = node;
         this.lease = lease;
         this.clock = clock;
+        this.copies = java.util.concurrent.Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "migration-" + THREADS.incrementAndGet());
+            thread.setDaemon(true); // a copy cut short by a stop is redone after the restart, never failed for it
+            return thread;
+        });
+    }
+
+    /**
+     * Runs the migration on one of the migration threads (a long copy must not hold a job thread); nothing
+     * happens when this process runs it already.
+     */
+    public void submit(String migrationId) {
+        if (running.add(migrationId)) {
+            try {
+                copies.execute(() -> {
+                    try {
+                        runClaimed(migrationId);
+                    } catch (RuntimeException e) {
+                        LOG.error("migration {} stopped: {}", migrationId, e.getMessage(), e);
+                    } finally {
+                        running.remove(migrationId);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                running.remove(migrationId); // stopping: the reconcile job after the restart queues it again
+            }
+        }
+    }
+
+    /** Stops taking migrations; those copying now end with the process (each resumes after the restart). */
+    public void close() {
+        copies.shutdown();
     }
 
     static java.util.Map<String, CopyEngine> engines() {
@@ -156,19 +190,27 @@ public final class MigrationRunner {
      * take its lease; another node holding it runs it instead.
      */
     public void run(String migrationId) {
+        if (!running.add(migrationId)) {
+            return;
+        }
+        try {
+            runClaimed(migrationId);
+        } finally {
+            running.remove(migrationId);
+        }
+    }
+
+    private void runClaimed(String migrationId) {
         Instant now = clock.instant();
         if (jdbi.withExtension(MigrationDao.class, dao -> dao.claim(migrationId, node, now.plus(lease), now)) == 0) {
             LOG.debug("migration {} is run by another node", migrationId);
             return;
         }
-        running.add(migrationId);
         try {
             advance(migrationId);
         } catch (LeaseLostException e) {
             LOG.warn("migration {}: {}; leaving it to the node that holds it now", migrationId, e.getMessage());
             return;
-        } finally {
-            running.remove(migrationId);
         }
         jdbi.useExtension(MigrationDao.class, dao -> dao.release(migrationId, node));
     }
