@@ -196,13 +196,21 @@ public final class HostScripts {
                 CONFINE,
                 "cd -P -- \"$dir\"",
                 "exec tar -xpf -"));
-        // Relative paths, NUL-separated on standard input, from a listing of this same tree.
+        // Relative paths, NUL-separated on standard input, from a listing of this same tree: each refused
+        // unless it stays inside the share (no "..", not absolute, its directory not a link leading out).
         SCRIPTS.put(REMOVE_PATHS, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
                 CONFINE,
                 "cd -P -- \"$dir\"",
-                "xargs -0 -r rm -rf --"));
+                "xargs -0 -r sh -c '",
+                "  here=$(pwd -P)",
+                "  for p; do",
+                "    case \"/$p/\" in */../*|//*) echo \"refused: $p\" >&2; exit 2;; esac",
+                "    parent=$(cd -P -- \"$(dirname -- \"$p\")\" 2>/dev/null && pwd -P) || continue",
+                "    case \"$parent/\" in \"$here\"/*) ;; *) echo \"refused: $p\" >&2; exit 2;; esac",
+                "    rm -rf -- \"$p\"",
+                "  done' sh"));
         // Claims the share's export id (the first time), writes its block (standard input, with the id filled
         // in), then loads it over D-Bus, as an update when Ganesha has it already.
         SCRIPTS.put(APPLY_EXPORT, String.join("\n",

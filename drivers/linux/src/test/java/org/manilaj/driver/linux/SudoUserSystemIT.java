@@ -138,4 +138,90 @@ class SudoUserSystemIT {
             assertThat(TestLab.onHost(1, List.of("btrfs", "subvolume", "show", root + "/" + share)).succeeded()).isFalse();
         }
     }
+
+    /**
+     * Snapshots, their streams and the share's tree through the installed scripts: a snapshot streamed out and
+     * received back becomes the share again, read-only when asked; the tree is archived, partly removed and
+     * restored; names of another share, paths out of the share and a malformed time are refused.
+     */
+    @Test
+    void theMigrationScriptsWorkUnderSudoAndRefuseWhatIsNotTheShares() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        String root = TestLab.storageRoot(1).toString();
+        String directory = root + "/" + id;
+        String snapshot = id + "@migration-1";
+        try (ShareDriver driver = new LinuxShareDriverFactory().create(new BackendDefinition("lab1", options(),
+                List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))))) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of());
+            driver.create(spec);
+            TestLab.onHost(1, List.of("sh", "-c", "echo hello > \"$1/f\" && mkdir \"$1/d\"", "sh", directory)).orThrow("host 1");
+            org.manilaj.driver.ShareSnapshots snapshots = driver.snapshots().orElseThrow();
+            snapshots.create(spec.ref(), snapshot);
+            assertThat(snapshots.list(spec.ref())).containsExactly(snapshot);
+            byte[] stream;
+            try (org.manilaj.driver.ByteStream send = snapshots.send(spec.ref(), snapshot, null)) {
+                stream = send.output().readAllBytes();
+                send.await(Duration.ofMinutes(1));
+            }
+            assertThat(new String(stream, 0, 12, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("btrfs-stream");
+            snapshots.delete(spec.ref(), snapshot);
+            driver.delete(spec.ref());
+            try (org.manilaj.driver.ByteStream receive = snapshots.receive(spec.ref(), snapshot)) {
+                receive.input().write(stream);
+                receive.await(Duration.ofMinutes(1));
+            }
+            snapshots.adopt(spec.ref(), snapshot);
+            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f")).stdout()).isEqualTo("hello\n");
+            snapshots.setReadOnly(spec.ref(), true);
+            assertThat(TestLab.onHost(1, List.of("touch", directory + "/g")).succeeded()).isFalse();
+            snapshots.setReadOnly(spec.ref(), false);
+            assertThat(TestLab.onHost(1, List.of("touch", directory + "/g")).succeeded()).isTrue();
+
+            org.manilaj.driver.ShareTrees trees = driver.trees().orElseThrow();
+            assertThat(trees.list(spec.ref()).entries()).extracting(org.manilaj.driver.ShareTrees.TreeEntry::path)
+                    .containsExactlyInAnyOrder("f", "d", "g");
+            byte[] archive;
+            try (org.manilaj.driver.ByteStream pack = trees.pack(spec.ref(), null)) {
+                archive = pack.output().readAllBytes();
+                pack.await(Duration.ofMinutes(1));
+            }
+            trees.remove(spec.ref(), List.of("f", "d"));
+            assertThat(trees.list(spec.ref()).entries()).extracting(org.manilaj.driver.ShareTrees.TreeEntry::path)
+                    .containsExactly("g");
+            try (org.manilaj.driver.ByteStream unpack = trees.unpack(spec.ref())) {
+                unpack.input().write(archive);
+                unpack.await(Duration.ofMinutes(1));
+            }
+            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f")).stdout()).isEqualTo("hello\n");
+
+            SshSettings settings = new SshSettings(TestLab.address(1), TestLab.SSH_PORT, USER, TestLab.privateKey(),
+                    TestLab.knownHosts(), 10, 30, 1, true, SCRIPTS.toString());
+            String mount = TestLab.exportRoot(1) + "/" + id;
+            try (SshHost host = new SshHost(settings)) {
+                for (String name : List.of(other + "@migration-1", id + "@migration-1/../../x", id + "@Migration-1", id)) {
+                    CommandResult refused = host.run(HostScripts.argv(HostScripts.SNAPSHOT_SHARE, root, directory, mount, name),
+                            Duration.ofSeconds(30));
+                    assertThat(refused.exitStatus()).as(name + ": " + refused.stderr()).isEqualTo(2);
+                }
+                CommandResult badTime = host.run(HostScripts.argv(HostScripts.PACK_TREE, root, directory, mount, "1;id"),
+                        Duration.ofSeconds(30));
+                assertThat(badTime.exitStatus()).as(badTime.stderr()).isEqualTo(2);
+                TestLab.onHost(1, List.of("sh", "-c", "echo keep > \"$1/keep\" && ln -s \"$1\" \"$2/out\"", "sh", root,
+                        directory)).orThrow("host 1");
+                for (String path : List.of("../keep", "/etc/hostname", "out/keep")) {
+                    CommandResult removal = host.run(HostScripts.argv(HostScripts.REMOVE_PATHS, root, directory, mount),
+                            (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30));
+                    assertThat(removal.succeeded()).as(path + ": " + removal.stderr()).isFalse();
+                }
+                assertThat(TestLab.onHost(1, List.of("cat", root + "/keep")).stdout()).isEqualTo("keep\n");
+            } finally {
+                TestLab.onHost(1, List.of("rm", "-f", root + "/keep"));
+            }
+            driver.delete(spec.ref());
+            snapshots.delete(spec.ref(), snapshot);
+        }
+        assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls \"$1\"/.manila-snapshots/\"$2\"@* 2>/dev/null; true", "sh", root, id))
+                .stdout()).isEmpty();
+    }
 }
