@@ -43,19 +43,23 @@ class MigrationTreeStreamSystemIT {
             "head -c 20971520 /dev/urandom > big.bin",
             "for i in 1 2 3 4 5 6 7 8 9; do echo \"small $i\" > a/b/c/f$i; done",
             "printf 'x' > 'with space/new\nline'",
-            "echo secret > private && chmod 600 private",
+            "echo secret > private && chmod 600 private && chown 4242:4343 private && chmod 750 .",
             "ln -s /etc/passwd passwd-link && ln -s a/b dir-link",
             "echo gone > removed-later");
-    /** Changes during phase 1: a new file, a rewritten one, one removed, a file turned into a directory. */
+    /**
+     * Changes during phase 1: a new file, a rewritten one, one removed, a file turned into a directory, and a
+     * directory renamed (its files keep their old times).
+     */
     private static final String CHANGES = String.join("\n",
             "set -e; cd \"$1\"",
             "echo during > a/during.txt",
             "head -c 1048576 /dev/urandom > a/b/c/f1",
             "rm removed-later",
-            "rm a/b/c/f2 && mkdir a/b/c/f2 && echo inside > a/b/c/f2/x");
-    /** What must match on both sides: every entry's type, mode and link target, and every file's SHA-256. */
-    private static final String DESCRIBE = "cd \"$1\" && find . -mindepth 1 -printf '%y %m %p -> %l\\n' | sort"
-            + " && find . -type f -exec sha256sum {} + | sort";
+            "rm a/b/c/f2 && mkdir a/b/c/f2 && echo inside > a/b/c/f2/x",
+            "mv a/b a/moved");
+    /** What must match on both sides: the top's mode, every entry's type, mode, owner and link target, every file's SHA-256. */
+    private static final String DESCRIBE = "cd \"$1\" && stat -c 'top %a' . && find . -mindepth 1 -printf '%y %m %U:%G %p -> %l\\n'"
+            + " | sort && find . -type f -exec sha256sum {} + | sort";
 
     @Test
     void aTreeMovesBetweenALocalBackendAndAStorageHostBothWaysWithLinksKeptAsLinks() throws Exception {
@@ -67,8 +71,9 @@ class MigrationTreeStreamSystemIT {
         on(first, id, TREE);
 
         String expected = migrate(client, id, first, second);
-        assertThat(expected).contains("l 777 ./passwd-link -> /etc/passwd").contains("f 600 ./private")
-                .contains("d 755 ./a/b/c/f2").doesNotContain("removed-later");
+        assertThat(expected).contains("top 750").contains("l 777 0:0 ./passwd-link -> /etc/passwd")
+                .contains("f 600 4242:4343 ./private").contains("d 755 0:0 ./a/moved/c/f2").contains("./a/moved/c/f9")
+                .doesNotContain("removed-later").doesNotContain("./a/b/");
         assertThat(migrate(client, id, second, first)).isEqualTo(expected);
 
         assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);

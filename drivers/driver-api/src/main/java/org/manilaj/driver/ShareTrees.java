@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface ShareTrees {
 
-    /** The share's entries (files, directories, links; others are not copied) and the host's clock now. */
+    /** The share's entries (files, directories, links, and FIFOs or devices a tenant made) and the host's clock now. */
     TreeListing list(ShareRef share);
 
     /**
@@ -25,14 +25,18 @@ public interface ShareTrees {
     void remove(ShareRef share, List<String> paths);
 
     /**
-     * One entry: its type ({@code f}, {@code d} or {@code l}), size in bytes, when its contents or status last
-     * changed (epoch seconds, host clock) and its path relative to the share.
+     * One entry: its type as {@code find} prints it ({@code f}, {@code d}, {@code l}, {@code p}...), size in
+     * bytes, when its contents or status last changed (epoch seconds, host clock) and its path relative to
+     * the share.
      */
     record TreeEntry(char type, long size, long changed, String path) {
     }
 
-    /** A listing and the host's clock when it was taken (epoch seconds), the cursor for the next pass. */
-    record TreeListing(long hostTime, List<TreeEntry> entries) {
+    /**
+     * A listing, the host's clock when it was taken (epoch seconds: the cursor for the next pass) and the mode
+     * of the share's top directory (octal, as {@code stat %a} prints it).
+     */
+    record TreeListing(long hostTime, String rootMode, List<TreeEntry> entries) {
         public TreeListing {
             entries = List.copyOf(entries);
         }

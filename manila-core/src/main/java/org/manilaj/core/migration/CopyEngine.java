@@ -1,6 +1,5 @@
 package org.manilaj.core.migration;
 
-import java.util.function.LongConsumer;
 import org.manilaj.driver.ShareExport;
 
 /**
@@ -18,10 +17,10 @@ interface CopyEngine {
 
     /**
      * Copy pass number {@code pass} (from 1), from {@code cursor} (what the pass before returned, {@code null}
-     * before the first); {@code last} runs with the source read-only. {@code progress} hears the bytes copied
-     * so far in the pass, and may throw to stop it.
+     * before the first); {@code last} runs with the source read-only. {@code control} hears the pass's total
+     * and the bytes copied so far, may throw to stop it, and closes its streams when it must stop.
      */
-    CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress);
+    CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control);
 
     /** After pass {@code pass} is recorded: what only the passes before it needed may go. */
     default void passRecorded(MigrationEnds ends, int pass) {

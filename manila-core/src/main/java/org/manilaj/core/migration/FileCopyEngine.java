@@ -1,7 +1,6 @@
 package org.manilaj.core.migration;
 
 import java.util.Map;
-import java.util.function.LongConsumer;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
@@ -23,18 +22,18 @@ final class FileCopyEngine implements CopyEngine {
 
     @Override
     public void prepare(MigrationEnds ends) {
-        ends.createDestination(); // an earlier attempt's files stay: the passes reuse what still matches
+        ends.createDestination(null); // an earlier attempt's files stay: the passes reuse what still matches
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress) {
+    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
         return copier.copy(files(ends.source(), ends.sourceRef()), files(ends.destination(), ends.destinationRef()), last,
-                progress);
+                control);
     }
 
     @Override
     public ShareExport finish(MigrationEnds ends, int lastPass) {
-        return ends.createDestination(); // exists: the driver returns its export
+        return ends.createDestination(null); // exists: the driver returns its export
     }
 
 

@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.LongConsumer;
 import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.FileSystemException;
 import org.apache.commons.vfs2.cache.NullFilesCache;
@@ -39,12 +38,12 @@ final class FileTreeCopier {
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     /**
-     * One pass; {@code progress} hears the bytes copied so far in this pass. A file modified shortly before
+     * One pass; {@code control} hears its total and the bytes copied so far. A file modified shortly before
      * it was copied (within {@link #UNSETTLED_MILLIS}), or while it was copied, may change again without its
      * size or modification time showing it: its copy gets a modification time one second off, so the next
      * pass copies it again. The {@code last} pass, with the source read-only, gives every copy its true time.
      */
-    CopyPass copy(ShareFiles from, ShareFiles to, boolean last, LongConsumer progress) {
+    CopyPass copy(ShareFiles from, ShareFiles to, boolean last, PassControl control) {
         if (!from.isLocal() || !to.isLocal()) {
             throw new IllegalArgumentException("the file-level copy works between trees on this machine only");
         }
@@ -62,7 +61,7 @@ final class FileTreeCopier {
                 throw new IOException("source and destination are the same directory: " + source);
             }
             Files.createDirectories(target);
-            Counter counter = new Counter(vfs, progress, total(source), last, source.toRealPath());
+            Counter counter = new Counter(vfs, control, total(source), last, source.toRealPath());
             sync(source, target, counter);
             return new CopyPass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
                     counter.files, Duration.ofNanos(System.nanoTime() - started), null);
@@ -75,7 +74,7 @@ final class FileTreeCopier {
 
     private static final class Counter {
         final StandardFileSystemManager vfs;
-        private final LongConsumer progress;
+        private final PassControl control;
         final long total;
         final boolean last;
         /** The source share's real path: no directory the copy enters may resolve outside it. */
@@ -85,9 +84,10 @@ final class FileTreeCopier {
         int filesCopied;
         int files;
 
-        Counter(StandardFileSystemManager vfs, LongConsumer progress, long total, boolean last, Path sourceRoot) {
+        Counter(StandardFileSystemManager vfs, PassControl control, long total, boolean last, Path sourceRoot) {
             this.vfs = vfs;
-            this.progress = progress;
+            this.control = control;
+            control.total(total);
             this.total = total;
             this.last = last;
             this.sourceRoot = sourceRoot;
@@ -149,7 +149,7 @@ final class FileTreeCopier {
                 ? Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW) : null;
         if (existing != null && existing.isRegularFile() && existing.size() == size
                 && existing.lastModifiedTime().toMillis() == modified) {
-            counter.progress.accept(counter.copied); // a pass of unchanged files still hears of a cancel
+            counter.control.progress(counter.copied); // a pass of unchanged files still hears of a cancel
             return;
         }
         if (existing != null && existing.isRegularFile() && existing.size() == size
@@ -174,7 +174,7 @@ final class FileTreeCopier {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 out.write(buffer, 0, read);
                 counter.copied += read;
-                counter.progress.accept(counter.copied);
+                counter.control.progress(counter.copied);
             }
         } catch (FileSystemException e) {
             throw new IOException(e);

@@ -44,11 +44,12 @@ public interface MigrationDao {
                    @Bind("rate") long rate, @Bind("cursor") String cursor, @Bind("now") Instant now);
 
     /**
-     * Bytes copied so far in the running pass. {@code pass} stays the last pass finished: the engines resume
+     * Bytes copied so far in the running pass, and its total. {@code pass} stays the last pass finished: the engines resume
      * from it, so a pass cut short must not look done.
      */
-    @SqlUpdate("UPDATE share_migrations SET bytes_copied = :copied, updated_at = :now WHERE id = :id")
-    int recordProgress(@Bind("id") String id, @Bind("copied") long copied, @Bind("now") Instant now);
+    @SqlUpdate("UPDATE share_migrations SET bytes_copied = :copied, bytes_total = :total, updated_at = :now WHERE id = :id")
+    int recordProgress(@Bind("id") String id, @Bind("copied") long copied, @Bind("total") long total,
+                       @Bind("now") Instant now);
 
     /**
      * To {@code failing}, only from the phase the failed step ran in (a cancel or a cut-over that won stays),

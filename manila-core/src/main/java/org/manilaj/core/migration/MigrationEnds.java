@@ -18,10 +18,13 @@ record MigrationEnds(ShareMigration migration, Share share, BackendRegistry.Pool
         return new ShareRef(share.id(), destination.pool(), share.sizeGb());
     }
 
-    /** The share created empty on the destination (no access yet), or its export when it exists already. */
-    ShareExport createDestination() {
+    /**
+     * The share created empty on the destination (no access yet), or its export when it exists already; its
+     * top directory gets {@code rootMode} (octal), or the layout's default when {@code null}.
+     */
+    ShareExport createDestination(String rootMode) {
         ShareRef ref = destinationRef();
         return destination.driver().create(new ShareSpec(ref.shareId(), ref.pool(), ref.sizeGib(), share.shareProto(),
-                java.util.Map.of()));
+                java.util.Map.of(), rootMode));
     }
 }

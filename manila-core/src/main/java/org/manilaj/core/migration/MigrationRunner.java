@@ -103,61 +103,6 @@ public final class MigrationRunner {
                 TreeStreamEngine.NAME, new TreeStreamEngine());
     }
 
-    /** Renews leases and records progress while passes copy: never on a copying thread, which a commit would stall. */
-    private static final java.util.concurrent.ScheduledExecutorService HEARTBEATS =
-            java.util.concurrent.Executors.newScheduledThreadPool(1, runnable -> {
-                Thread thread = new Thread(runnable, "migration-heartbeat");
-                thread.setDaemon(true);
-                return thread;
-            });
-
-    /**
-     * Once a second while a pass runs: renews the lease, records the bytes copied so far, and (unless it is the
-     * last pass) sees whether the migration was cancelled; the copying thread hears of a lost lease or a cancel
-     * at its next progress report and stops there.
-     */
-    private final class Heartbeat implements AutoCloseable {
-        private final String migrationId;
-        private final boolean last;
-        private final java.util.concurrent.atomic.AtomicLong copied = new java.util.concurrent.atomic.AtomicLong();
-        private volatile RuntimeException stop;
-        private final java.util.concurrent.ScheduledFuture<?> task;
-
-        Heartbeat(String migrationId, boolean last) {
-            this.migrationId = migrationId;
-            this.last = last;
-            this.task = HEARTBEATS.scheduleWithFixedDelay(this::beat, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        }
-
-        void progress(long bytes) {
-            copied.set(bytes);
-            RuntimeException reason = stop;
-            if (reason != null) {
-                throw reason;
-            }
-        }
-
-        private void beat() {
-            try {
-                renew(migrationId);
-                if (!last && !stillIn(migrationId, MigrationPhase.COPYING)) {
-                    stop = new PassStoppedException();
-                    return;
-                }
-                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migrationId, copied.get(), clock.instant()));
-            } catch (LeaseLostException e) {
-                stop = e;
-            } catch (RuntimeException e) {
-                LOG.warn("migration {}: progress not recorded this time: {}", migrationId, e.getMessage());
-            }
-        }
-
-        @Override
-        public void close() {
-            task.cancel(false);
-        }
-    }
-
     /** Thrown out of a pass's progress when the migration was cancelled meanwhile: the pass stops there. */
     static final class PassStoppedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -206,8 +151,20 @@ public final class MigrationRunner {
             LOG.debug("migration {} is run by another node", migrationId);
             return;
         }
-        try {
-            advance(migrationId);
+        MigrationHeartbeat.Ledger ledger = new MigrationHeartbeat.Ledger() {
+            @Override
+            public void renew() {
+                MigrationRunner.this.renew(migrationId);
+            }
+
+            @Override
+            public void record(long copied, long total) {
+                jdbi.useExtension(MigrationDao.class, dao -> dao.recordProgress(migrationId, copied, total, clock.instant()));
+            }
+        };
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat(migrationId, ledger,
+                () -> stillIn(migrationId, MigrationPhase.COPYING), MigrationHeartbeat.STALL)) {
+            advance(migrationId, heartbeat);
         } catch (LeaseLostException e) {
             LOG.warn("migration {}: {}; leaving it to the node that holds it now", migrationId, e.getMessage());
             return;
@@ -234,7 +191,7 @@ public final class MigrationRunner {
         }
     }
 
-    private void advance(String migrationId) {
+    private void advance(String migrationId, MigrationHeartbeat heartbeat) {
         while (true) {
             renew(migrationId);
             Optional<ShareMigration> found = jdbi.withExtension(MigrationDao.class, dao -> dao.find(migrationId));
@@ -250,11 +207,11 @@ public final class MigrationRunner {
             try {
                 switch (phase) {
                     case STARTING -> createDestination(migration, share.get());
-                    case COPYING -> copyUntilSmall(migration, share.get());
+                    case COPYING -> copyUntilSmall(migration, share.get(), heartbeat);
                     case PHASE1_DONE -> {
                         return;
                     }
-                    case COMPLETING -> cutOver(migration, share.get());
+                    case COMPLETING -> cutOver(migration, share.get(), heartbeat);
                     case REMOVING_SOURCE -> {
                         removeSource(migration, share.get());
                         return;
@@ -292,14 +249,14 @@ public final class MigrationRunner {
         LOG.info("share {}: migration {} ({}) prepared {}", share.id(), migration.id(), migration.engine(), migration.destHost());
     }
 
-    private void copyUntilSmall(ShareMigration migration, Share share) {
+    private void copyUntilSmall(ShareMigration migration, Share share, MigrationHeartbeat heartbeat) {
         int pass = migration.pass();
         String cursor = migration.copyCursor();
         while (true) {
             pass++;
             CopyPass done;
             try {
-                done = copyPass(migration, share, pass, false, cursor);
+                done = copyPass(migration, share, pass, false, cursor, heartbeat);
             } catch (PassStoppedException e) {
                 return; // cancelled meanwhile: the loop in run() takes the new phase
             }
@@ -315,13 +272,48 @@ public final class MigrationRunner {
         }
     }
 
-    /** Copy pass number {@code pass}; the {@code last} one runs with the source read-only. */
-    private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last, String cursor) {
+    /** Tries of one pass before the migration fails: a host that drops a connection, a file that changed type. */
+    static final int PASS_TRIES = 3;
+
+    /**
+     * Copy pass number {@code pass} (the {@code last} one runs with the source read-only), tried again from its
+     * start when it fails for another reason than a cancel or a lost lease.
+     */
+    private CopyPass copyPass(ShareMigration migration, Share share, int pass, boolean last, String cursor,
+                              MigrationHeartbeat heartbeat) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return copyPassOnce(migration, share, pass, last, cursor, heartbeat);
+            } catch (PassStoppedException | LeaseLostException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (attempt >= PASS_TRIES) {
+                    throw e;
+                }
+                LOG.warn("share {}: migration {} pass {} failed (try {} of {}), redone from its start: {}", share.id(),
+                        migration.id(), pass, attempt, PASS_TRIES, e.getMessage());
+                sleep(Duration.ofSeconds(2L * attempt));
+            }
+        }
+    }
+
+    private CopyPass copyPassOnce(ShareMigration migration, Share share, int pass, boolean last, String cursor,
+                                  MigrationHeartbeat heartbeat) {
         MigrationEnds ends = ends(migration, share);
         CopyEngine engine = engine(migration);
         CopyPass done;
-        try (Heartbeat heartbeat = new Heartbeat(migration.id(), last)) {
-            done = engine.copy(ends, pass, last, cursor, heartbeat::progress);
+        heartbeat.startPass(last);
+        try {
+            done = engine.copy(ends, pass, last, cursor, heartbeat);
+        } catch (RuntimeException e) {
+            RuntimeException reason = heartbeat.stopReason();
+            if (reason != null && reason != e) { // the heartbeat closed the streams: its reason, not the broken pipe
+                reason.addSuppressed(e);
+                throw reason;
+            }
+            throw e;
+        } finally {
+            heartbeat.endPass();
         }
         jdbi.useTransaction(handle -> {
             hold(handle, migration.id());
@@ -342,7 +334,7 @@ public final class MigrationRunner {
      * The source goes read-only, the last pass copies what changed, the destination gets the share's rules,
      * then one transaction moves the share (host, export locations, capacity) and marks the source for removal.
      */
-    private void cutOver(ShareMigration migration, Share share) {
+    private void cutOver(ShareMigration migration, Share share, MigrationHeartbeat heartbeat) {
         MigrationEnds ends = ends(migration, share);
         BackendRegistry.PoolEntry source = ends.source();
         BackendRegistry.PoolEntry destination = ends.destination();
@@ -351,7 +343,7 @@ public final class MigrationRunner {
         applyAccess(source, share, true);
         engine.sealSource(ends, true);
         int lastPass = migration.pass() + 1;
-        copyPass(migration, share, lastPass, true, migration.copyCursor());
+        copyPass(migration, share, lastPass, true, migration.copyCursor(), heartbeat);
         ShareExport export = engine.finish(ends, lastPass);
         applyAccess(destination, share, false);
         Instant now = clock.instant();
@@ -454,6 +446,15 @@ public final class MigrationRunner {
 
     private String availabilityZone(BackendRegistry.PoolEntry pool) {
         return placement.availabilityZoneOf(pool);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static String truncate(String message) {

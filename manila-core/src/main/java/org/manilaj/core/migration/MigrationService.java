@@ -211,7 +211,7 @@ public final class MigrationService {
         ShareMigration m = migration.get();
         int percent = switch (m.migrationPhase()) {
             case STARTING -> 0;
-            case COPYING -> m.bytesTotal() == 0 ? 0 : (int) Math.min(99, m.bytesCopied() * 100 / m.bytesTotal());
+            case COPYING, COMPLETING -> m.bytesTotal() == 0 ? 0 : (int) Math.min(99, m.bytesCopied() * 100 / m.bytesTotal());
             default -> 100;
         };
         Map<String, Object> details = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package org.manilaj.core.migration;
 
 import java.time.Duration;
-import java.util.function.LongConsumer;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
@@ -40,7 +39,7 @@ final class SnapshotStreamEngine implements CopyEngine {
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress) {
+    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
         long started = System.nanoTime();
         ShareSnapshots from = snapshots(ends.source());
         ShareSnapshots to = snapshots(ends.destination());
@@ -55,10 +54,11 @@ final class SnapshotStreamEngine implements CopyEngine {
             parent = null;
         }
         long total = from.usedBytes(source); // the full stream's size, near enough; an upper bound for a difference
+        control.total(total);
         long measured = System.nanoTime();
         String finalParent = parent;
         long copied = StreamRelay.relay(() -> from.send(source, name, finalParent),
-                () -> to.receive(ends.destinationRef(), name), progress);
+                () -> to.receive(ends.destinationRef(), name), control);
         LOG.debug("share {}: pass {}: snapshot {} ms, checks {} ms, stream {} ms", source.shareId(), pass,
                 (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000,
                 (System.nanoTime() - measured) / 1_000_000);

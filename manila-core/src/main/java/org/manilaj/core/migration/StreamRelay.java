@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.manilaj.driver.ByteStream;
 
@@ -23,16 +22,19 @@ final class StreamRelay {
     }
 
     /** Starts {@code from}, then {@code to}, relays one into the other (both closed at the end): the bytes moved. */
-    static long relay(Supplier<ByteStream> source, Supplier<ByteStream> target, LongConsumer progress) {
+    static long relay(Supplier<ByteStream> source, Supplier<ByteStream> target, PassControl control) {
         try (ByteStream from = source.get(); ByteStream to = target.get()) {
-            long copied = copy(from, to, progress);
+            control.closeOnStop(from);
+            control.closeOnStop(to);
+            long copied = copy(from, to, control);
+            control.progress(copied); // a stream the heartbeat closed may read as a plain end: never taken for one
             from.await(END);
             to.await(END);
             return copied;
         }
     }
 
-    private static long copy(ByteStream from, ByteStream to, LongConsumer progress) {
+    private static long copy(ByteStream from, ByteStream to, PassControl control) {
         byte[] buffer = new byte[BUFFER];
         long copied = 0;
         InputStream in = from.output();
@@ -47,7 +49,7 @@ final class StreamRelay {
                     throw e;
                 }
                 copied += read;
-                progress.accept(copied);
+                control.progress(copied);
             }
             out.flush();
             return copied;

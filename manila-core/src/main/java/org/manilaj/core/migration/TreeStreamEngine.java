@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongConsumer;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
@@ -20,15 +19,17 @@ import org.manilaj.driver.ShareTrees.TreeListing;
  * The file-level engine between hosts (over SSH or on this machine, any layouts): each pass relays an archive
  * of the source tree, made on the source host, into an extract on the destination host, through this process.
  * The first pass sends everything; each later one the files whose contents or status changed since the pass
- * before began (the source host's clock, less a second), and every directory; entries gone from the source,
- * or whose type changed, are removed from the destination first. Modes, times and links are kept; owners
- * only when the destination extracts as root; extended attributes not.
+ * before began (the source host's clock, less a second), and every directory, unless the listings show a
+ * file this would miss (then everything again); entries gone from the source, or whose type changed, are
+ * removed from the destination first. Modes, times and links are kept; owners (by number) only when the
+ * destination extracts as root; extended attributes not.
  *
  * <p>Both hosts walk their trees themselves, never following a link, so nothing outside the share can be
  * read or removed; the destination is not exported while it is written, so no tenant changes it meanwhile.
  */
 final class TreeStreamEngine implements CopyEngine {
     static final String NAME = "tree_stream";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeStreamEngine.class);
     /** A change stamped by the host's coarse clock may read up to a tick before the pass that saw it began. */
     private static final long CLOCK_MARGIN_SECONDS = 1;
 
@@ -39,20 +40,26 @@ final class TreeStreamEngine implements CopyEngine {
 
     @Override
     public void prepare(MigrationEnds ends) {
-        ends.createDestination(); // an earlier attempt's files stay: the first pass rewrites them all
+        ends.createDestination(null); // an earlier attempt's files stay: the first pass rewrites them all
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, LongConsumer progress) {
+    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
         long started = System.nanoTime();
         ShareTrees from = trees(ends.source());
         ShareTrees to = trees(ends.destination());
         ShareRef source = ends.sourceRef();
         ShareRef destination = ends.destinationRef();
         TreeListing sourceTree = from.list(source);
-        to.remove(destination, stale(sourceTree, to.list(destination)));
+        TreeListing destinationTree = to.list(destination);
+        to.remove(destination, stale(sourceTree, destinationTree));
         Long since = cursor == null ? null : Long.parseLong(cursor) - CLOCK_MARGIN_SECONDS;
-        long copied = StreamRelay.relay(() -> from.pack(source, since), () -> to.unpack(destination), progress);
+        if (since != null && missedByTime(sourceTree, destinationTree, since)) {
+            // e.g. a directory renamed: its files kept their times, so only a full pass brings them
+            LOG.info("share {}: pass {} sends everything: the destination lacks files older than the last pass",
+                    source.shareId(), pass);
+            since = null;
+        }
         long total = 0;
         long changed = 0;
         int files = 0;
@@ -67,8 +74,30 @@ final class TreeStreamEngine implements CopyEngine {
                 }
             }
         }
+        control.total(total);
+        Long changedSince = since;
+        long copied = StreamRelay.relay(() -> from.pack(source, changedSince), () -> to.unpack(destination), control);
         return new CopyPass(copied, changed, total, filesChanged, files, Duration.ofNanos(System.nanoTime() - started),
                 Long.toString(sourceTree.hostTime()));
+    }
+
+    /**
+     * Whether the destination lacks (or holds at another size or type) a file or link of the source that a pass
+     * by time would not send, because it changed before {@code since}: the files of a renamed directory, or any
+     * after the source host's clock was set back.
+     */
+    static boolean missedByTime(TreeListing source, TreeListing destination, long since) {
+        Map<String, TreeEntry> held = new HashMap<>();
+        destination.entries().forEach(entry -> held.put(entry.path(), entry));
+        for (TreeEntry entry : source.entries()) {
+            if ((entry.type() == 'f' || entry.type() == 'l') && entry.changed() < since) {
+                TreeEntry copy = held.get(entry.path());
+                if (copy == null || copy.type() != entry.type() || (entry.type() == 'f' && copy.size() != entry.size())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -102,9 +131,14 @@ final class TreeStreamEngine implements CopyEngine {
         return false;
     }
 
+    /**
+     * The share exists (the passes filled it): the create returns its export, and gives its top directory the
+     * source's mode again (a create sets its mode), without set-id bits, which a create cannot set.
+     */
     @Override
     public ShareExport finish(MigrationEnds ends, int lastPass) {
-        return ends.createDestination(); // exists: the driver returns its export
+        String mode = trees(ends.source()).list(ends.sourceRef()).rootMode();
+        return ends.createDestination(String.format("%04o", Integer.parseInt(mode, 8) & 01777));
     }
 
 

@@ -167,14 +167,15 @@ public final class HostScripts {
                 "case \"$flag\" in true|false) ;; *) echo 'invalid flag' >&2; exit 2;; esac",
                 "btrfs property set -ts \"$dir\" ro \"$flag\""));
         // The share's tree, walked on the host without following links (find -P, GNU tar's default): the
-        // host's clock, then "<type> <size> <ctime> <path>" per entry, NUL-terminated (names may hold newlines).
+        // host's clock and the share root's mode, then "<type> <size> <ctime> <path>" per entry, NUL-terminated
+        // (names may hold newlines); an entry that vanishes during the walk is no error.
         SCRIPTS.put(LIST_TREE, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
                 CONFINE,
                 "cd -P -- \"$dir\"",
-                "date +%s",
-                "find . -mindepth 1 -xdev \\( -type f -o -type d -o -type l \\) -printf '%y %s %C@ %P\\0'"));
+                "echo \"$(date +%s) $(stat -c %a .)\"",
+                "find . -mindepth 1 -xdev -ignore_readdir_race -printf '%y %s %C@ %P\\0'"));
         // Exit status 1 is GNU tar's "a file changed as we read it": its new ctime puts it in the next pass.
         SCRIPTS.put(PACK_TREE, String.join("\n",
                 "set -e",
@@ -184,18 +185,21 @@ public final class HostScripts {
                 "cd -P -- \"$dir\"",
                 "set +e",
                 "if [ -n \"$since\" ]; then",
-                "  tar --format=posix --one-file-system -S -cf - --newer=\"@$since\" .",
+                "  tar --format=posix --numeric-owner --one-file-system -S -cf - --newer=\"@$since\" .",
                 "else",
-                "  tar --format=posix --one-file-system -S -cf - .",
+                "  tar --format=posix --numeric-owner --one-file-system -S -cf - .",
                 "fi",
                 "s=$?",
                 "[ \"$s\" -le 1 ] || exit \"$s\""));
+        // bsdtar (libarchive-tools), not GNU tar: it refuses to write through a link already on disk, or to
+        // '..' or an absolute path, so no archive can make it write outside the share. Owners by number:
+        // the same user name may have another id on the other host.
         SCRIPTS.put(UNPACK_TREE, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
                 CONFINE,
                 "cd -P -- \"$dir\"",
-                "exec tar -xpf -"));
+                "exec bsdtar -xpf - --numeric-owner"));
         // Relative paths, NUL-separated on standard input, from a listing of this same tree: each refused
         // unless it stays inside the share (no "..", not absolute, its directory not a link leading out).
         SCRIPTS.put(REMOVE_PATHS, String.join("\n",

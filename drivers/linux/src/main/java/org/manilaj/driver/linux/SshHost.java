@@ -318,7 +318,7 @@ public final class SshHost implements RemoteHost {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() { // also from a migration's heartbeat, to end a stuck stream
             if (released) {
                 return;
             }

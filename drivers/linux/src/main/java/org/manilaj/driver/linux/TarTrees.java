@@ -30,10 +30,10 @@ final class TarTrees implements ShareTrees {
     }
 
     @Override
-    public TreeListing list(ShareRef share) {
+    public TreeListing list(ShareRef share) { // held in memory: about 200 bytes a file
         String out = host.check(script(HostScripts.LIST_TREE, share), timeout.multipliedBy(10)).stdout();
         int firstLine = out.indexOf('\n');
-        if (firstLine < 0 || !out.substring(0, firstLine).matches("\\d+")) {
+        if (firstLine < 0 || !out.substring(0, firstLine).matches("\\d+ [0-7]{3,4}")) {
             throw new DriverException(host.describe() + ": unexpected listing of share " + share.shareId());
         }
         List<TreeEntry> entries = new ArrayList<>();
@@ -49,7 +49,8 @@ final class TarTrees implements ShareTrees {
             long changed = Long.parseLong(fields[2].replaceFirst("\\..*", ""));
             entries.add(new TreeEntry(fields[0].charAt(0), Long.parseLong(fields[1]), changed, fields[3]));
         }
-        return new TreeListing(Long.parseLong(out.substring(0, firstLine)), entries);
+        String[] head = out.substring(0, firstLine).split(" ");
+        return new TreeListing(Long.parseLong(head[0]), head[1], entries);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.manilaj.driver.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +195,10 @@ class SudoUserSystemIT {
                 unpack.await(Duration.ofMinutes(1));
             }
             assertThat(TestLab.onHost(1, List.of("cat", directory + "/f")).stdout()).isEqualTo("hello\n");
+            // an archive that plants a link out of the share, then one that writes through it: refused
+            unpack(trees, spec, archive("x", root));
+            assertThatThrownBy(() -> unpack(trees, spec, archive("x/planted", null))).isInstanceOf(RuntimeException.class);
+            assertThat(TestLab.onHost(1, List.of("test", "-e", root + "/planted")).succeeded()).isFalse();
 
             SshSettings settings = new SshSettings(TestLab.address(1), TestLab.SSH_PORT, USER, TestLab.privateKey(),
                     TestLab.knownHosts(), 10, 30, 1, true, SCRIPTS.toString());
@@ -223,5 +228,30 @@ class SudoUserSystemIT {
         }
         assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls \"$1\"/.manila-snapshots/\"$2\"@* 2>/dev/null; true", "sh", root, id))
                 .stdout()).isEmpty();
+    }
+
+    private static void unpack(org.manilaj.driver.ShareTrees trees, ShareSpec spec, byte[] archive) {
+        try (org.manilaj.driver.ByteStream unpack = trees.unpack(spec.ref())) {
+            unpack.input().write(archive);
+            unpack.await(Duration.ofMinutes(1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A tar archive of one entry {@code path}: a link to {@code target}, or (when that is null) a small file. */
+    private static byte[] archive(String path, String target) throws Exception {
+        Path dir = Files.createTempDirectory("archive");
+        Path entry = dir.resolve(path);
+        Files.createDirectories(entry.getParent());
+        if (target == null) {
+            Files.writeString(entry, "planted\n");
+        } else {
+            Files.createSymbolicLink(entry, Path.of(target));
+        }
+        Process tar = new ProcessBuilder("tar", "-C", dir.toString(), "-cf", "-", path).start();
+        byte[] bytes = tar.getInputStream().readAllBytes();
+        assertThat(tar.waitFor()).isZero();
+        return bytes;
     }
 }

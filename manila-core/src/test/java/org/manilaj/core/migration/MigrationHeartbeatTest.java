@@ -1,0 +1,100 @@
+package org.manilaj.core.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.manilaj.driver.ByteStream;
+
+/**
+ * A pass whose stream is stuck (the sending host went silent: the read blocks for ever) still ends: when the
+ * migration is cancelled, and when nothing moved for the stall time, the heartbeat closes its streams.
+ */
+class MigrationHeartbeatTest {
+
+    @Test
+    void aCancelEndsAPassBlockedOnASilentHost() throws Exception {
+        AtomicBoolean copying = new AtomicBoolean(true);
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), copying::get, Duration.ofHours(1))) {
+            CompletableFuture<Throwable> pass = blockedPass(heartbeat);
+            copying.set(false); // migration_cancel
+            assertThat(pass.get(30, TimeUnit.SECONDS)).isInstanceOf(MigrationRunner.PassStoppedException.class);
+        }
+    }
+
+    @Test
+    void aStreamThatMovesNothingForTheStallTimeIsStopped() throws Exception {
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), () -> true, Duration.ofSeconds(2))) {
+            Throwable stuck = blockedPass(heartbeat).get(30, TimeUnit.SECONDS);
+            assertThat(stuck).isInstanceOf(IllegalStateException.class).hasMessageContaining("stuck");
+        }
+    }
+
+    /** A relay from a source that never writes, run as the runner runs a pass: what it ended with. */
+    private static CompletableFuture<Throwable> blockedPass(MigrationHeartbeat heartbeat) throws IOException {
+        PipedOutputStream silent = new PipedOutputStream();
+        PipedInputStream output = new PipedInputStream(silent);
+        heartbeat.startPass(false);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                StreamRelay.relay(() -> stream(output, silent), () -> stream(InputStream.nullInputStream(), null), heartbeat);
+                return new AssertionError("the relay ended by itself");
+            } catch (RuntimeException e) {
+                RuntimeException reason = heartbeat.stopReason();
+                return reason != null ? reason : e;
+            } finally {
+                heartbeat.endPass();
+            }
+        });
+    }
+
+    /** Closing it ends its output as closing a channel or killing a process does: the reader sees the end. */
+    private static ByteStream stream(InputStream output, OutputStream writer) {
+        return new ByteStream() {
+            @Override
+            public InputStream output() {
+                return output;
+            }
+
+            @Override
+            public OutputStream input() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public void await(Duration timeout) {
+            }
+
+            @Override
+            public void close() {
+                try {
+                    if (writer != null) {
+                        writer.close();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static MigrationHeartbeat.Ledger ledger() {
+        return new MigrationHeartbeat.Ledger() {
+            @Override
+            public void renew() {
+            }
+
+            @Override
+            public void record(long copied, long total) {
+            }
+        };
+    }
+}
