@@ -4,7 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.AccessRuleDao;
@@ -21,9 +28,7 @@ import org.manilaj.core.share.TaskState;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
-import org.manilaj.driver.ShareFiles;
 import org.manilaj.driver.ShareRef;
-import org.manilaj.driver.ShareSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +48,11 @@ public final class MigrationRunner {
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PlacementService placement;
-    private final java.util.Map<String, CopyEngine> engines = engines();
+    private final Map<String, CopyEngine> engines = engines();
     /** Migrations this process is running now: the reconcile job does not queue them again. */
-    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.atomic.AtomicInteger THREADS = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.ExecutorService copies;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private final ExecutorService copies;
     private final String node;
     private final Duration lease;
     private final Clock clock;
@@ -64,7 +69,7 @@ public final class MigrationRunner {
         this.node = node;
         this.lease = lease;
         this.clock = clock;
-        this.copies = java.util.concurrent.Executors.newFixedThreadPool(threads, runnable -> {
+        this.copies = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "migration-" + THREADS.incrementAndGet());
             thread.setDaemon(true); // a copy cut short by a stop is redone after the restart, never failed for it
             return thread;
@@ -87,7 +92,7 @@ public final class MigrationRunner {
                         running.remove(migrationId);
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 running.remove(migrationId); // stopping: the reconcile job after the restart queues it again
             }
         }
@@ -98,8 +103,8 @@ public final class MigrationRunner {
         copies.shutdown();
     }
 
-    static java.util.Map<String, CopyEngine> engines() {
-        return java.util.Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine(),
+    static Map<String, CopyEngine> engines() {
+        return Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine(),
                 TreeStreamEngine.NAME, new TreeStreamEngine());
     }
 
