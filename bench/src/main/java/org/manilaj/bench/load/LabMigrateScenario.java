@@ -76,16 +76,22 @@ final class LabMigrateScenario {
         double phase1Seconds = (System.nanoTime() - started) / 1e9;
 
         ssh(from, "head -c 10485760 /dev/urandom > " + source + "/changed-10-mib.bin && sync");
-        started = System.nanoTime();
+        return cutOverAndReport(http, id, "ssh_send_receive", baselineSeconds, phase1Seconds);
+    }
+
+    /** Completes the migration (10 MiB changed since phase 1), deletes the share, and reports against the baseline. */
+    private static Map<String, Object> cutOverAndReport(ManilaHttp http, String id, String baseline, double baselineSeconds,
+                                                        double phase1Seconds) throws Exception {
+        long started = System.nanoTime();
         MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_complete\": null}"), 202);
         MigrateScenario.awaitTaskState(http, id, "migration_success");
         double cutOverSeconds = (System.nanoTime() - started) / 1e9;
 
         MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("ssh_send_receive_seconds", MigrateScenario.round(baselineSeconds));
+        row.put(baseline + "_seconds", MigrateScenario.round(baselineSeconds));
         row.put("phase1_seconds", MigrateScenario.round(phase1Seconds));
-        row.put("phase1_vs_ssh_send_receive", MigrateScenario.round(baselineSeconds / phase1Seconds));
+        row.put("phase1_vs_" + baseline, MigrateScenario.round(baselineSeconds / phase1Seconds));
         row.put("cut_over_seconds_after_10_mib", MigrateScenario.round(cutOverSeconds));
         return row;
     }
@@ -135,18 +141,7 @@ final class LabMigrateScenario {
 
         wait(new ProcessBuilder("sh", "-c", "head -c 10485760 /dev/urandom > \"$1/changed-10-mib.bin\" && sync", "sh",
                 source.toString()).inheritIO().start(), "10 MiB more");
-        started = System.nanoTime();
-        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_complete\": null}"), 202);
-        MigrateScenario.awaitTaskState(http, id, "migration_success");
-        double cutOverSeconds = (System.nanoTime() - started) / 1e9;
-
-        MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("scp_r_seconds", MigrateScenario.round(baselineSeconds));
-        row.put("phase1_seconds", MigrateScenario.round(phase1Seconds));
-        row.put("phase1_vs_scp_r", MigrateScenario.round(baselineSeconds / phase1Seconds));
-        row.put("cut_over_seconds_after_10_mib", MigrateScenario.round(cutOverSeconds));
-        return row;
+        return cutOverAndReport(http, id, "scp_r", baselineSeconds, phase1Seconds);
     }
 
     private String storage(int host) {
