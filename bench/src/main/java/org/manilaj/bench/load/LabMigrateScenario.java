@@ -68,6 +68,7 @@ final class LabMigrateScenario {
         ssh(from, "btrfs subvolume sync " + storage(from));
         ssh(to, "btrfs subvolume sync " + storage(to));
 
+        awaitRoom(http, "manila@lab" + to + "#pool0");
         started = System.nanoTime();
         MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_start\": {\"host\":"
                 + " \"manila@lab" + to + "#pool0\", \"writable\": true, \"preserve_metadata\": true,"
@@ -132,6 +133,7 @@ final class LabMigrateScenario {
         double baselineSeconds = (System.nanoTime() - started) / 1e9;
         ssh(1, "rm -rf " + copy);
 
+        awaitRoom(http, "manila@lab1#pool0");
         started = System.nanoTime();
         MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"migration_start\": {\"host\":"
                 + " \"manila@lab1#pool0\", \"writable\": false, \"preserve_metadata\": false,"
@@ -142,6 +144,25 @@ final class LabMigrateScenario {
         wait(new ProcessBuilder("sh", "-c", "head -c 10485760 /dev/urandom > \"$1/changed-10-mib.bin\" && sync", "sh",
                 source.toString()).inheritIO().start(), "10 MiB more");
         return cutOverAndReport(http, id, "scp_r", baselineSeconds, phase1Seconds);
+    }
+
+    /**
+     * The lab's disks are small (4 GiB): after the last measure's deletes, the pool's free space shows only
+     * once its stats are collected again (every minute). Waits for that, at most two minutes.
+     */
+    private static void awaitRoom(ManilaHttp http, String pool) throws Exception {
+        for (int i = 0; i < 240; i++) {
+            double free = 0;
+            for (var entry : http.send("GET", "/scheduler-stats/pools/detail", null).body().path("pools")) {
+                if (entry.path("name").asText().equals(pool)) {
+                    free = entry.path("capabilities").path("free_capacity_gb").asDouble();
+                }
+            }
+            if (free >= 2.5) {
+                return;
+            }
+            Thread.sleep(500);
+        }
     }
 
     private String storage(int host) {
