@@ -3,7 +3,6 @@ package org.manilaj.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,18 +46,12 @@ class ManilaCliSystemIT {
         return new Run(process.exitValue(), output);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"noauth", "token"})
     void theManilaClientRunsUnmodifiedAgainstTheService(String mode) throws Exception {
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         overrides.addAll(List.of("-Ddw.server.applicationConnectors[0].port=" + port,
-                "-Ddw.server.adminConnectors[0].port=" + freePort(), "-Ddw.auth.mode=" + mode));
+                "-Ddw.server.adminConnectors[0].port=" + ServiceProcess.freePort(), "-Ddw.auth.mode=" + mode));
         config = TwoBackendConfig.write(work);
         String token = "admin:" + PROJECT;
         if (mode.equals("token")) {

@@ -93,9 +93,21 @@ final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("the service did not start; see " + work.resolve("server.log"));
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): the service keeps its ports across restarts,
+     * and a port from that range could meanwhile be taken by one of the test's own outgoing connections (a
+     * restart then failed with "Address already in use" in KillNineSystemIT).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10_000 + random.nextInt(10_000); // clear of the lab's 2049, 2222 and 20048 too
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 10000 and 20000");
     }
 }
