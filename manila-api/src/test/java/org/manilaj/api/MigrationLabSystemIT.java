@@ -152,6 +152,7 @@ class MigrationLabSystemIT {
             if (left.isEmpty()) {
                 // and btrfs's cleaner done with what was deleted, so that the next test's quotas count from a quiet disk
                 TestLab.onHost(host, List.of("btrfs", "subvolume", "sync", root));
+                TestLab.onHost(host, List.of("sync")); // and what it wrote on its way to the disk, for the tests after
                 return;
             }
             Thread.sleep(100);
