@@ -31,7 +31,7 @@ interface CopyEngine {
     }
 
     /** After the last pass {@code lastPass}: the destination share whole, published with no access yet. */
-    ShareExport finish(MigrationEnds ends, int lastPass);
+    ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last);
 
     /** Removes what the engine made besides the two shares (snapshots); after success, cancel or failure. */
     default void clean(MigrationEnds ends) {

@@ -32,7 +32,7 @@ final class FileCopyEngine implements CopyEngine {
     }
 
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass) {
+    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
         return ends.createDestination(null); // exists: the driver returns its export
     }
 

@@ -64,7 +64,8 @@ final class FileTreeCopier {
             Counter counter = new Counter(vfs, control, total(source), last, source.toRealPath());
             sync(source, target, counter);
             return new CopyPass(counter.copied, counter.copied - counter.rechecked, counter.total, counter.filesCopied,
-                    counter.files, Duration.ofNanos(System.nanoTime() - started), null);
+                    counter.files, Duration.ofNanos(System.nanoTime() - started), null,
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException("copy " + from.uri() + " -> " + to.uri() + ": " + e.getMessage(), e);
         } finally {

@@ -348,8 +348,8 @@ public final class MigrationRunner {
         applyAccess(source, share, true);
         engine.sealSource(ends, true);
         int lastPass = migration.pass() + 1;
-        copyPass(migration, share, lastPass, true, migration.copyCursor(), heartbeat);
-        ShareExport export = engine.finish(ends, lastPass);
+        CopyPass last = copyPass(migration, share, lastPass, true, migration.copyCursor(), heartbeat);
+        ShareExport export = engine.finish(ends, lastPass, last);
         applyAccess(destination, share, false);
         Instant now = clock.instant();
         List<ExportLocation> locations = ExportLocation.of(share.id(), export, now);

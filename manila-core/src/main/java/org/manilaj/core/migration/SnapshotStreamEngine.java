@@ -63,7 +63,7 @@ final class SnapshotStreamEngine implements CopyEngine {
                 (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000,
                 (System.nanoTime() - measured) / 1_000_000);
         return new CopyPass(copied, copied, Math.max(total, copied), 0, -1, Duration.ofNanos(System.nanoTime() - started),
-                null);
+                null, null);
     }
 
     /** The snapshot before {@code pass} is no longer the cursor on either side. */
@@ -86,7 +86,7 @@ final class SnapshotStreamEngine implements CopyEngine {
     }
 
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass) {
+    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
         return snapshots(ends.destination()).adopt(ends.destinationRef(), snapshotName(ends.destinationRef(), lastPass));
     }
 

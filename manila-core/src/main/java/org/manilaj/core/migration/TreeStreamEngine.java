@@ -78,7 +78,7 @@ final class TreeStreamEngine implements CopyEngine {
         Long changedSince = since;
         long copied = StreamRelay.relay(() -> from.pack(source, changedSince), () -> to.unpack(destination), control);
         return new CopyPass(copied, changed, total, filesChanged, files, Duration.ofNanos(System.nanoTime() - started),
-                Long.toString(sourceTree.hostTime()));
+                Long.toString(sourceTree.hostTime()), sourceTree.rootMode());
     }
 
     /**
@@ -136,9 +136,9 @@ final class TreeStreamEngine implements CopyEngine {
      * source's mode again (a create sets its mode), without set-id bits, which a create cannot set.
      */
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass) {
-        String mode = trees(ends.source()).list(ends.sourceRef()).rootMode();
-        return ends.createDestination(String.format("%04o", Integer.parseInt(mode, 8) & 01777));
+    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
+        // the last pass's listing, taken with the source read-only: no second walk of the tree in the cut-over
+        return ends.createDestination(String.format("%04o", Integer.parseInt(last.rootMode(), 8) & 01777));
     }
 
 
