@@ -49,8 +49,8 @@ public final class OperationRunner implements AutoCloseable {
     private final Map<OperationKind, ShareOperation> operations = new EnumMap<>(OperationKind.class);
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService heartbeat;
-    /** Share ids submitted or running here; operation ids whose leases the heartbeat renews. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Shares submitted or running here; operation ids whose leases the heartbeat renews. */
+    private final InFlightShares inFlight = new InFlightShares();
     private final Set<String> leased = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean backlog = new AtomicBoolean();
     /** Operations recorded by this process and not yet run by it (their first run needs no claim). */
@@ -89,15 +89,15 @@ public final class OperationRunner implements AutoCloseable {
         return clock.instant().plus(settings.lease());
     }
 
-    /** Runs the share's pending operation soon, unless this process is already on it. */
+    /** Runs the share's pending operation soon; when this process is on it already, once more after that. */
     public void submit(String shareId) {
-        if (!inFlight.add(shareId)) {
+        if (!inFlight.enter(shareId)) {
             return;
         }
         try {
             executor.execute(() -> runAndRelease(shareId));
         } catch (RejectedExecutionException full) {
-            inFlight.remove(shareId);
+            inFlight.forget(shareId);
             backlog.set(true);
             LOG.debug("share {}: work queue full; it runs once a worker frees up", shareId);
         }
@@ -198,6 +198,23 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     private void runAndRelease(String shareId) {
+        boolean released = false;
+        try {
+            do {
+                runRounds(shareId);
+            } while (inFlight.goAgain(shareId));
+            released = true;
+        } finally {
+            if (!released) {
+                inFlight.forget(shareId);
+            }
+        }
+        if (backlog.compareAndSet(true, false)) {
+            resumeUnattended();
+        }
+    }
+
+    private void runRounds(String shareId) {
         try {
             for (int round = 0; round < MAX_ROUNDS && process(shareId); round++) {
                 LOG.debug("share {}: more work queued meanwhile", shareId);
@@ -205,11 +222,6 @@ public final class OperationRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             // Left with our lease: the next resume pass runs it again.
             LOG.error("share {}: pending operation failed unexpectedly; it will be retried", shareId, e);
-        } finally {
-            inFlight.remove(shareId);
-        }
-        if (backlog.compareAndSet(true, false)) {
-            resumeUnattended();
         }
     }
 
