@@ -18,6 +18,9 @@ final class DurableCommits {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern H2_WRITE_DELAY = Pattern.compile(";WRITE_DELAY=(\\d+)", Pattern.CASE_INSENSITIVE);
 
+    /** How long an H2 statement waits for a row lock, unless the URL says otherwise; writers wait as long for each other. */
+    static final long H2_LOCK_TIMEOUT_MILLIS = 10_000;
+
     private DurableCommits() {
     }
 
@@ -64,7 +67,7 @@ final class DurableCommits {
      * so); PostgreSQL waits as long as it takes. Ten seconds, unless the URL says otherwise.
      */
     static String withLockTimeout(String url) {
-        return url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT") ? url : url + ";LOCK_TIMEOUT=10000";
+        return url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT") ? url : url + ";LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MILLIS;
     }
 
     /**

@@ -118,7 +118,11 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.getObjectMapper().setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         Clock clock = Clock.systemUTC();
         DatabaseMigrator.migrate(config.getDatabase());
-        ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "manila");
+        // One gate for both pools: a Quartz write racing one of ours would break H2 the same way.
+        WriteGate writeGate = new WriteGate(DurableCommits.H2_LOCK_TIMEOUT_MILLIS);
+        String url = config.getDatabase().getUrl();
+        ManagedDataSource dataSource = SerializedWrites.forH2(url, config.getDatabase().build(environment.metrics(), "manila"),
+                writeGate);
         boolean postgres = DatabaseMigrator.isPostgres(dataSource);
         if (postgres) {
             DurableCommits.verify(dataSource);
@@ -128,7 +132,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         jdbi.setTemplateEngine(new DefinedAttributeTemplateEngine());
         DaoMetadata.preload(jdbi);
         // Quartz gets a pool of its own: its job store turns auto-commit off on the connections it uses.
-        ManagedDataSource quartzDataSource = config.getDatabase().build(environment.metrics(), "quartz");
+        ManagedDataSource quartzDataSource = SerializedWrites.forH2(url,
+                config.getDatabase().build(environment.metrics(), "quartz"), writeGate);
         environment.lifecycle().manage(quartzDataSource);
 
         ManilaConfiguration.WorkConfig work = config.getWork();

@@ -1,0 +1,52 @@
+package org.manilaj.api;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One writer at a time, across every connection of the process. Re-entrant for the thread that holds
+ * it (a nested handle on the same thread does not wait for itself), and released by whichever thread
+ * ends the transaction that took it.
+ */
+final class WriteGate {
+    private final Semaphore permit = new Semaphore(1, true);
+    private final long timeoutMillis;
+    private Thread owner; // guarded by this
+    private int holds; // guarded by this
+
+    WriteGate(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** False when another writer kept it for longer than the timeout. */
+    boolean enter() throws InterruptedException {
+        synchronized (this) {
+            if (owner == Thread.currentThread()) {
+                holds++;
+                return true;
+            }
+        }
+        if (!permit.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        synchronized (this) {
+            owner = Thread.currentThread();
+            holds = 1;
+        }
+        return true;
+    }
+
+    void leave() {
+        synchronized (this) {
+            if (--holds > 0) {
+                return;
+            }
+            owner = null;
+        }
+        permit.release();
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
+    }
+}
