@@ -18,7 +18,7 @@ final class DurableCommits {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern H2_WRITE_DELAY = Pattern.compile(";WRITE_DELAY=(\\d+)", Pattern.CASE_INSENSITIVE);
 
-    /** How long an H2 statement waits for a row lock, unless the URL says otherwise; writers wait as long for each other. */
+    /** How long an H2 statement waits for a row lock unless the URL says otherwise, and a writer for the write gate. */
     static final long H2_LOCK_TIMEOUT_MILLIS = 10_000;
 
     private DurableCommits() {

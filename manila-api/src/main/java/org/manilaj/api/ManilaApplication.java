@@ -121,6 +121,10 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         // One gate for both pools: a Quartz write racing one of ours would break H2 the same way.
         WriteGate writeGate = new WriteGate(DurableCommits.H2_LOCK_TIMEOUT_MILLIS);
         String url = config.getDatabase().getUrl();
+        if (config.getDatabase().isRemoveAbandoned() && SerializedWrites.appliesTo(url)) {
+            throw new IllegalArgumentException("database.removeAbandoned must stay off on an H2 file database: a connection"
+                    + " reclaimed while it writes would keep the write gate (see README, Known problems)");
+        }
         ManagedDataSource dataSource = SerializedWrites.forH2(url, config.getDatabase().build(environment.metrics(), "manila"),
                 writeGate);
         boolean postgres = DatabaseMigrator.isPostgres(dataSource);

@@ -15,29 +15,49 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Lets one transaction at a time write to an embedded H2 database, because H2 (2.5.252 and before) does
- * not survive {@code kill -9} otherwise: a commit writes a snapshot of the store map by map while other
- * transactions keep changing the maps, so a kill can leave a half-applied transaction, an acknowledged
- * commit missing, or a row whose lock nobody holds and nobody can take (h2database issue #2080). A
- * stress test of 16 writers killed 180 times lost acknowledged commits in every run of 60 kills; with
- * writes serialized, none in 180.
+ * Lets one thread at a time write to an embedded H2 database, because H2 (2.5.252 and before) does not
+ * survive {@code kill -9} otherwise: with several transactions writing, a killed process reopened with
+ * acknowledged commits missing, half-applied transactions, and rows whose lock nobody holds and nobody
+ * can take (an {@code UPDATE} of one spins for ever). It resembles h2database issue #2080 (a store written
+ * map by map while transactions change the maps). A stress program of 16 writers, killed 60 times per run,
+ * hit it in every run; with writes serialized, in none of three.
  *
  * <p>Reads go on in parallel. A connection takes the {@link WriteGate} when it prepares a statement that
  * writes or locks rows, and lets go when its transaction ends (commit, rollback, auto-commit back on,
- * close) or, in auto-commit mode, when that statement is closed.
+ * close, abort) or, in auto-commit mode, when the statement that took it is closed. The gate is re-entrant
+ * for its thread: a second connection of that thread writes without waiting (no code does so today; a
+ * write there to a row the first transaction changed would wait for H2's row lock). A writer that waits
+ * longer than the lock timeout gets H2's lock-timeout state (HYT00), which the API answers like a lost
+ * race. Connections must not be reclaimed behind the service's back (the pool's {@code removeAbandoned}
+ * stays off): one reclaimed while writing would keep the gate.
+ *
+ * <p>Only for H2 files: PostgreSQL needs none of it, an in-memory H2 has nothing to recover, and an H2
+ * server ({@code jdbc:h2:tcp:}) does not die with the service.
  */
 final class SerializedWrites {
-    /** Statements that neither change nor lock rows; anything else is taken for a write. */
-    private static final Pattern READ_ONLY = Pattern.compile("^\\s*(SELECT|WITH|VALUES|SHOW|EXPLAIN|TABLE)\\b",
+    /** Statements that may only read; anything else is taken for a write. */
+    private static final Pattern READ_ONLY = Pattern.compile("^(SELECT|WITH|VALUES|SHOW|EXPLAIN|TABLE)\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern LOCKS_ROWS = Pattern.compile("\\bFOR\\s+UPDATE\\b", Pattern.CASE_INSENSITIVE);
+    /** What makes a statement that starts like a read write or lock rows anyway. */
+    private static final Pattern WRITES_ANYWAY = Pattern.compile(
+            "\\b(INSERT|UPDATE|DELETE|MERGE|ANALYZE|NEXT\\s+VALUE\\s+FOR|(FINAL|NEW|OLD)\\s+TABLE)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s+|/\\*.*?\\*/|--[^\\n]*(\\n|$))+",
+            Pattern.DOTALL);
 
     private SerializedWrites() {
     }
 
-    /** The data source itself unless it is a file (or server) H2 database: PostgreSQL needs none of this. */
+    /** Whether {@code url} names an H2 file database, whose writes this serializes. */
+    static boolean appliesTo(String url) {
+        String lower = url == null ? "" : url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:") && !lower.startsWith("jdbc:h2:tcp:")
+                && !lower.startsWith("jdbc:h2:ssl:");
+    }
+
+    /** The data source gated when it is an H2 file database, else itself. */
     static ManagedDataSource forH2(String url, ManagedDataSource dataSource, WriteGate gate) {
-        if (url == null || !url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")) {
+        if (!appliesTo(url)) {
             return dataSource;
         }
         return proxy(ManagedDataSource.class, dataSource, (target, method, args) -> {
@@ -47,7 +67,8 @@ final class SerializedWrites {
     }
 
     static boolean writes(String sql) {
-        return !READ_ONLY.matcher(sql).find() || LOCKS_ROWS.matcher(sql).find();
+        String statement = LEADING_COMMENTS.matcher(sql).replaceFirst("");
+        return !READ_ONLY.matcher(statement).find() || WRITES_ANYWAY.matcher(statement).find();
     }
 
     private static final class GatedConnection {
@@ -67,14 +88,12 @@ final class SerializedWrites {
         private Object onConnection(Object target, Method method, Object[] args) throws Throwable {
             switch (method.getName()) {
                 case "prepareStatement", "prepareCall" -> {
-                    if (writes((String) args[0])) {
-                        enter();
-                    }
-                    return gatedStatement(invoke(target, method, args));
+                    boolean entered = writes((String) args[0]) && enter();
+                    return gatedStatement(invoke(target, method, args), entered);
                 }
                 case "createStatement" -> {
-                    enter(); // its SQL comes later, with no chance to look first: taken for a write
-                    return gatedStatement(invoke(target, method, args));
+                    boolean entered = enter(); // its SQL comes later, with no chance to look first: taken for a write
+                    return gatedStatement(invoke(target, method, args), entered);
                 }
                 case "commit", "rollback" -> {
                     try {
@@ -92,7 +111,7 @@ final class SerializedWrites {
                     }
                     return result;
                 }
-                case "close" -> {
+                case "close", "abort" -> {
                     try {
                         return invoke(target, method, args);
                     } finally {
@@ -105,9 +124,13 @@ final class SerializedWrites {
             }
         }
 
-        private Object gatedStatement(Object statement) {
+        /** {@code entered}: this statement took the gate, so in auto-commit mode its close gives it back. */
+        private Object gatedStatement(Object statement, boolean entered) {
             Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
                     : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
+            if (!entered) {
+                return SerializedWrites.proxy(type, statement, SerializedWrites::invoke);
+            }
             return SerializedWrites.proxy(type, statement, (target, method, args) -> {
                 try {
                     return invoke(target, method, args);
@@ -119,9 +142,10 @@ final class SerializedWrites {
             });
         }
 
-        private synchronized void enter() throws SQLException {
+        /** True when this call took the gate (false when the connection held it already). */
+        private synchronized boolean enter() throws SQLException {
             if (holding) {
-                return;
+                return false;
             }
             boolean entered;
             try {
@@ -131,10 +155,12 @@ final class SerializedWrites {
                 throw new SQLTransientException("interrupted while waiting for the database's write gate", e);
             }
             if (!entered) {
-                throw new SQLTransientException("another transaction kept the database's write gate for more than "
-                        + gate.timeoutMillis() + " ms");
+                // H2's own lock-timeout state: the API answers it as a lost race (409), the reconcile job retries
+                throw new SQLTransientException("waited more than " + gate.timeoutMillis() + " ms for the database's"
+                        + " write gate, held by " + gate.holder(), "HYT00");
             }
             holding = true;
+            return true;
         }
 
         private synchronized void leave() {

@@ -13,6 +13,7 @@ final class WriteGate {
     private final long timeoutMillis;
     private Thread owner; // guarded by this
     private int holds; // guarded by this
+    private long heldSinceNanos; // guarded by this
 
     WriteGate(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -32,6 +33,7 @@ final class WriteGate {
         synchronized (this) {
             owner = Thread.currentThread();
             holds = 1;
+            heldSinceNanos = System.nanoTime();
         }
         return true;
     }
@@ -48,5 +50,11 @@ final class WriteGate {
 
     long timeoutMillis() {
         return timeoutMillis;
+    }
+
+    /** Who holds the gate and for how long, for the message of a writer that gave up waiting. */
+    synchronized String holder() {
+        return owner == null ? "nobody now"
+                : "thread " + owner.getName() + ", for " + (System.nanoTime() - heldSinceNanos) / 1_000_000 + " ms";
     }
 }

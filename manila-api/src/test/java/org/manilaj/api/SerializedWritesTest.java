@@ -73,7 +73,10 @@ class SerializedWritesTest {
             first.prepareStatement("SELECT v FROM t WHERE id = 1 FOR UPDATE").executeQuery().close();
             CompletableFuture<Integer> write = CompletableFuture.supplyAsync(() -> run("UPDATE t SET v = 2 WHERE id = 2"));
             assertThat(write).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
-                    .havingRootCause().isInstanceOf(SQLTransientException.class).withMessageContaining("write gate");
+                    .havingRootCause().isInstanceOf(SQLTransientException.class).withMessageContaining("write gate")
+                    .withMessageContaining("held by thread") // says who holds it
+                    .satisfies(e -> assertThat(((SQLTransientException) e).getSQLState()).as("H2's lock timeout, a 409")
+                            .isEqualTo("HYT00"));
             first.rollback();
         }
         assertThat(run("UPDATE t SET v = 3 WHERE id = 2")).as("free again after the rollback").isEqualTo(1);
@@ -86,6 +89,29 @@ class SerializedWritesTest {
             assertThat(CompletableFuture.supplyAsync(() -> run("UPDATE t SET v = 5 WHERE id = 2")).get(5, TimeUnit.SECONDS))
                     .as("the idle connection is still open, but its write is over").isEqualTo(1);
         }
+    }
+
+    @Test
+    void inAutoCommitModeOnlyTheStatementThatTookTheGateGivesItBack() throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            var write = connection.prepareStatement("UPDATE t SET v = 8 WHERE id = 1");
+            connection.prepareStatement("SELECT v FROM t").close(); // a read's close must not end the write's hold
+            CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> run("UPDATE t SET v = 9 WHERE id = 2"));
+            assertThatThrownBy(() -> other.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            write.executeUpdate();
+            write.close();
+            assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAbortedConnectionGivesTheGateBack() throws Exception {
+        Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        connection.prepareStatement("UPDATE t SET v = 10 WHERE id = 1").executeUpdate();
+        connection.abort(Runnable::run);
+        assertThat(CompletableFuture.supplyAsync(() -> run("UPDATE t SET v = 11 WHERE id = 2")).get(5, TimeUnit.SECONDS))
+                .isEqualTo(1);
     }
 
     @Test
@@ -106,12 +132,20 @@ class SerializedWritesTest {
         assertThat(SerializedWrites.writes("INSERT INTO t VALUES (1)")).isTrue();
         assertThat(SerializedWrites.writes("MERGE INTO t KEY (id) VALUES (1)")).isTrue();
         assertThat(SerializedWrites.writes("CALL something()")).as("unknown: taken for a write").isTrue();
+        assertThat(SerializedWrites.writes("/* Health Check */ SELECT 1")).as("Dropwizard's health check").isFalse();
+        assertThat(SerializedWrites.writes("-- note\nSELECT 1")).isFalse();
+        assertThat(SerializedWrites.writes("SELECT * FROM shares WHERE updated_at > ?")).isFalse();
+        assertThat(SerializedWrites.writes("SELECT NEXT VALUE FOR seq")).isTrue();
+        assertThat(SerializedWrites.writes("SELECT id FROM FINAL TABLE (INSERT INTO t VALUES (3, 0))")).isTrue();
+        assertThat(SerializedWrites.writes("WITH x AS (SELECT 1) DELETE FROM t")).isTrue();
+        assertThat(SerializedWrites.writes("EXPLAIN ANALYZE UPDATE t SET v = 1")).isTrue();
     }
 
     @Test
-    void postgresAndInMemoryH2AreLeftAsTheyAre() {
+    void postgresInMemoryH2AndH2ServersAreLeftAsTheyAre() {
         assertThat(SerializedWrites.forH2("jdbc:postgresql://127.0.0.1/manila", pool, new WriteGate(1))).isSameAs(pool);
         assertThat(SerializedWrites.forH2("jdbc:h2:mem:x", pool, new WriteGate(1))).isSameAs(pool);
+        assertThat(SerializedWrites.forH2("jdbc:h2:tcp://127.0.0.1/x", pool, new WriteGate(1))).isSameAs(pool);
     }
 
     /** One auto-commit statement on a connection of its own; the update count, or the first column read. */

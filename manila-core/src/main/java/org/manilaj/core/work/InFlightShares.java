@@ -23,6 +23,14 @@ final class InFlightShares {
     }
 
     /**
+     * Called as a pass over the share begins: submits that came before it are served by it (each came after
+     * its work was committed), so only later ones need another pass.
+     */
+    void beginPass(String shareId) {
+        shares.replace(shareId, Boolean.FALSE);
+    }
+
+    /**
      * Called by a run that is done: true when a submit came meanwhile, and the run must go again (the
      * share stays in flight); false when the share is let go.
      */

@@ -201,6 +201,7 @@ public final class OperationRunner implements AutoCloseable {
         boolean released = false;
         try {
             do {
+                inFlight.beginPass(shareId);
                 runRounds(shareId);
             } while (inFlight.goAgain(shareId));
             released = true;
