@@ -68,6 +68,24 @@ public final class HostScripts {
             "fi",
             "btrfs qgroup clear-stale \"$root\" >/dev/null 2>&1 || true");
 
+    /**
+     * The kernel drops the qgroup of a deleted subvolume or snapshot by itself, and when its blocks are not all
+     * freed yet it marks every quota of the filesystem inconsistent: limits are then not enforced at all until
+     * a rescan. Deletes start one (it runs in the kernel); creates wait for it, so that a new share's size holds.
+     */
+    private static final String QUOTAS_INCONSISTENT =
+            "btrfs qgroup show -f \"$root\" 2>&1 >/dev/null | grep -q -i inconsistent";
+    private static final String START_QUOTA_RESCAN = String.join("\n",
+            "if " + QUOTAS_INCONSISTENT + "; then",
+            "  echo 'quotas inconsistent after a delete: rescanning' >&2",
+            "  btrfs quota rescan \"$root\" >/dev/null 2>&1 || true",
+            "fi");
+    private static final String AWAIT_CONSISTENT_QUOTAS = String.join("\n",
+            "if " + QUOTAS_INCONSISTENT + "; then",
+            "  echo 'quotas inconsistent: waiting for a rescan before the limit is set' >&2",
+            "  btrfs quota rescan -w \"$root\" >/dev/null 2>&1 || btrfs quota rescan -W \"$root\" >/dev/null 2>&1 || true",
+            "fi");
+
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
 
     static {
@@ -82,6 +100,7 @@ public final class HostScripts {
                 // every time, so that a create retried after a crash between the two still sets it
                 "chmod \"$mode\" \"$dir\"",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
+                AWAIT_CONSISTENT_QUOTAS,
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
                 MOUNT));
         // Unmounts (never rm -r: if the unmount had not happened, this must not touch the data), deletes the
@@ -97,7 +116,8 @@ public final class HostScripts {
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
                 "btrfs -q subvolume delete -c \"$dir\"",
                 "btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
-                "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true"));
+                "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true",
+                START_QUOTA_RESCAN));
         SCRIPTS.put(MOUNT_SHARE, String.join("\n", "set -e", "root=$1; dir=$2; mnt=$3", CONFINE, MOUNT));
         // The qgroup-id form: the path form fails while a share is over its limit.
         SCRIPTS.put(RESIZE_SHARE, String.join("\n",
@@ -105,6 +125,7 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; limit=$4",
                 CONFINE,
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
+                AWAIT_CONSISTENT_QUOTAS,
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\""));
         // Snapshots: read-only subvolumes <root>/.manila-snapshots/<share>@<purpose>-<n>, made, sent, received
         // and removed by name; a snapshot exists whole or not at all, except one a receive left half-done,
@@ -123,7 +144,8 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; name=$4",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
-                DROP_SNAPSHOT));
+                DROP_SNAPSHOT,
+                START_QUOTA_RESCAN));
         SCRIPTS.put(LIST_SNAPSHOTS, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
@@ -158,6 +180,7 @@ public final class HostScripts {
                 "  btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
                 "fi",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
+                AWAIT_CONSISTENT_QUOTAS,
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
                 MOUNT));
         SCRIPTS.put(SET_READONLY, String.join("\n",
