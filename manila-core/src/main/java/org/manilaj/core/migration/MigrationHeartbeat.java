@@ -1,5 +1,6 @@
 package org.manilaj.core.migration;
 
+import org.manilaj.core.copy.PassControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

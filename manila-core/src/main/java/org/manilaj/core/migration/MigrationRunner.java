@@ -1,5 +1,9 @@
 package org.manilaj.core.migration;
 
+import org.manilaj.core.copy.CopyEngine;
+import org.manilaj.core.copy.CopyEngines;
+import org.manilaj.core.copy.CopyEnds;
+import org.manilaj.core.copy.CopyPass;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +52,7 @@ public final class MigrationRunner {
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PlacementService placement;
-    private final Map<String, CopyEngine> engines = engines();
+    private final Map<String, CopyEngine> engines = CopyEngines.all();
     /** Migrations this process is running now: the reconcile job does not queue them again. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -103,10 +107,6 @@ public final class MigrationRunner {
         copies.shutdown();
     }
 
-    static Map<String, CopyEngine> engines() {
-        return Map.of(FileCopyEngine.NAME, new FileCopyEngine(), SnapshotStreamEngine.NAME, new SnapshotStreamEngine(),
-                TreeStreamEngine.NAME, new TreeStreamEngine());
-    }
 
     /** Thrown out of a pass's progress when the migration was cancelled meanwhile: the pass stops there. */
     static final class PassStoppedException extends RuntimeException {
@@ -244,7 +244,7 @@ public final class MigrationRunner {
     }
 
     private void createDestination(ShareMigration migration, Share share) {
-        MigrationEnds ends = ends(migration, share);
+        CopyEnds ends = ends(migration, share);
         engine(migration).prepare(ends);
         if (!migration.writable()) {
             applyAccess(ends.source(), share, true);
@@ -304,7 +304,7 @@ public final class MigrationRunner {
 
     private CopyPass copyPassOnce(ShareMigration migration, Share share, int pass, boolean last, String cursor,
                                   MigrationHeartbeat heartbeat) {
-        MigrationEnds ends = ends(migration, share);
+        CopyEnds ends = ends(migration, share);
         CopyEngine engine = engine(migration);
         CopyPass done;
         heartbeat.startPass(last);
@@ -340,7 +340,7 @@ public final class MigrationRunner {
      * then one transaction moves the share (host, export locations, capacity) and marks the source for removal.
      */
     private void cutOver(ShareMigration migration, Share share, MigrationHeartbeat heartbeat) {
-        MigrationEnds ends = ends(migration, share);
+        CopyEnds ends = ends(migration, share);
         BackendRegistry.PoolEntry source = ends.source();
         BackendRegistry.PoolEntry destination = ends.destination();
         CopyEngine engine = engine(migration);
@@ -381,7 +381,7 @@ public final class MigrationRunner {
     }
 
     private void removeSource(ShareMigration migration, Share share) {
-        MigrationEnds ends = ends(migration, share);
+        CopyEnds ends = ends(migration, share);
         ends.source().driver().delete(ends.sourceRef());
         engine(migration).clean(ends);
         jdbi.useExtension(MigrationDao.class, dao -> dao.delete(migration.id()));
@@ -390,7 +390,7 @@ public final class MigrationRunner {
 
     /** Cancel or failure: the destination's copy goes, its capacity is given back, the source is as before. */
     private void rollBack(ShareMigration migration, Share share) {
-        MigrationEnds ends = ends(migration, share);
+        CopyEnds ends = ends(migration, share);
         BackendRegistry.PoolEntry destination = ends.destination();
         CopyEngine engine = engine(migration);
         // first: the source is usable again even if the rest fails
@@ -433,8 +433,8 @@ public final class MigrationRunner {
                 .map(found -> found.migrationPhase() == phase).orElse(false);
     }
 
-    private MigrationEnds ends(ShareMigration migration, Share share) {
-        return new MigrationEnds(migration, share, pool(migration.sourceHost()), pool(migration.destHost()));
+    private CopyEnds ends(ShareMigration migration, Share share) {
+        return new CopyEnds("migration", share, pool(migration.sourceHost()), pool(migration.destHost()));
     }
 
     private CopyEngine engine(ShareMigration migration) {

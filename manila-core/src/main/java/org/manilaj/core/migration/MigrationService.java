@@ -1,5 +1,7 @@
 package org.manilaj.core.migration;
 
+import org.manilaj.core.copy.CopyEngines;
+import org.manilaj.core.copy.SnapshotStreamEngine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,10 +26,6 @@ import org.manilaj.core.share.TaskState;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationDao;
-import org.manilaj.driver.DriverException;
-import org.manilaj.driver.ShareFiles;
-import org.manilaj.driver.ShareSnapshots;
-import org.manilaj.driver.ShareRef;
 import org.manilaj.scheduler.ThinProvisioning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,12 +127,12 @@ public final class MigrationService {
         if (request.preserveSnapshots()) {
             throw ManilaException.badRequest("preserve_snapshots cannot be honoured: shares have no snapshots to move.");
         }
-        Optional<ShareSnapshots> from = source.driver().snapshots();
-        Optional<ShareSnapshots> to = destination.driver().snapshots();
-        if (!request.forceHostAssisted() && from.isPresent() && to.isPresent() && from.get().format().equals(to.get().format())) {
+        if (!request.forceHostAssisted() && CopyEngines.snapshotsMatch(source, destination)) {
             return SnapshotStreamEngine.NAME; // keeps all metadata, and seals the source's data itself for the cut-over
         }
-        String engine = fileEngine(share, source, destination);
+        String engine = CopyEngines.fileLevel(share, source, destination).orElseThrow(() -> ManilaException.badRequest(
+                "No migration engine can copy between " + source.fullName() + " and " + destination.fullName()
+                        + ": one of them offers no access to its shares' files."));
         if (request.writable() && !source.driver().capabilities().enforcesAccess()) {
             throw ManilaException.badRequest("writable cannot be honoured: backend " + source.backend() + " does not "
                     + "control who writes to its shares (export: none), so the service cannot stop writes for the "
@@ -148,30 +146,6 @@ public final class MigrationService {
         return engine;
     }
 
-    /**
-     * Between trees on this machine, the Commons VFS copy; when a storage host over SSH is one side, archive
-     * streams made and extracted on the hosts themselves (Commons VFS over SFTP stats through links, so a
-     * tenant's link could pull a file of the host into the copy).
-     */
-    private static String fileEngine(Share share, BackendRegistry.PoolEntry source, BackendRegistry.PoolEntry destination) {
-        if (localFiles(source, share) && localFiles(destination, share)) {
-            return FileCopyEngine.NAME;
-        }
-        if (source.driver().trees().isEmpty() || destination.driver().trees().isEmpty()) {
-            throw ManilaException.badRequest("No migration engine can copy between " + source.fullName() + " and "
-                    + destination.fullName() + ": one of them offers no access to its shares' files.");
-        }
-        return TreeStreamEngine.NAME;
-    }
-
-    private static boolean localFiles(BackendRegistry.PoolEntry pool, Share share) {
-        try {
-            return pool.driver().files(new ShareRef(share.id(), pool.pool(), share.sizeGb())).map(ShareFiles::isLocal)
-                    .orElse(false);
-        } catch (DriverException e) {
-            return false;
-        }
-    }
 
     public void complete(RequestContext context, String shareId) {
         requireAdmin(context, "migration_complete");

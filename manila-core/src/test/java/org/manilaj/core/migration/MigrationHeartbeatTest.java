@@ -1,5 +1,6 @@
 package org.manilaj.core.migration;
 
+import org.manilaj.core.copy.StreamRelay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import java.time.Duration;
 import org.manilaj.core.pool.BackendRegistry;
@@ -17,37 +17,41 @@ import org.slf4j.LoggerFactory;
  * pass; at the end the destination share is made from the last one received. Snapshots keep everything
  * (owners, modes, times, extended attributes, links), consistent to one instant.
  */
-final class SnapshotStreamEngine implements CopyEngine {
-    static final String NAME = "snapshot_stream";
+public final class SnapshotStreamEngine implements CopyEngine {
+    public static final String NAME = "snapshot_stream";
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStreamEngine.class);
-    private static final String PURPOSE = "@migration-";
 
     @Override
     public String name() {
         return NAME;
     }
 
-    static String snapshotName(ShareRef share, int pass) {
-        return share.shareId() + PURPOSE + pass;
+    /** {@code <share>@<chain>-<pass>}: the host scripts accept no other shape. */
+    static String snapshotName(CopyEnds ends, ShareRef share, int pass) {
+        return prefix(ends, share) + pass;
+    }
+
+    private static String prefix(CopyEnds ends, ShareRef share) {
+        return share.shareId() + "@" + ends.chain() + "-";
     }
 
     @Override
-    public void prepare(MigrationEnds ends) {
+    public void prepare(CopyEnds ends) {
         clean(ends);
         // a share of this id on the destination is never the share's data yet (it lives on the source)
         ends.destination().driver().delete(ends.destinationRef());
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
+    public CopyPass copy(CopyEnds ends, int pass, boolean last, String cursor, PassControl control) {
         long started = System.nanoTime();
         ShareSnapshots from = snapshots(ends.source());
         ShareSnapshots to = snapshots(ends.destination());
         ShareRef source = ends.sourceRef();
-        String name = snapshotName(source, pass);
+        String name = snapshotName(ends, source, pass);
         from.create(source, name); // one taken before a crash is whole: snapshots are atomic
         long snapshotted = System.nanoTime();
-        String parent = pass > 1 ? snapshotName(source, pass - 1) : null;
+        String parent = pass > 1 ? snapshotName(ends, source, pass - 1) : null;
         if (parent != null && !(from.list(source).contains(parent) && to.list(ends.destinationRef()).contains(parent))) {
             LOG.warn("share {}: snapshot {} is not on both sides any more; pass {} sends everything", source.shareId(), parent,
                     pass);
@@ -68,9 +72,9 @@ final class SnapshotStreamEngine implements CopyEngine {
 
     /** The snapshot before {@code pass} is no longer the cursor on either side. */
     @Override
-    public void passRecorded(MigrationEnds ends, int pass) {
+    public void passRecorded(CopyEnds ends, int pass) {
         if (pass > 1) {
-            String previous = snapshotName(ends.sourceRef(), pass - 1);
+            String previous = snapshotName(ends, ends.sourceRef(), pass - 1);
             try {
                 snapshots(ends.source()).delete(ends.sourceRef(), previous);
                 snapshots(ends.destination()).delete(ends.destinationRef(), previous);
@@ -81,25 +85,25 @@ final class SnapshotStreamEngine implements CopyEngine {
     }
 
     @Override
-    public void sealSource(MigrationEnds ends, boolean readOnly) {
+    public void sealSource(CopyEnds ends, boolean readOnly) {
         snapshots(ends.source()).setReadOnly(ends.sourceRef(), readOnly);
     }
 
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
-        return snapshots(ends.destination()).adopt(ends.destinationRef(), snapshotName(ends.destinationRef(), lastPass));
+    public ShareExport finish(CopyEnds ends, int lastPass, CopyPass last) {
+        return snapshots(ends.destination()).adopt(ends.destinationRef(), snapshotName(ends, ends.destinationRef(), lastPass));
     }
 
     @Override
-    public void clean(MigrationEnds ends) {
-        clean(ends.source(), ends.sourceRef());
-        clean(ends.destination(), ends.destinationRef());
+    public void clean(CopyEnds ends) {
+        clean(ends.source(), ends.sourceRef(), prefix(ends, ends.sourceRef()));
+        clean(ends.destination(), ends.destinationRef(), prefix(ends, ends.destinationRef()));
     }
 
-    private static void clean(BackendRegistry.PoolEntry pool, ShareRef share) {
+    private static void clean(BackendRegistry.PoolEntry pool, ShareRef share, String prefix) {
         ShareSnapshots snapshots = snapshots(pool);
         for (String name : snapshots.list(share)) {
-            if (name.startsWith(share.shareId() + PURPOSE)) {
+            if (name.startsWith(prefix)) {
                 snapshots.delete(share, name);
             }
         }

@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import java.util.Map;
 import org.manilaj.core.pool.BackendRegistry;
@@ -11,8 +11,8 @@ import org.manilaj.driver.ShareRef;
  * The file-level engine: the destination share is created empty, then {@link FileTreeCopier} passes make it
  * equal to the source. Works between any two backends that offer their files on this machine.
  */
-final class FileCopyEngine implements CopyEngine {
-    static final String NAME = "file_copy";
+public final class FileCopyEngine implements CopyEngine {
+    public static final String NAME = "file_copy";
     private final FileTreeCopier copier = new FileTreeCopier();
 
     @Override
@@ -21,18 +21,18 @@ final class FileCopyEngine implements CopyEngine {
     }
 
     @Override
-    public void prepare(MigrationEnds ends) {
+    public void prepare(CopyEnds ends) {
         ends.createDestination(null); // an earlier attempt's files stay: the passes reuse what still matches
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
+    public CopyPass copy(CopyEnds ends, int pass, boolean last, String cursor, PassControl control) {
         return copier.copy(files(ends.source(), ends.sourceRef()), files(ends.destination(), ends.destinationRef()), last,
                 control);
     }
 
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
+    public ShareExport finish(CopyEnds ends, int lastPass, CopyPass last) {
         return ends.createDestination(null); // exists: the driver returns its export
     }
 

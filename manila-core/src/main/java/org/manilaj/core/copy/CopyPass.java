@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import java.time.Duration;
 
@@ -8,10 +8,10 @@ import java.time.Duration;
  * where the next pass starts from (the engine's own format, {@code null} when it needs none); {@code rootMode}
  * the mode of the source's top directory as the pass saw it (octal), when the engine must set it at the end.
  */
-record CopyPass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took,
+public record CopyPass(long bytesCopied, long bytesChanged, long bytesTotal, int filesCopied, int files, Duration took,
                 String cursor, String rootMode) {
 
-    long rateBytesPerS() {
+    public long rateBytesPerS() {
         long millis = Math.max(1, took.toMillis());
         return bytesCopied * 1000 / millis;
     }

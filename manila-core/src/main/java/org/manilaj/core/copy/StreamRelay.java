@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import org.manilaj.driver.ByteStream;
  * archive into an extract), counting the bytes, then waits for both to end well. Either side failing stops
  * both; a failure of the receiving side is reported in its own words.
  */
-final class StreamRelay {
+public final class StreamRelay {
     private static final int BUFFER = 1 << 20;
     /** How long a side may take to end once the stream has gone through (a receive commits what it wrote). */
     private static final Duration END = Duration.ofMinutes(10);
@@ -22,7 +22,7 @@ final class StreamRelay {
     }
 
     /** Starts {@code from}, then {@code to}, relays one into the other (both closed at the end): the bytes moved. */
-    static long relay(Supplier<ByteStream> source, Supplier<ByteStream> target, PassControl control) {
+    public static long relay(Supplier<ByteStream> source, Supplier<ByteStream> target, PassControl control) {
         try (ByteStream from = source.get(); ByteStream to = target.get()) {
             control.closeOnStop(from);
             control.closeOnStop(to);

@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +27,8 @@ import org.manilaj.driver.ShareTrees.TreeListing;
  * <p>Both hosts walk their trees themselves, never following a link, so nothing outside the share can be
  * read or removed; the destination is not exported while it is written, so no tenant changes it meanwhile.
  */
-final class TreeStreamEngine implements CopyEngine {
-    static final String NAME = "tree_stream";
+public final class TreeStreamEngine implements CopyEngine {
+    public static final String NAME = "tree_stream";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeStreamEngine.class);
     /** A change stamped by the host's coarse clock may read up to a tick before the pass that saw it began. */
     private static final long CLOCK_MARGIN_SECONDS = 1;
@@ -39,12 +39,12 @@ final class TreeStreamEngine implements CopyEngine {
     }
 
     @Override
-    public void prepare(MigrationEnds ends) {
+    public void prepare(CopyEnds ends) {
         ends.createDestination(null); // an earlier attempt's files stay: the first pass rewrites them all
     }
 
     @Override
-    public CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control) {
+    public CopyPass copy(CopyEnds ends, int pass, boolean last, String cursor, PassControl control) {
         long started = System.nanoTime();
         ShareTrees from = trees(ends.source());
         ShareTrees to = trees(ends.destination());
@@ -136,7 +136,7 @@ final class TreeStreamEngine implements CopyEngine {
      * source's mode again (a create sets its mode), without set-id bits, which a create cannot set.
      */
     @Override
-    public ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last) {
+    public ShareExport finish(CopyEnds ends, int lastPass, CopyPass last) {
         // the last pass's listing, taken with the source read-only: no second walk of the tree in the cut-over
         return ends.createDestination(String.format("%04o", Integer.parseInt(last.rootMode(), 8) & 01777));
     }

@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

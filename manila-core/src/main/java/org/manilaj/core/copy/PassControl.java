@@ -1,7 +1,7 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 /** What a copy pass tells the node running it, and how that node stops the pass. */
-interface PassControl {
+public interface PassControl {
 
     /** The pass's total bytes, as soon as the engine knows it (before its stream starts). */
     void total(long bytes);

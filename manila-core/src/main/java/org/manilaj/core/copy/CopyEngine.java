@@ -1,4 +1,4 @@
-package org.manilaj.core.migration;
+package org.manilaj.core.copy;
 
 import org.manilaj.driver.ShareExport;
 
@@ -7,33 +7,33 @@ import org.manilaj.driver.ShareExport;
  * and recorded with it, so a restarted service carries on with the same one. Every step may be repeated
  * after a crash: it converges, and a pass cut short is redone from its start.
  */
-interface CopyEngine {
+public interface CopyEngine {
 
     /** The name recorded in the migration's row. */
     String name();
 
     /** Before the first pass: the destination made ready, anything an earlier attempt left there removed. */
-    void prepare(MigrationEnds ends);
+    void prepare(CopyEnds ends);
 
     /**
      * Copy pass number {@code pass} (from 1), from {@code cursor} (what the pass before returned, {@code null}
      * before the first); {@code last} runs with the source read-only. {@code control} hears the pass's total
      * and the bytes copied so far, may throw to stop it, and closes its streams when it must stop.
      */
-    CopyPass copy(MigrationEnds ends, int pass, boolean last, String cursor, PassControl control);
+    CopyPass copy(CopyEnds ends, int pass, boolean last, String cursor, PassControl control);
 
     /** After pass {@code pass} is recorded: what only the passes before it needed may go. */
-    default void passRecorded(MigrationEnds ends, int pass) {
+    default void passRecorded(CopyEnds ends, int pass) {
     }
 
     /** Stops (or allows again) writes to the source's data itself, beyond its exports. */
-    default void sealSource(MigrationEnds ends, boolean readOnly) {
+    default void sealSource(CopyEnds ends, boolean readOnly) {
     }
 
     /** After the last pass {@code lastPass}: the destination share whole, published with no access yet. */
-    ShareExport finish(MigrationEnds ends, int lastPass, CopyPass last);
+    ShareExport finish(CopyEnds ends, int lastPass, CopyPass last);
 
     /** Removes what the engine made besides the two shares (snapshots); after success, cancel or failure. */
-    default void clean(MigrationEnds ends) {
+    default void clean(CopyEnds ends) {
     }
 }
