@@ -40,6 +40,7 @@ import org.manilaj.api.resources.PoolsResource;
 import org.manilaj.api.resources.ShareCapacityResource;
 import org.manilaj.api.resources.QuotaSetsResource;
 import org.manilaj.api.resources.ShareAccessRulesResource;
+import org.manilaj.api.resources.ShareReplicasResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
@@ -48,6 +49,9 @@ import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DaoMetadata;
 import org.manilaj.core.jobs.QuartzJobs;
+import org.manilaj.core.replication.ReplicaService;
+import org.manilaj.core.replication.ReplicaSyncJob;
+import org.manilaj.core.replication.ReplicationSettings;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.migration.MigrationRunner;
 import org.manilaj.core.migration.MigrationService;
@@ -163,6 +167,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 work.getJobThreads());
         MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
                 work.getMigrationThreads(), clock);
+        ReplicationSettings replication = config.getReplication().settings();
+        ReplicaService replicas = new ReplicaService(jdbi, shareTypes, registry, runner, quotas, clock);
+        ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
 
@@ -200,6 +207,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                     // a migration no live node is running (its job lost, its clean-up failed, its node dead) gets a job
                     migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
                 });
+                names.add("sync-replicas");
+                jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));
@@ -222,6 +231,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new VersionsResource());
         environment.jersey().register(new SharesResource(shares, resize, access, migrations));
         environment.jersey().register(new ShareAccessRulesResource(access));
+        environment.jersey().register(new ShareReplicasResource(replicas));
         ShareTypeAccess typeAccess = new ShareTypeAccess(jdbi, shareTypes);
         environment.jersey().register(new ShareTypesResource(shareTypes, typeAccess));
         environment.jersey().register(new ShareCapacityResource(placement, shareTypes, typeAccess, quotas));

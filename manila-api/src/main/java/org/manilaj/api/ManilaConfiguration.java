@@ -55,6 +55,11 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("auth")
     private AuthConfig auth = new AuthConfig();
 
+    @Valid
+    @NotNull
+    @JsonProperty("replication")
+    private ReplicationConfig replication = new ReplicationConfig();
+
     /** Default quota limits by Manila key (shares, gigabytes, per_share_gigabytes...); unset keys keep Manila's. */
     @NotNull
     @JsonProperty("quotas")
@@ -95,6 +100,26 @@ public class ManilaConfiguration extends Configuration {
 
     public Map<String, Long> getQuotas() {
         return quotas;
+    }
+
+    public ReplicationConfig getReplication() {
+        return replication;
+    }
+
+    /** How secondaries are kept up to date: a sync every {@code interval}; older than {@code max_lag} is out of sync. */
+    public static class ReplicationConfig {
+        @NotNull
+        @JsonProperty("interval")
+        private Duration interval = Duration.seconds(300);
+        /** Default: twice the interval. */
+        @JsonProperty("max_lag")
+        private Duration maxLag;
+
+        public org.manilaj.core.replication.ReplicationSettings settings() {
+            java.time.Duration every = interval.toJavaDuration();
+            return new org.manilaj.core.replication.ReplicationSettings(every,
+                    maxLag == null ? every.multipliedBy(2) : maxLag.toJavaDuration());
+        }
     }
 
     /** {@code token}: callers present tokens made with token-create; {@code noauth}: Manila's development mode. */

@@ -73,8 +73,8 @@ public final class ShareView {
             view.put("access_rules_status", share.accessRulesStatus());
         }
         if (version.atLeast(2, 11)) {
-            view.put("replication_type", null);
-            view.put("has_replicas", false);
+            view.put("replication_type", details.replicationType());
+            view.put("has_replicas", details.hasReplicas());
         }
         if (version.atLeast(2, 16)) {
             view.put("user_id", share.userId());

@@ -16,6 +16,9 @@ public class BackendConfig extends DriverOptions {
     private String driver;
     @JsonProperty("pools")
     private List<PoolConfig> pools = new ArrayList<>();
+    /** Backends in one domain may hold replicas of each other's shares; none: no replication. */
+    @JsonProperty("replication_domain")
+    private String replicationDomain;
 
     public BackendConfig() {
     }
@@ -39,6 +42,10 @@ public class BackendConfig extends DriverOptions {
         return pools;
     }
 
+    public String replicationDomain() {
+        return replicationDomain;
+    }
+
     /** Checks what Jackson cannot; returns a message naming the first bad value, or null. */
     public String validate() {
         if (name == null || !ConfigNames.isValid(name)) {
@@ -46,6 +53,9 @@ public class BackendConfig extends DriverOptions {
         }
         if (driver == null || driver.isBlank()) {
             return "backends[" + name + "].driver is required";
+        }
+        if (replicationDomain != null && !ConfigNames.isValid(replicationDomain)) {
+            return "backends[" + name + "].replication_domain must be letters, digits, '_', '-' or '.': " + replicationDomain;
         }
         if (pools.isEmpty()) {
             return "backends[" + name + "] needs at least one pool";

@@ -25,7 +25,8 @@ import org.manilaj.core.work.OperationDao;
 public final class DaoMetadata {
     private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareReadDao.class, ShareMetadataDao.class, ExportLocationDao.class,
             ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class,
-            OperationDao.class, org.manilaj.core.migration.MigrationDao.class);
+            OperationDao.class, org.manilaj.core.migration.MigrationDao.class,
+            org.manilaj.core.replication.ReplicaDao.class, org.manilaj.core.replication.ReplicationDao.class);
 
     private DaoMetadata() {
     }

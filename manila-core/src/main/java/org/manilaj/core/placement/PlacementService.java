@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.pool.BackendRegistry;
@@ -12,6 +13,8 @@ import org.manilaj.core.pool.PoolCapabilities;
 import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
@@ -93,6 +96,61 @@ public final class PlacementService {
             }
             return true;
         });
+    }
+
+    /**
+     * Places a new secondary replica (Manila's ShareReplicationFilter on top of the usual filters): a pool up,
+     * in the share's replication domain, on a backend that holds no other replica of the share, in the
+     * replica's zone (or the one pool asked for), with its capacity reserved and recorded on the replica in
+     * one transaction.
+     *
+     * @param domain the replication domain of the share's active pool
+     * @param takenBackends backends that hold a replica of the share already
+     * @return the pool, or empty when none can take the replica
+     */
+    public Optional<BackendRegistry.PoolEntry> placeReplica(ShareReplica replica, Share share, Map<String, String> extraSpecs,
+                                                            String domain, Set<String> takenBackends, Lease lease) {
+        List<PoolState> candidates = snapshot().stream().filter(state -> {
+            BackendRegistry.PoolEntry entry = registry.pool(state.name()).orElseThrow();
+            return domain != null && domain.equals(entry.replicationDomain()) && !takenBackends.contains(entry.backend())
+                    && (replica.onlyHost() == null || replica.onlyHost().equals(entry.fullName()));
+        }).toList();
+        PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, replica.availabilityZone());
+        boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
+        int attempts = 0;
+        for (WeighedPool candidate : scheduler.rank(request, candidates)) {
+            if (attempts++ == maxAttempts) {
+                break;
+            }
+            BackendRegistry.PoolEntry pool = registry.pool(candidate.pool().name()).orElseThrow();
+            boolean placed = jdbi.inTransaction(handle -> {
+                if (!lease.hold(handle, "placing replica", 20)) {
+                    throw new Lease.LeaseLostException(lease.operation());
+                }
+                boolean thin = thinLogic && pool.config().thinProvisioning();
+                if (!CapacityLedger.reserve(handle, pool.fullName(), share.sizeGb(), thin,
+                        pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
+                    return false;
+                }
+                if (handle.attach(ReplicaDao.class).place(replica.id(), pool.fullName(), availabilityZoneOf(pool),
+                        share.sizeGb(), clock.instant()) == 0) {
+                    handle.rollback();
+                    throw new Lease.LeaseLostException(lease.operation());
+                }
+                return true;
+            });
+            if (placed) {
+                return Optional.of(pool);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Gives a replica's reservation back to its pool, in the caller's transaction. */
+    public static void releaseReplica(Handle handle, ShareReplica replica) {
+        if (replica.host() != null && replica.reservedGb() > 0) {
+            handle.attach(PoolDao.class).release(replica.host(), replica.reservedGb());
+        }
     }
 
     /** Gives the share's reservation back to its pool, in the caller's transaction; does nothing twice. */

@@ -18,7 +18,9 @@ import org.manilaj.driver.ShareDriverFactory;
 /** The configured backends, their drivers and pools, by Manila's {@code host@backend#pool} names. */
 public final class BackendRegistry implements AutoCloseable {
     /** One configured pool and the driver of its backend. */
-    public record PoolEntry(String fullName, String backend, String pool, PoolConfig config, ShareDriver driver) {
+    /** @param replicationDomain the backend's replication domain, or {@code null} when it replicates nothing */
+    public record PoolEntry(String fullName, String backend, String pool, PoolConfig config, ShareDriver driver,
+                            String replicationDomain) {
     }
 
     private final String serviceHost;
@@ -67,7 +69,8 @@ public final class BackendRegistry implements AutoCloseable {
         driverNames.put(backend.name(), backend.driver());
         for (PoolConfig pool : backend.pools()) {
             String fullName = poolName(serviceHost, backend.name(), pool.name());
-            if (pools.putIfAbsent(fullName, new PoolEntry(fullName, backend.name(), pool.name(), pool, driver)) != null) {
+            if (pools.putIfAbsent(fullName, new PoolEntry(fullName, backend.name(), pool.name(), pool, driver,
+                    backend.replicationDomain())) != null) {
                 throw new IllegalArgumentException("pool " + fullName + " is configured twice");
             }
         }

@@ -14,6 +14,9 @@ import org.manilaj.core.config.PoolConfig;
 public final class PoolCapabilities {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What a pool in a replication domain offers, as a list the extra-spec matcher reads. */
+    public static final String REPLICATION_TYPES = "[readable, dr]";
+
     private PoolCapabilities() {
     }
 
@@ -31,6 +34,11 @@ public final class PoolCapabilities {
         }
         if (row.freeCapacityGb() != null) {
             capabilities.put("free_capacity_gb", Double.toString(row.freeCapacityGb()));
+        }
+        if (entry.replicationDomain() != null) {
+            // every layout can keep readable and dr secondaries (snapshot streams on btrfs, file copies elsewhere)
+            capabilities.put("replication_type", REPLICATION_TYPES);
+            capabilities.put("replication_domain", entry.replicationDomain());
         }
         capabilities.putAll(config.capabilities());
         return capabilities;

@@ -80,8 +80,8 @@ public final class PoolReports {
         view.put("mount_snapshot_support", false);
         view.put("dedupe", false);
         view.put("compression", false);
-        view.put("replication_type", null);
-        view.put("replication_domain", null);
+        view.put("replication_type", entry.replicationDomain() == null ? null : java.util.List.of("readable", "dr"));
+        view.put("replication_domain", entry.replicationDomain());
         view.put("ipv4_support", true);
         view.put("ipv6_support", true);
         view.put("thin_provisioning", entry.config().thinProvisioning());

@@ -114,7 +114,8 @@ public final class QuotaService {
         if (prepared.contains(projectId)) {
             return;
         }
-        for (QuotaResource resource : new QuotaResource[] {QuotaResource.SHARES, QuotaResource.GIGABYTES}) {
+        for (QuotaResource resource : new QuotaResource[] {QuotaResource.SHARES, QuotaResource.GIGABYTES,
+                QuotaResource.SHARE_REPLICAS, QuotaResource.REPLICA_GIGABYTES}) {
             if (jdbi.withExtension(QuotaDao.class, quotas -> quotas.countUsage(projectId, resource.key())) == 0) {
                 // another request may insert it first: the primary key decides
                 jdbi.useHandle(handle -> DuplicateKeys.insertUnlessPresent(handle,
@@ -154,6 +155,30 @@ public final class QuotaService {
                 limits.get(QuotaResource.GIGABYTES)) == 0) {
             throw ManilaException.forbidden("Requested share exceeds allowed project/user or share type gigabytes quota.");
         }
+    }
+
+    /**
+     * Reserves one replica of {@code sizeGb} in the caller's transaction (a replicated share's first, active
+     * replica counts, as in Manila), or throws 413 overLimit.
+     */
+    public void reserveReplica(Handle handle, String projectId, int sizeGb) {
+        Map<QuotaResource, Long> limits = limits(handle, projectId);
+        QuotaDao quotas = handle.attach(QuotaDao.class);
+        if (quotas.add(projectId, QuotaResource.SHARE_REPLICAS.key(), 1, limits.get(QuotaResource.SHARE_REPLICAS)) == 0) {
+            throw overLimit("Maximum number of share replicas allowed (" + limits.get(QuotaResource.SHARE_REPLICAS)
+                    + ") exceeded.");
+        }
+        if (quotas.add(projectId, QuotaResource.REPLICA_GIGABYTES.key(), sizeGb,
+                limits.get(QuotaResource.REPLICA_GIGABYTES)) == 0) {
+            throw overLimit("Requested replica exceeds allowed project replica gigabytes quota.");
+        }
+    }
+
+    /** Gives back one replica of {@code sizeGb} in the caller's transaction. */
+    public void releaseReplica(Handle handle, String projectId, int sizeGb) {
+        QuotaDao quotas = handle.attach(QuotaDao.class);
+        quotas.add(projectId, QuotaResource.SHARE_REPLICAS.key(), -1, -1);
+        quotas.add(projectId, QuotaResource.REPLICA_GIGABYTES.key(), -sizeGb, -1);
     }
 
     /** Gives back usage in the caller's transaction (a deleted share: 1 share and its size). */

@@ -9,6 +9,8 @@ import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.work.Lease;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.ShareOperation;
@@ -76,6 +78,9 @@ public final class DeleteShare implements ShareOperation {
                 return false;
             }
             placement.release(handle, share.id());
+            for (ShareReplica replica : handle.attach(ReplicaDao.class).forShare(share.id())) {
+                quotas.releaseReplica(handle, share.projectId(), share.sizeGb()); // the rows go with the share
+            }
             if (handle.attach(ShareDao.class).deleteFinished(share.id()) == 0) {
                 handle.rollback();
                 return false;

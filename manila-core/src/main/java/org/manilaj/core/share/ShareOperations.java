@@ -9,6 +9,7 @@ import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicateShare;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationRunner;
 import org.manilaj.core.work.TransientRetry;
@@ -26,6 +27,7 @@ public final class ShareOperations {
                 new DeleteShare(jdbi, registry, placement, quotas, messages, retry, clock),
                 new ExtendShare(jdbi, registry, placement, shareTypes, messages, quotas, retry, clock),
                 new ShrinkShare(jdbi, registry, placement, messages, quotas, retry, clock),
-                new SyncAccess(jdbi, registry, retry, clock)));
+                new SyncAccess(jdbi, registry, retry, clock),
+                new ReplicateShare(jdbi, registry, placement, shareTypes, quotas, retry, clock)));
     }
 }

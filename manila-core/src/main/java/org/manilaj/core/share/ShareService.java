@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +20,9 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessRules;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ReplicationType;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeAccess;
 import org.manilaj.core.types.ShareTypeService;
@@ -79,10 +85,16 @@ public final class ShareService {
         List<MetadataItem> metadata = request.metadata().entrySet().stream()
                 .map(entry -> new MetadataItem(share.id(), entry.getKey(), entry.getValue()))
                 .toList();
+        boolean replicated = ReplicationType.of(type.extraSpecs()).isPresent();
         quotas.prepare(context.projectId());
         jdbi.useTransaction(handle -> {
             quotas.reserveShare(handle, context.projectId(), share.sizeGb());
             handle.attach(ShareDao.class).insert(share);
+            if (replicated) {
+                // a replicated share is its first, active replica (which counts against the replica quotas)
+                quotas.reserveReplica(handle, context.projectId(), share.sizeGb());
+                handle.attach(ReplicaDao.class).insert(ShareReplica.active(UUID.randomUUID().toString(), share.id(), now));
+            }
             runner.startNew(handle, share.id(), OperationKind.CREATE);
             if (!metadata.isEmpty()) {
                 handle.attach(ShareMetadataDao.class).insert(metadata);
@@ -91,12 +103,24 @@ public final class ShareService {
         LOG.info("share {} requested by project {}: {} GiB {} of type {}", share.id(), context.projectId(),
                 share.sizeGb(), protocol, type.name());
         runner.submit(share.id());
-        return new ShareDetails(share, request.metadata(), List.of());
+        return new ShareDetails(share, request.metadata(), List.of(), type.extraSpecs().get(ReplicationType.EXTRA_SPEC),
+                false);
     }
 
     public ShareDetails get(RequestContext context, String shareId) {
-        return jdbi.withExtension(ShareReadDao.class, shares -> new ShareDetails(visible(shares, context, shareId),
-                toMap(shares.metadataOf(shareId)), shares.exportsOf(shareId)));
+        return jdbi.withHandle(handle -> {
+            ShareReadDao shares = handle.attach(ShareReadDao.class);
+            Share share = visible(shares, context, shareId);
+            return new ShareDetails(share, toMap(shares.metadataOf(shareId)), shares.exportsOf(shareId),
+                    replicationType(share.shareTypeId(), new HashMap<>()),
+                    !handle.attach(ReplicaDao.class).withSecondaries(List.of(shareId)).isEmpty());
+        });
+    }
+
+    /** The type's replication_type, looked up once per type for a page of shares. */
+    private String replicationType(String shareTypeId, Map<String, String> byType) {
+        return byType.computeIfAbsent(shareTypeId, id -> shareTypes.extraSpecs(id).getOrDefault(ReplicationType.EXTRA_SPEC, ""))
+                .transform(value -> value.isEmpty() ? null : value);
     }
 
     /** One page of shares; with {@code details}, their metadata and export locations too (two more queries). */
@@ -104,7 +128,8 @@ public final class ShareService {
         if (query.allProjects() && !context.admin()) {
             throw ManilaException.forbidden("Policy doesn't allow listing the shares of all projects.");
         }
-        return jdbi.withExtension(ShareReadDao.class, reads -> {
+        return jdbi.withHandle(handle -> {
+            ShareReadDao reads = handle.attach(ShareReadDao.class);
             List<Share> shares = reads.list(context.projectId(), query.allProjects(), query.name(),
                     query.status(), query.shareTypeId(), query.sortColumn(), query.sortDirection(), query.limit(),
                     query.offset());
@@ -116,10 +141,13 @@ public final class ShareService {
                     .collect(Collectors.groupingBy(MetadataItem::shareId));
             Map<String, List<ExportLocation>> exports = reads.exportsOfShares(ids).stream()
                     .collect(Collectors.groupingBy(ExportLocation::shareId));
+            Set<String> withReplicas = new HashSet<>(handle.attach(ReplicaDao.class).withSecondaries(ids));
+            Map<String, String> replicationTypes = new HashMap<>();
             List<ShareDetails> result = new ArrayList<>(shares.size());
             for (Share share : shares) {
                 result.add(new ShareDetails(share, toMap(metadata.getOrDefault(share.id(), List.of())),
-                        exports.getOrDefault(share.id(), List.of())));
+                        exports.getOrDefault(share.id(), List.of()), replicationType(share.shareTypeId(), replicationTypes),
+                        withReplicas.contains(share.id())));
             }
             return result;
         });
@@ -157,6 +185,7 @@ public final class ShareService {
         Share share = find(context, shareId);
         Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
+            refuseWithReplicas(handle, shareId);
             if (handle.attach(ShareDao.class).transition(shareId, DELETABLE, ShareStatus.DELETING.wireName(), null, now) == 0) {
                 String status = handle.attach(ShareReadDao.class).find(shareId).map(Share::status).orElse("deleted");
                 throw ManilaException.forbidden("Invalid share: Share status must be one of ('available', 'error'), not '"
@@ -196,6 +225,7 @@ public final class ShareService {
         requireAdmin(context, "force_delete");
         find(context, shareId);
         jdbi.useTransaction(handle -> {
+            refuseWithReplicas(handle, shareId);
             takeOver(handle, shareId);
             handle.attach(ShareDao.class).resetStatus(shareId, ShareStatus.DELETING.wireName(), clock.instant());
             runner.start(handle, shareId, OperationKind.DELETE);
@@ -238,6 +268,15 @@ public final class ShareService {
         }
         LOG.warn("share {}: {} operation (attempt {}) dropped by an admin", shareId, pending.get().kind().wireName(),
                 pending.get().attempt());
+    }
+
+    /** Manila's rule: a share's secondary replicas go first (their data would otherwise be left on their hosts). */
+    private static void refuseWithReplicas(Handle handle, String shareId) {
+        int secondaries = handle.attach(ReplicaDao.class).secondaries(shareId);
+        if (secondaries > 0) {
+            throw ManilaException.badRequest("Share " + shareId + " has " + secondaries + " replica(s) besides the active"
+                    + " one; delete them first.");
+        }
     }
 
     public static void requireAdmin(RequestContext context, String action) {

@@ -15,7 +15,9 @@ public enum ShareStatus {
     SHRINKING,
     SHRINKING_ERROR,
     SHRINKING_POSSIBLE_DATA_LOSS_ERROR,
-    MIGRATING;
+    MIGRATING,
+    /** Replicas trading roles (a promotion). */
+    REPLICATION_CHANGE;
 
     private static final WireNames<ShareStatus> WIRE_NAMES = WireNames.of(values());
 

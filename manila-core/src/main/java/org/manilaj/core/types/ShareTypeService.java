@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.replication.ReplicationType;
 import org.manilaj.core.db.DuplicateKeys;
 import org.manilaj.core.share.ShareDao;
 
@@ -205,6 +206,9 @@ public final class ShareTypeService {
             }
             if (text.length() > MAX_SPEC_VALUE) {
                 throw ManilaException.badRequest("Invalid extra_spec: value of " + key + " is longer than 1023 characters.");
+            }
+            if (key.equals(ReplicationType.EXTRA_SPEC)) {
+                ReplicationType.parse(text); // 'writable', or a typo, is refused here rather than at the first replica
             }
             specs.put(key, text);
         });

@@ -49,6 +49,16 @@ public final class Lease {
         handle.attach(OperationDao.class).resetAttempts(operation.id(), owner);
     }
 
+    /**
+     * In the caller's transaction: ends the operation, or, when access changes were queued on it meanwhile,
+     * turns it into the access sync that applies them (the runner goes round once more).
+     */
+    public void finishOrHandOverToAccessSync(Handle handle) {
+        if (!finish(handle)) {
+            handle.attach(OperationDao.class).becomeAccessSync(operation.id(), owner, clock.instant());
+        }
+    }
+
     /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */
     public boolean end(Handle handle) {
         return handle.attach(OperationDao.class).end(operation.id(), owner) == 1;

@@ -66,10 +66,25 @@ public interface OperationDao {
     @SqlUpdate("UPDATE operations SET attempt = 0 WHERE id = :id AND owner = :owner")
     int resetAttempts(@Bind("id") String id, @Bind("owner") String owner);
 
-    /** Queues more work on a running access sync; zero when the share has no access sync pending. */
+    /**
+     * Queues access work on the share's pending access sync, or on its replication run (which hands over to an
+     * access sync when it ends); zero when the share has neither pending.
+     */
     @SqlUpdate("UPDATE operations SET generation = generation + 1, updated_at = :now WHERE share_id = :shareId"
-            + " AND kind = 'access_sync'")
+            + " AND kind IN ('access_sync', 'replication')")
     int requeueAccessSync(@Bind("shareId") String shareId, @Bind("now") Instant now);
+
+    /** Turns the share's operation, ours, into an access sync that starts afresh. */
+    @SqlUpdate("UPDATE operations SET kind = 'access_sync', phase = 'start', attempt = 0, updated_at = :now"
+            + " WHERE id = :id AND owner = :owner")
+    int becomeAccessSync(@Bind("id") String id, @Bind("owner") String owner, @Bind("now") Instant now);
+
+    /** Records an operation anyone may take for a share that has none; zero when it has one. */
+    @SqlUpdate("INSERT INTO operations (id, share_id, kind, phase, attempt, generation, owner, lease_expires_at, progress,"
+            + " created_at, updated_at) SELECT :id, s.id, :kind, 'start', 0, 0, NULL, NULL, 0, :now, :now FROM shares s"
+            + " WHERE s.id = :shareId AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = s.id)")
+    int insertIfIdle(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("kind") String kind,
+                     @Bind("now") Instant now);
 
     /**
      * Drops the share's operation for an admin's reset or force delete, unless another process holds a
@@ -97,7 +112,7 @@ public interface OperationDao {
     int adopt(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("kind") String kind,
               @Bind("status") String status, @Bind("now") Instant now);
 
-    @SqlQuery("SELECT s.id, s.status FROM shares s WHERE (s.status IN ('creating', 'deleting', 'extending', 'shrinking')"
+    @SqlQuery("SELECT s.id, s.status FROM shares s WHERE (s.status IN ('creating', 'deleting', 'extending', 'shrinking', 'replication_change')"
             + " OR (s.status = 'available' AND s.access_rules_status = 'syncing'))"
             + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = s.id)")
     @RegisterConstructorMapper(Orphan.class)

@@ -4,7 +4,9 @@ import org.manilaj.core.WireNames;
 
 /** What a share's pending operation does; each kind is run by its own {@link ShareOperation}. */
 public enum OperationKind {
-    CREATE, DELETE, EXTEND, SHRINK, ACCESS_SYNC;
+    CREATE, DELETE, EXTEND, SHRINK, ACCESS_SYNC,
+    /** Brings a replicated share's replicas where their rows say: create, sync, promote, delete. */
+    REPLICATION;
 
     private static final WireNames<OperationKind> WIRE_NAMES = WireNames.of(values());
 

@@ -133,6 +133,26 @@ public final class OperationRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Records an operation of {@code kind} for a share that has none pending, and runs it soon (periodic work:
+     * a share busy with something else is left for the next round).
+     */
+    public boolean startIfIdle(String shareId, OperationKind kind) {
+        try {
+            if (jdbi.withExtension(OperationDao.class, dao -> dao.insertIfIdle(UUID.randomUUID().toString(), shareId,
+                    kind.wireName(), clock.instant())) == 0) {
+                return false;
+            }
+        } catch (UnableToExecuteStatementException e) {
+            if (DuplicateKeys.isDuplicateKey(e)) {
+                return false; // a request recorded one meanwhile
+            }
+            throw e;
+        }
+        submit(shareId);
+        return true;
+    }
+
     /** Submits every operation nobody is running; returns how many. Run at start-up and periodically. */
     public int resumeUnattended() {
         List<String> unattended = jdbi.withExtension(OperationDao.class,
@@ -174,6 +194,7 @@ public final class OperationRunner implements AutoCloseable {
                     case "deleting" -> OperationKind.DELETE;
                     case "extending" -> OperationKind.EXTEND;
                     case "shrinking" -> OperationKind.SHRINK;
+                    case "replication_change" -> OperationKind.REPLICATION;
                     default -> OperationKind.ACCESS_SYNC;
                 };
                 // one statement that checks again: an admin may have reset the share, or it may be gone

@@ -1,0 +1,106 @@
+package org.manilaj.core.replication;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Replica rows. Changes of status are conditional on the status seen, so that racing requests lose cleanly. */
+@RegisterConstructorMapper(ShareReplica.class)
+public interface ReplicaDao {
+    String COLUMNS = "id, share_id, host, availability_zone, only_host, status, replica_state, reserved_gb, sync_pass,"
+            + " sync_cursor, last_sync_at, last_sync_bytes, last_sync_ms, export_path, last_error, created_at, updated_at";
+
+    @SqlUpdate("INSERT INTO share_replicas (" + COLUMNS + ") VALUES (:id, :shareId, :host, :availabilityZone, :onlyHost,"
+            + " :status, :replicaState, :reservedGb, :syncPass, :syncCursor, :lastSyncAt, :lastSyncBytes, :lastSyncMs,"
+            + " :exportPath, :lastError, :createdAt, :updatedAt)")
+    void insert(@BindMethods ShareReplica replica);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_replicas WHERE id = :id")
+    Optional<ShareReplica> find(@Bind("id") String id);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM share_replicas WHERE share_id = :shareId ORDER BY created_at, id")
+    List<ShareReplica> forShare(@Bind("shareId") String shareId);
+
+    /** Replicas of the shares a caller sees ({@code projectId} null: every project's). */
+    @SqlQuery("SELECT r.id, r.share_id, r.host, r.availability_zone, r.only_host, r.status, r.replica_state, r.reserved_gb,"
+            + " r.sync_pass, r.sync_cursor, r.last_sync_at, r.last_sync_bytes, r.last_sync_ms, r.export_path, r.last_error, r.created_at,"
+            + " r.updated_at FROM share_replicas r JOIN shares s ON s.id = r.share_id"
+            + " WHERE (:projectId IS NULL OR s.project_id = :projectId) AND (:shareId IS NULL OR r.share_id = :shareId)"
+            + " ORDER BY r.created_at, r.id")
+    List<ShareReplica> visible(@Bind("projectId") String projectId, @Bind("shareId") String shareId);
+
+    /** Of {@code shareIds}, those with a replica besides the active one. */
+    @SqlQuery("SELECT DISTINCT share_id FROM share_replicas WHERE share_id IN (<shareIds>) AND (replica_state IS NULL"
+            + " OR replica_state <> 'active')")
+    List<String> withSecondaries(@BindList("shareIds") java.util.Collection<String> shareIds);
+
+    @SqlQuery("SELECT COUNT(*) FROM share_replicas WHERE share_id = :shareId AND (replica_state IS NULL"
+            + " OR replica_state <> 'active')")
+    int secondaries(@Bind("shareId") String shareId);
+
+    @SqlUpdate("UPDATE share_replicas SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
+    int transition(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_replicas SET status = :status, updated_at = :now WHERE id = :id")
+    int setStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_replicas SET replica_state = :state, updated_at = :now WHERE id = :id")
+    int setState(@Bind("id") String id, @Bind("state") String state, @Bind("now") Instant now);
+
+    /** Records the pool chosen for a secondary and the capacity it holds there, once. */
+    @SqlUpdate("UPDATE share_replicas SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
+            + " updated_at = :now WHERE id = :id AND host IS NULL AND status = 'creating'")
+    int place(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
+              @Bind("reservedGb") int reservedGb, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_replicas SET export_path = :path, updated_at = :now WHERE id = :id")
+    int setExportPath(@Bind("id") String id, @Bind("path") String path, @Bind("now") Instant now);
+
+    /** A secondary's copy starts over: the next sync is a first pass (its source changed, or its copy is not trusted). */
+    @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, updated_at = :now WHERE id = :id")
+    int restartSync(@Bind("id") String id, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE share_replicas SET status = 'available', replica_state = :state, sync_pass = :pass,"
+            + " sync_cursor = :cursor, last_sync_at = :at, last_sync_bytes = :bytes, last_sync_ms = :millis,"
+            + " last_error = NULL, updated_at = :at WHERE id = :id")
+    int recordSync(@Bind("id") String id, @Bind("state") String state, @Bind("pass") int pass,
+                   @Bind("cursor") String cursor, @Bind("at") Instant at, @Bind("bytes") long bytes,
+                   @Bind("millis") long millis);
+
+    @SqlUpdate("UPDATE share_replicas SET replica_state = :state, last_error = :error, updated_at = :now WHERE id = :id")
+    int recordFailure(@Bind("id") String id, @Bind("state") String state, @Bind("error") String error,
+                      @Bind("now") Instant now);
+
+    /** The roles of a promotion: the new active takes the share's place (host NULL), the old one its own. */
+    @SqlUpdate("UPDATE share_replicas SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
+            + " replica_state = :state, status = 'available', export_path = :exportPath, sync_pass = 0, sync_cursor = NULL,"
+            + " last_sync_at = :syncedAt, updated_at = :now WHERE id = :id")
+    int assignRole(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
+                   @Bind("reservedGb") int reservedGb, @Bind("state") String state, @Bind("exportPath") String exportPath,
+                   @Bind("syncedAt") Instant syncedAt, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM share_replicas WHERE id = :id")
+    int delete(@Bind("id") String id);
+
+    /** In-sync secondaries whose last sync is older than {@code before}: out of sync now. */
+    @SqlUpdate("UPDATE share_replicas SET replica_state = 'out_of_sync', updated_at = :now WHERE replica_state = 'in_sync'"
+            + " AND (last_sync_at IS NULL OR last_sync_at < :before)")
+    int markLagging(@Bind("before") Instant before, @Bind("now") Instant now);
+
+    /**
+     * Shares with no operation pending and a secondary to sync (last synced before {@code dueBefore}) or one
+     * still to create or delete (its operation was lost: a crash cannot split a transaction, but an admin's
+     * reset can drop it).
+     */
+    @SqlQuery("SELECT DISTINCT r.share_id FROM share_replicas r JOIN shares s ON s.id = r.share_id"
+            + " WHERE ((r.status = 'available' AND r.replica_state IN ('in_sync', 'out_of_sync') AND s.status = 'available'"
+            + " AND (r.last_sync_at IS NULL OR r.last_sync_at < :dueBefore)) OR r.status IN ('creating', 'deleting'))"
+            + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = r.share_id)")
+    List<String> needingWork(@Bind("dueBefore") Instant dueBefore);
+}
