@@ -168,7 +168,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
                 work.getMigrationThreads(), clock);
         ReplicationSettings replication = config.getReplication().settings();
-        ReplicaService replicas = new ReplicaService(jdbi, shareTypes, registry, runner, quotas, clock);
+        ReplicaService replicas = new ReplicaService(jdbi, shareTypes, registry, placement, runner, quotas, clock);
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,11 +114,52 @@ class ManilaCliSystemIT {
             cli.ok("delete", "x");
             http.awaitStatus(id, "gone");
             cli.ok("list").doesNotContain(id);
+
+            cli.ok("type-create", "replicated", "false", "--extra-specs", "replication_type=readable")
+                    .contains("replication_type : readable");
+            String replicated = field(cli.ok("create", "NFS", "1", "--name", "r", "--share-type", "replicated").output(), "id");
+            http.awaitStatus(replicated, "available");
+            cli.ok("share-replica-list", "--share-id", "r").contains("active");
+            String activeReplica = (String) http.get("/v2/share-replicas/detail?share_id=" + replicated)
+                    .list("share_replicas").get(0).get("id");
+            String replica = field(cli.ok("share-replica-create", "r").contains("creating").output(), "id");
+            awaitReplicaState(http, replica, "in_sync");
+            cli.ok("share-replica-list", "--share-id", "r").contains(replica, activeReplica, "in_sync", "active");
+            cli.ok("share-replica-show", replica).contains("in_sync", TwoBackendConfig.SECOND);
+            cli.ok("share-replica-export-location-list", replica).contains("127.0.0.1:");
+            cli.ok("share-replica-resync", replica);
+            cli.ok("share-replica-promote", replica);
+            awaitReplicaState(http, replica, "active");
+            http.awaitStatus(replicated, "available");
+            cli.ok("show", "r").contains(TwoBackendConfig.SECOND, "has_replicas", "readable");
+            cli.ok("share-replica-delete", activeReplica);
+            awaitReplicaGone(http, activeReplica);
+            cli.ok("delete", "r");
+            http.awaitStatus(replicated, "gone");
         } finally {
             service.destroy();
             if (!service.waitFor(30, TimeUnit.SECONDS)) {
                 service.destroyForcibly(); // never leave a service behind (a hung shutdown did, for half an hour)
             }
+        }
+    }
+
+    private static void awaitReplicaState(ManilaClient http, String replica, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (state.equals(http.get("/v2/share-replicas/" + replica).object("share_replica").get("replica_state"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("replica " + replica + " did not become " + state);
+    }
+
+    private static void awaitReplicaGone(ManilaClient http, String replica) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (http.get("/v2/share-replicas/" + replica).status() != 404) {
+            assertThat(System.nanoTime()).as("replica " + replica + " deleted").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 

@@ -135,6 +135,8 @@ class ReplicationTest {
         assertThat(copy.resolve("after.txt")).hasContent("written after");
 
         assertThat(client.delete("/v2/shares/" + shareId).status()).as("a share with replicas").isEqualTo(400);
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 2}}").status())
+                .as("resizing replicated shares: not yet").isEqualTo(400);
         String activeId = (String) before.get(0).get("id");
         assertThat(client.delete("/v2/share-replicas/" + activeId).status()).as("the active replica").isEqualTo(400);
 
@@ -174,7 +176,9 @@ class ReplicationTest {
                         .contains(newRoot.resolve(shareId).toString()));
         Map<String, Object> demoted = replica(activeId);
         assertThat(demoted).containsEntry("replica_state", "in_sync").containsEntry("host", "manila@alpha#pool0");
-        assertThat(action(replicaId, "{\"promote\": null}").status()).as("already active").isEqualTo(200);
+        ManilaClient.Reply again = action(replicaId, "{\"promote\": null}");
+        assertThat(again.status()).as("already active").isEqualTo(200);
+        assertThat(again.object("share_replica")).containsEntry("replica_state", "active");
 
         // the old active now follows the new one
         Files.writeString(newRoot.resolve(shareId).resolve("on-the-new-site.txt"), "written after the promotion\n");
@@ -226,19 +230,64 @@ class ReplicationTest {
         String replicaId = createReplica(shareId, "zone-b");
         awaitReplica(replicaId, replica -> "in_sync".equals(replica.get("replica_state")), "in_sync");
         assertThat(action(replicaId, "{\"no_such_action\": null}").status()).isEqualTo(400);
+        assertThat(action(replicaId, "{\"reset_status\": {}}").status()).as("no status").isEqualTo(400);
+        assertThat(action(replicaId, "{\"reset_status\": {\"status\": null}}").status()).isEqualTo(400);
+        assertThat(action(replicaId, "{\"reset_replica_state\": {}}").status()).isEqualTo(400);
+        String activeId = (String) replicas(shareId).stream().filter(r -> "active".equals(r.get("replica_state")))
+                .findFirst().orElseThrow().get("id");
+        assertThat(action(activeId, "{\"reset_status\": {\"status\": \"error\"}}").status()).as("the active replica")
+                .isEqualTo(400);
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"reset_status\": {\"status\":"
+                + " \"replication_change\"}}").status()).as("a promotion is not started by a reset").isEqualTo(400);
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"migration_start\": {\"host\":"
+                + " \"manila@loner#pool0\", \"writable\": false, \"preserve_metadata\": false, \"nondisruptive\": false,"
+                + " \"preserve_snapshots\": false}}").status()).as("migrating a share with replicas").isEqualTo(400);
+        assertThat(client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId
+                + "\", \"availability_zone\": \"zone-z\"}}").status()).as("a zone without pools").isEqualTo(400);
+        String typeId = (String) client.get("/v2/shares/" + shareId).object("share").get("share_type");
+        assertThat(client.post("/v2/types/" + typeId + "/extra_specs", "{\"extra_specs\": {\"replication_type\": \"dr\"}}")
+                .status()).as("a type in use").isEqualTo(400);
+        assertThat(client.delete("/v2/types/" + typeId + "/extra_specs/replication_type").status()).isEqualTo(400);
         assertThat(action(replicaId, "{\"reset_replica_state\": {\"replica_state\": \"active\"}}").status()).isEqualTo(400);
         assertThat(action(replicaId, "{\"reset_status\": {\"status\": \"deleting\"}}").status()).isEqualTo(400);
         assertThat(action(replicaId, "{\"reset_replica_state\": {\"replica_state\": \"out_of_sync\"}}").status())
                 .isEqualTo(202);
         assertThat(replica(replicaId)).containsEntry("replica_state", "out_of_sync");
         // a replica on the active's own backend, or outside the domain, cannot be placed
-        ManilaClient.Reply sameBackend = client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId
-                + "\", \"scheduler_hints\": {\"only_host\": \"manila@alpha#pool0\"}}}");
+        String onAlpha = "{\"share_replica\": {\"share_id\": \"" + shareId
+                + "\", \"scheduler_hints\": {\"only_host\": \"manila@alpha#pool0\"}}}";
+        ManilaClient.Reply sameBackend = client.post("/v2/share-replicas", onAlpha);
         assertThat(sameBackend.status()).isEqualTo(202);
         String misplaced = (String) sameBackend.object("share_replica").get("id");
         awaitReplica(misplaced, replica -> "error".equals(replica.get("status")), "error");
-        assertThat(client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId
-                + "\", \"scheduler_hints\": {\"only_host\": \"manila@nowhere#pool0\"}}}").status()).isEqualTo(400);
+        assertThat(client.post("/v2/share-replicas",
+                "{\"share_replica\": {\"share_id\": \"" + shareId + "\", \"scheduler_hints\": {\"only_host\":"
+                + " \"manila@nowhere#pool0\"}}}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aReplicaWhoseFirstCopyFailsEndsInErrorAndCanBeDeleted() throws Exception {
+        String shareId = replicatedShare();
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 2}}").status())
+                .as("resizing replicated shares: not yet").isEqualTo(400);
+        Path data = ALPHA.resolve(shareId);
+        Path aside = ALPHA.resolve("aside-" + shareId);
+        Files.move(data, aside);
+        Files.writeString(data, "not a share"); // nothing can be copied from here
+        try {
+            String replicaId = createReplica(shareId, "zone-b");
+            Map<String, Object> failed = awaitReplica(replicaId, replica -> "error".equals(replica.get("status")), "error");
+            assertThat((String) failed.get("last_error")).contains("first copy failed");
+            assertThat(client.delete("/v2/share-replicas/" + replicaId).status()).isEqualTo(202);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (client.get("/v2/share-replicas/" + replicaId).status() != 404 && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+            assertThat(client.get("/v2/share-replicas/" + replicaId).status()).isEqualTo(404);
+        } finally {
+            Files.delete(data);
+            Files.move(aside, data);
+        }
     }
 
     private static long quotaInUse(String resource) {

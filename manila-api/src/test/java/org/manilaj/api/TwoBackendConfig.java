@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * {@code config/manila.yml} with a second local-directory backend ({@code second}, under ./var/second)
- * beside {@code local}, for tests that migrate shares with the packaged jar. The first backend is the
- * larger, so the scheduler places new shares on it.
+ * beside {@code local}, both in replication domain {@code dr1}, for tests that migrate or replicate shares
+ * with the packaged jar. The first backend is the larger, so the scheduler places new shares on it.
  */
 final class TwoBackendConfig {
     static final String FIRST = "manila@local#pool0";
@@ -25,6 +25,7 @@ final class TwoBackendConfig {
                 "    transport: local",
                 "    storage_root: ./var/shares",
                 "    export_address: 127.0.0.1",
+                "    replication_domain: dr1",
                 "    pools:",
                 "      - name: pool0",
                 "        total_capacity_gb: 100",
@@ -33,6 +34,7 @@ final class TwoBackendConfig {
                 "    transport: local",
                 "    storage_root: ./var/second",
                 "    export_address: 127.0.0.1",
+                "    replication_domain: dr1",
                 "    pools:",
                 "      - name: pool0",
                 "        total_capacity_gb: 50",

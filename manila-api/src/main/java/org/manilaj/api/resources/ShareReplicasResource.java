@@ -48,7 +48,8 @@ public final class ShareReplicasResource {
         String onlyHost = hints == null || hints.isNull() ? null : text(hints, "only_host");
         ReplicaService.ReplicaView created = replicas.create(context(request), text(replica, "share_id"),
                 text(replica, "availability_zone"), onlyHost);
-        return Response.accepted(Map.of("share_replica", ShareReplicaView.detail(created, context(request).admin()))).build();
+        return Response.accepted(Map.of("share_replica", ShareReplicaView.detail(created, context(request).admin(),
+                replicas.readable(created.share())))).build();
     }
 
     @GET
@@ -64,15 +65,16 @@ public final class ShareReplicasResource {
         SharesResource.requireVersion(request, 2, 11);
         boolean admin = context(request).admin();
         return Map.of("share_replicas", replicas.list(context(request), shareId).stream()
-                .map(replica -> ShareReplicaView.detail(replica, admin)).toList());
+                .map(replica -> ShareReplicaView.detail(replica, admin, replicas.readable(replica.share()))).toList());
     }
 
     @GET
     @Path("{replicaId}")
     public Map<String, Object> show(@Context ContainerRequestContext request, @PathParam("replicaId") String replicaId) {
         SharesResource.requireVersion(request, 2, 11);
-        return Map.of("share_replica", ShareReplicaView.detail(replicas.get(context(request), replicaId),
-                context(request).admin()));
+        ReplicaService.ReplicaView replica = replicas.get(context(request), replicaId);
+        return Map.of("share_replica", ShareReplicaView.detail(replica, context(request).admin(),
+                replicas.readable(replica.share())));
     }
 
     @DELETE
@@ -120,9 +122,11 @@ public final class ShareReplicasResource {
         RequestContext context = context(request);
         switch (action) {
             case "promote" -> {
-                if (!replicas.promote(context, replicaId)) {
-                    return Response.ok().build(); // already the active replica
-                }
+                ReplicaService.ReplicaView replica = replicas.promote(context, replicaId);
+                Map<String, Object> view = Map.of("share_replica", ShareReplicaView.detail(replica, context.admin(),
+                        replicas.readable(replica.share())));
+                // 200 when it was the active replica already
+                return replica.replica().isActive() ? Response.ok(view).build() : Response.accepted(view).build();
             }
             case "resync" -> replicas.resync(context, replicaId);
             case "reset_status" -> replicas.resetStatus(context, replicaId, text(object(arguments, action), "status"));

@@ -21,14 +21,15 @@ public final class ShareReplicaView {
         return view;
     }
 
-    public static Map<String, Object> detail(ReplicaService.ReplicaView replica, boolean admin) {
+    /** @param readable whether the share's secondaries are exported read-only ({@code cast_rules_to_readonly}) */
+    public static Map<String, Object> detail(ReplicaService.ReplicaView replica, boolean admin, boolean readable) {
         Map<String, Object> view = summary(replica);
         view.put("availability_zone", replica.availabilityZone());
         view.put("created_at", Timestamps.format(replica.replica().createdAt()));
         view.put("updated_at", Timestamps.format(replica.replica().updatedAt()));
         view.put("share_network_id", null);
         view.put("share_server_id", null);
-        view.put("cast_rules_to_readonly", !replica.replica().isActive());
+        view.put("cast_rules_to_readonly", readable && !replica.replica().isActive());
         if (admin) {
             view.put("host", replica.host() == null ? "" : replica.host());
         }

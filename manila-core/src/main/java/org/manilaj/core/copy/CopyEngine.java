@@ -3,9 +3,9 @@ package org.manilaj.core.copy;
 import org.manilaj.driver.ShareExport;
 
 /**
- * How a migration moves a share's data between two backends. The engine is chosen when the migration starts
- * and recorded with it, so a restarted service carries on with the same one. Every step may be repeated
- * after a crash: it converges, and a pass cut short is redone from its start.
+ * How a share's data is copied between two backends, by a migration or a replica's sync. A migration records
+ * the engine it started with, so a restarted service carries on with the same one. Every step may be
+ * repeated after a crash: it converges, and a pass cut short is redone from its start.
  */
 public interface CopyEngine {
 

@@ -17,6 +17,7 @@ import org.manilaj.core.access.AccessRuleState;
 import org.manilaj.core.placement.CapacityLedger;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.replication.ReplicaDao;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
@@ -67,6 +68,12 @@ public final class MigrationService {
         }
         if (request.host().equals(share.host())) {
             throw ManilaException.badRequest("Destination host " + request.host() + " is the share's current host.");
+        }
+        int secondaries = jdbi.withExtension(ReplicaDao.class, replicas -> replicas.secondaries(shareId));
+        if (secondaries > 0) {
+            // as in Manila: a replica's copy may sit on the destination, and the replicas would not follow
+            throw ManilaException.badRequest("Share " + shareId + " has " + secondaries + " replica(s) besides the active"
+                    + " one: delete them before migrating it, or promote a replica instead.");
         }
         BackendRegistry.PoolEntry destination = registry.pool(request.host()).orElseThrow(() ->
                 ManilaException.badRequest("Destination host " + request.host() + " is not a configured pool (host@backend#pool)."));

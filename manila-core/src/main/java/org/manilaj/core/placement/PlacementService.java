@@ -55,7 +55,6 @@ public final class PlacementService {
         this.clock = clock;
     }
 
-    /** Thrown when the share's work lease was lost while placing it; the reservation was rolled back. */
     /**
      * Reserves capacity for a new share and records the pool on the share, in one transaction.
      *
@@ -63,39 +62,9 @@ public final class PlacementService {
      */
     public Optional<BackendRegistry.PoolEntry> placeShare(Share share, Map<String, String> extraSpecs, Lease lease) {
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
-        List<WeighedPool> ranked = scheduler.rank(request, snapshot());
-        boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
-        int attempts = 0;
-        for (WeighedPool candidate : ranked) {
-            if (attempts++ == maxAttempts) {
-                break;
-            }
-            BackendRegistry.PoolEntry pool = registry.pool(candidate.pool().name()).orElseThrow();
-            if (reserveAndPlace(share, pool, thinLogic, lease)) {
-                return Optional.of(pool);
-            }
-            LOG.info("share {}: pool {} filled up before the reservation; trying the next pool", share.id(), pool.fullName());
-        }
-        return Optional.empty();
-    }
-
-    private boolean reserveAndPlace(Share share, BackendRegistry.PoolEntry pool, boolean thinLogic, Lease lease) {
-        return jdbi.inTransaction(handle -> {
-            if (!lease.hold(handle, "placing", 20)) {
-                throw new Lease.LeaseLostException(lease.operation());
-            }
-            boolean thin = thinLogic && pool.config().thinProvisioning();
-            if (!CapacityLedger.reserve(handle, pool.fullName(), share.sizeGb(), thin,
-                    pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
-                return false;
-            }
-            if (handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
-                    clock.instant()) == 0) {
-                handle.rollback();
-                throw new Lease.LeaseLostException(lease.operation());
-            }
-            return true;
-        });
+        return reserveOnFirst(scheduler.rank(request, snapshot()), share, extraSpecs, lease, (handle, pool) ->
+                handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
+                        clock.instant()));
     }
 
     /**
@@ -116,15 +85,32 @@ public final class PlacementService {
                     && (replica.onlyHost() == null || replica.onlyHost().equals(entry.fullName()));
         }).toList();
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, replica.availabilityZone());
+        return reserveOnFirst(scheduler.rank(request, candidates), share, extraSpecs, lease, (handle, pool) ->
+                handle.attach(ReplicaDao.class).place(replica.id(), pool.fullName(), availabilityZoneOf(pool),
+                        share.sizeGb(), clock.instant()));
+    }
+
+    /** Records where a share or replica was placed, in the reservation's transaction; 0 rows: placed already. */
+    private interface PlacementRecord {
+        int record(Handle handle, BackendRegistry.PoolEntry pool);
+    }
+
+    /**
+     * Tries the ranked pools in order (up to {@code max_placement_attempts}): the first whose reservation
+     * succeeds gets the share's size, recorded by {@code record} in the same transaction.
+     */
+    private Optional<BackendRegistry.PoolEntry> reserveOnFirst(List<WeighedPool> ranked, Share share,
+                                                               Map<String, String> extraSpecs, Lease lease,
+                                                               PlacementRecord record) {
         boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
         int attempts = 0;
-        for (WeighedPool candidate : scheduler.rank(request, candidates)) {
+        for (WeighedPool candidate : ranked) {
             if (attempts++ == maxAttempts) {
                 break;
             }
             BackendRegistry.PoolEntry pool = registry.pool(candidate.pool().name()).orElseThrow();
-            boolean placed = jdbi.inTransaction(handle -> {
-                if (!lease.hold(handle, "placing replica", 20)) {
+            boolean reserved = jdbi.inTransaction(handle -> {
+                if (!lease.hold(handle, "placing", 20)) {
                     throw new Lease.LeaseLostException(lease.operation());
                 }
                 boolean thin = thinLogic && pool.config().thinProvisioning();
@@ -132,16 +118,16 @@ public final class PlacementService {
                         pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
                     return false;
                 }
-                if (handle.attach(ReplicaDao.class).place(replica.id(), pool.fullName(), availabilityZoneOf(pool),
-                        share.sizeGb(), clock.instant()) == 0) {
+                if (record.record(handle, pool) == 0) {
                     handle.rollback();
                     throw new Lease.LeaseLostException(lease.operation());
                 }
                 return true;
             });
-            if (placed) {
+            if (reserved) {
                 return Optional.of(pool);
             }
+            LOG.info("share {}: pool {} filled up before the reservation; trying the next pool", share.id(), pool.fullName());
         }
         return Optional.empty();
     }

@@ -36,7 +36,7 @@ public final class PoolCapabilities {
             capabilities.put("free_capacity_gb", Double.toString(row.freeCapacityGb()));
         }
         if (entry.replicationDomain() != null) {
-            // every layout can keep readable and dr secondaries (snapshot streams on btrfs, file copies elsewhere)
+            // every layout can keep readable and dr secondaries (synced with the file-level copy engines)
             capabilities.put("replication_type", REPLICATION_TYPES);
             capabilities.put("replication_domain", entry.replicationDomain());
         }

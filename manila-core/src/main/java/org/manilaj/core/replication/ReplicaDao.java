@@ -14,11 +14,17 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ShareReplica.class)
 public interface ReplicaDao {
     String COLUMNS = "id, share_id, host, availability_zone, only_host, status, replica_state, reserved_gb, sync_pass,"
-            + " sync_cursor, last_sync_at, last_sync_bytes, last_sync_ms, export_path, last_error, created_at, updated_at";
+            + " sync_cursor, last_sync_at, last_sync_bytes, last_sync_ms, export_path, force_delete, last_error, created_at,"
+            + " updated_at";
+
+    /** The columns, each prefixed with {@code r.}, for queries that join the share. */
+    String R_COLUMNS = "r.id, r.share_id, r.host, r.availability_zone, r.only_host, r.status, r.replica_state,"
+            + " r.reserved_gb, r.sync_pass, r.sync_cursor, r.last_sync_at, r.last_sync_bytes, r.last_sync_ms, r.export_path,"
+            + " r.force_delete, r.last_error, r.created_at, r.updated_at";
 
     @SqlUpdate("INSERT INTO share_replicas (" + COLUMNS + ") VALUES (:id, :shareId, :host, :availabilityZone, :onlyHost,"
             + " :status, :replicaState, :reservedGb, :syncPass, :syncCursor, :lastSyncAt, :lastSyncBytes, :lastSyncMs,"
-            + " :exportPath, :lastError, :createdAt, :updatedAt)")
+            + " :exportPath, :forceDelete, :lastError, :createdAt, :updatedAt)")
     void insert(@BindMethods ShareReplica replica);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM share_replicas WHERE id = :id")
@@ -28,9 +34,7 @@ public interface ReplicaDao {
     List<ShareReplica> forShare(@Bind("shareId") String shareId);
 
     /** Replicas of the shares a caller sees ({@code projectId} null: every project's). */
-    @SqlQuery("SELECT r.id, r.share_id, r.host, r.availability_zone, r.only_host, r.status, r.replica_state, r.reserved_gb,"
-            + " r.sync_pass, r.sync_cursor, r.last_sync_at, r.last_sync_bytes, r.last_sync_ms, r.export_path, r.last_error, r.created_at,"
-            + " r.updated_at FROM share_replicas r JOIN shares s ON s.id = r.share_id"
+    @SqlQuery("SELECT " + R_COLUMNS + " FROM share_replicas r JOIN shares s ON s.id = r.share_id"
             + " WHERE (:projectId IS NULL OR s.project_id = :projectId) AND (:shareId IS NULL OR r.share_id = :shareId)"
             + " ORDER BY r.created_at, r.id")
     List<ShareReplica> visible(@Bind("projectId") String projectId, @Bind("shareId") String shareId);
@@ -47,6 +51,16 @@ public interface ReplicaDao {
     @SqlUpdate("UPDATE share_replicas SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
     int transition(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
+    /** An admin's delete, from whatever status the replica had when read. */
+    @SqlUpdate("UPDATE share_replicas SET status = 'deleting', force_delete = TRUE, updated_at = :now WHERE id = :id"
+            + " AND status = :from")
+    int forceDeleting(@Bind("id") String id, @Bind("from") String from, @Bind("now") Instant now);
+
+    /** Every secondary of the share but one starts its copy over (after a promotion their source changed). */
+    @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, updated_at = :now WHERE share_id = :shareId"
+            + " AND id <> :except")
+    int restartSyncs(@Bind("shareId") String shareId, @Bind("except") String except, @Bind("now") Instant now);
+
     @SqlUpdate("UPDATE share_replicas SET status = :status, updated_at = :now WHERE id = :id")
     int setStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
 
@@ -61,10 +75,6 @@ public interface ReplicaDao {
 
     @SqlUpdate("UPDATE share_replicas SET export_path = :path, updated_at = :now WHERE id = :id")
     int setExportPath(@Bind("id") String id, @Bind("path") String path, @Bind("now") Instant now);
-
-    /** A secondary's copy starts over: the next sync is a first pass (its source changed, or its copy is not trusted). */
-    @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, updated_at = :now WHERE id = :id")
-    int restartSync(@Bind("id") String id, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_replicas SET status = 'available', replica_state = :state, sync_pass = :pass,"
             + " sync_cursor = :cursor, last_sync_at = :at, last_sync_bytes = :bytes, last_sync_ms = :millis,"
@@ -95,12 +105,13 @@ public interface ReplicaDao {
 
     /**
      * Shares with no operation pending and a secondary to sync (last synced before {@code dueBefore}) or one
-     * still to create or delete (its operation was lost: a crash cannot split a transaction, but an admin's
-     * reset can drop it).
+     * still to create, delete or promote (its operation was lost: a crash cannot split a transaction, but an
+     * admin's reset of the share can drop it).
      */
     @SqlQuery("SELECT DISTINCT r.share_id FROM share_replicas r JOIN shares s ON s.id = r.share_id"
             + " WHERE ((r.status = 'available' AND r.replica_state IN ('in_sync', 'out_of_sync') AND s.status = 'available'"
-            + " AND (r.last_sync_at IS NULL OR r.last_sync_at < :dueBefore)) OR r.status IN ('creating', 'deleting'))"
+            + " AND (r.last_sync_at IS NULL OR r.last_sync_at < :dueBefore))"
+            + " OR r.status IN ('creating', 'deleting', 'replication_change'))"
             + " AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.share_id = r.share_id)")
     List<String> needingWork(@Bind("dueBefore") Instant dueBefore);
 }

@@ -9,6 +9,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.ExportLocation;
@@ -32,15 +33,17 @@ public final class ReplicaService {
     private final Jdbi jdbi;
     private final ShareTypeService shareTypes;
     private final BackendRegistry registry;
+    private final PlacementService placement;
     private final OperationRunner runner;
     private final QuotaService quotas;
     private final Clock clock;
 
-    public ReplicaService(Jdbi jdbi, ShareTypeService shareTypes, BackendRegistry registry, OperationRunner runner,
-                          QuotaService quotas, Clock clock) {
+    public ReplicaService(Jdbi jdbi, ShareTypeService shareTypes, BackendRegistry registry, PlacementService placement,
+                          OperationRunner runner, QuotaService quotas, Clock clock) {
         this.jdbi = jdbi;
         this.shareTypes = shareTypes;
         this.registry = registry;
+        this.placement = placement;
         this.runner = runner;
         this.quotas = quotas;
         this.clock = clock;
@@ -67,13 +70,14 @@ public final class ReplicaService {
             throw ManilaException.badRequest("share_id is required.");
         }
         if (onlyHost != null) {
-            ShareService.requireAdmin(context, "share_replica:create with scheduler_hints.only_host");
+            requireAdmin(context, "create with scheduler_hints.only_host");
             if (registry.pool(onlyHost).isEmpty()) {
                 throw ManilaException.badRequest("only_host " + onlyHost + " is not a pool of this service.");
             }
         }
-        if (availabilityZone != null && (availabilityZone.isBlank() || availabilityZone.length() > 255)) {
-            throw ManilaException.badRequest("availability_zone must have 1 to 255 characters.");
+        if (availabilityZone != null && registry.pools().stream()
+                .noneMatch(pool -> availabilityZone.equals(placement.availabilityZoneOf(pool)))) {
+            throw ManilaException.badRequest("Availability zone '" + availabilityZone + "' has no pools.");
         }
         Share share = visibleShare(context, shareId);
         ReplicationType.of(shareTypes.extraSpecs(share.shareTypeId())).orElseThrow(() -> ManilaException.badRequest(
@@ -84,7 +88,7 @@ public final class ReplicaService {
         }
         Instant now = clock.instant();
         ShareReplica replica = new ShareReplica(UUID.randomUUID().toString(), shareId, null, availabilityZone, onlyHost,
-                ShareReplica.CREATING, null, 0, 0, null, null, 0, 0, null, null, now, now);
+                ShareReplica.CREATING, null, 0, 0, null, null, 0, 0, null, false, null, now, now);
         quotas.prepare(share.projectId());
         jdbi.useTransaction(handle -> {
             quotas.reserveReplica(handle, share.projectId(), share.sizeGb());
@@ -103,8 +107,9 @@ public final class ReplicaService {
                 visibleShare(handle, context, shareId);
             }
             ShareReadDao shares = handle.attach(ShareReadDao.class);
+            // a share deleted between the two reads takes its replicas with it
             return handle.attach(ReplicaDao.class).visible(context.admin() ? null : context.projectId(), shareId).stream()
-                    .map(replica -> new ReplicaView(replica, shares.find(replica.shareId()).orElseThrow()))
+                    .flatMap(replica -> shares.find(replica.shareId()).map(share -> new ReplicaView(replica, share)).stream())
                     .toList();
         });
     }
@@ -118,7 +123,8 @@ public final class ReplicaService {
         return jdbi.withHandle(handle -> {
             ReplicaView view = view(handle, context, replicaId);
             if (view.replica().isActive()) {
-                return handle.attach(ShareReadDao.class).exportsOf(view.share().id());
+                return handle.attach(ShareReadDao.class).exportsOf(view.share().id()).stream()
+                        .filter(location -> context.admin() || !location.isAdminOnly()).toList();
             }
             if (view.replica().exportPath() == null || !readable(view.share())) {
                 return List.of();
@@ -139,25 +145,27 @@ public final class ReplicaService {
             throw ManilaException.badRequest("Replica " + replicaId + " must be available or in error to be deleted, not "
                     + view.replica().status() + ".");
         }
-        startDeleting(view, replicaId);
+        startDeleting(view, replicaId, false);
         LOG.info("share {}: replica {} delete requested by project {}", view.share().id(), replicaId, context.projectId());
     }
 
-    /** Admin only: deletes a secondary whatever its status. */
+    /** Admin only: deletes a secondary whatever its status, its row even when its backend cannot remove its data. */
     public void forceDelete(RequestContext context, String replicaId) {
-        ShareService.requireAdmin(context, "share_replica:force_delete");
+        requireAdmin(context, "force_delete");
         ReplicaView view = get(context, replicaId);
         if (view.replica().isActive()) {
             throw ManilaException.badRequest("Replica " + replicaId + " is the active replica and cannot be deleted.");
         }
-        startDeleting(view, replicaId);
+        startDeleting(view, replicaId, true);
         LOG.warn("share {}: replica {} force-deleted by {}", view.share().id(), replicaId, context.userId());
     }
 
-    private void startDeleting(ReplicaView view, String replicaId) {
+    private void startDeleting(ReplicaView view, String replicaId, boolean force) {
         jdbi.useTransaction(handle -> {
-            if (handle.attach(ReplicaDao.class).transition(replicaId, view.replica().status(), ShareReplica.DELETING,
-                    clock.instant()) == 0) {
+            ReplicaDao dao = handle.attach(ReplicaDao.class);
+            Instant now = clock.instant();
+            if ((force ? dao.forceDeleting(replicaId, view.replica().status(), now)
+                    : dao.transition(replicaId, view.replica().status(), ShareReplica.DELETING, now)) == 0) {
                 throw ManilaException.conflict("Replica " + replicaId + " changed meanwhile; try again.");
             }
             runner.start(handle, view.share().id(), OperationKind.REPLICATION);
@@ -165,11 +173,11 @@ public final class ReplicaService {
         runner.submit(view.share().id());
     }
 
-    /** @return false when the replica is the active one already (Manila answers 200 then, else 202) */
-    public boolean promote(RequestContext context, String replicaId) {
+    /** The replica as it is now; Manila answers 200 when it is the active one already, else 202. */
+    public ReplicaView promote(RequestContext context, String replicaId) {
         ReplicaView view = get(context, replicaId);
         if (view.replica().isActive()) {
-            return false;
+            return view;
         }
         if (!ShareReplica.AVAILABLE.equals(view.replica().status())) {
             throw ManilaException.badRequest("Replica " + replicaId + " must be available to be promoted, not "
@@ -192,18 +200,21 @@ public final class ReplicaService {
         LOG.info("share {}: promotion of replica {} on {} requested by project {}", view.share().id(), replicaId,
                 view.replica().host(), context.projectId());
         runner.submit(view.share().id());
-        return true;
+        return get(context, replicaId);
     }
 
-    /** Syncs the secondary now (and every other secondary of its share). */
+    /** Admin only, as in Manila: syncs the secondary now (and every other secondary of its share). */
     public void resync(RequestContext context, String replicaId) {
+        requireAdmin(context, "resync");
         ReplicaView view = get(context, replicaId);
         if (view.replica().isActive()) {
             throw ManilaException.badRequest("Replica " + replicaId + " is the active replica; only secondaries resync.");
         }
-        if (!ShareReplica.AVAILABLE.equals(view.replica().status())) {
-            throw ManilaException.badRequest("Replica " + replicaId + " must be available to resync, not "
-                    + view.replica().status() + ".");
+        if (!ShareReplica.AVAILABLE.equals(view.replica().status())
+                || ShareReplica.ERROR.equals(view.replica().replicaState())) {
+            throw ManilaException.badRequest("Replica " + replicaId + " must be available and not in error to resync"
+                    + " (it is " + view.replica().status() + ", " + view.replica().replicaState() + "); an admin can"
+                    + " reset its replica_state to out_of_sync first.");
         }
         if (!runner.startIfIdle(view.share().id(), OperationKind.REPLICATION)) {
             throw ManilaException.conflict("Share " + view.share().id() + " is busy with another operation; try again.");
@@ -211,21 +222,24 @@ public final class ReplicaService {
         LOG.info("share {}: resync of replica {} requested by project {}", view.share().id(), replicaId, context.projectId());
     }
 
-    /** Admin only: sets a replica's status (the active one's is the share's: reset that instead). */
+    /** Admin only: sets a secondary's status (the active one's is the share's: reset that instead). */
     public void resetStatus(RequestContext context, String replicaId, String status) {
-        ShareService.requireAdmin(context, "share_replica:reset_status");
-        if (!List.of(ShareReplica.AVAILABLE, ShareReplica.ERROR).contains(status)) {
+        requireAdmin(context, "reset_status");
+        if (status == null || !List.of(ShareReplica.AVAILABLE, ShareReplica.ERROR).contains(status)) {
             throw ManilaException.badRequest("Invalid status '" + status + "': 'available' or 'error'.");
         }
         ReplicaView view = get(context, replicaId);
+        if (view.replica().isActive()) {
+            throw ManilaException.badRequest("Replica " + replicaId + " is the active replica: reset the share's status.");
+        }
         jdbi.useExtension(ReplicaDao.class, dao -> dao.setStatus(replicaId, status, clock.instant()));
         LOG.warn("share {}: replica {} status reset to {} by {}", view.share().id(), replicaId, status, context.userId());
     }
 
     /** Admin only: sets a secondary's replica_state. */
     public void resetReplicaState(RequestContext context, String replicaId, String state) {
-        ShareService.requireAdmin(context, "share_replica:reset_replica_state");
-        if (!List.of(ShareReplica.IN_SYNC, ShareReplica.OUT_OF_SYNC, ShareReplica.ERROR).contains(state)) {
+        requireAdmin(context, "reset_replica_state");
+        if (state == null || !List.of(ShareReplica.IN_SYNC, ShareReplica.OUT_OF_SYNC, ShareReplica.ERROR).contains(state)) {
             throw ManilaException.badRequest("Invalid replica_state '" + state + "': 'in_sync', 'out_of_sync' or 'error'.");
         }
         ReplicaView view = get(context, replicaId);
@@ -236,7 +250,14 @@ public final class ReplicaService {
         LOG.warn("share {}: replica {} state reset to {} by {}", view.share().id(), replicaId, state, context.userId());
     }
 
-    private boolean readable(Share share) {
+    private static void requireAdmin(RequestContext context, String action) {
+        if (!context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow share_replica:" + action + " to be performed.");
+        }
+    }
+
+    /** Whether the share's secondaries are exported read-only (else not at all until promoted). */
+    public boolean readable(Share share) {
         return ReplicationType.of(shareTypes.extraSpecs(share.shareTypeId())).orElse(ReplicationType.DR)
                 == ReplicationType.READABLE;
     }

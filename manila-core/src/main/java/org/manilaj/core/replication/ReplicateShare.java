@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessRules;
@@ -22,7 +23,9 @@ import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.ExportLocation;
 import org.manilaj.core.share.ExportLocationDao;
 import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.ShareStatus;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.Lease;
 import org.manilaj.core.work.OperationDao;
@@ -94,14 +97,25 @@ public final class ReplicateShare implements ShareOperation {
                 }
             }
         }
+        String shareId = share.id();
         jdbi.useTransaction(handle -> {
-            if (lease.hold(handle, "recording", 95)) {
-                lease.finishOrHandOverToAccessSync(handle);
+            if (!lease.hold(handle, "recording", 95)) {
+                return;
             }
+            // a promotion that will not happen (its replica reset, its operation dropped) leaves no share behind
+            if (handle.attach(ReplicaDao.class).forShare(shareId).stream()
+                    .noneMatch(replica -> ShareReplica.REPLICATION_CHANGE.equals(replica.status()))) {
+                handle.attach(ShareDao.class).finish(shareId, ShareStatus.REPLICATION_CHANGE.wireName(),
+                        ShareStatus.AVAILABLE.wireName(), clock.instant());
+            }
+            lease.finishOrHandOverToAccessSync(handle);
         });
     }
 
-    /** Started too often without finishing: the replicas it was working on are in error, the share as it was. */
+    /**
+     * Started too often without finishing: the replicas it was working on are in error, the share available
+     * again, and an access sync gives its clients back the access a cut-short promotion took away.
+     */
     @Override
     public void abandon(Share share, Lease lease) {
         Instant now = clock.instant();
@@ -117,9 +131,17 @@ public final class ReplicateShare implements ShareOperation {
                     dao.setStatus(replica.id(), ShareReplica.AVAILABLE, now);
                 }
             }
-            handle.attach(org.manilaj.core.share.ShareDao.class).finish(share.id(), "replication_change", "available", now);
-            lease.end(handle);
+            restoreActive(handle, share.id(), now);
+            handle.attach(OperationDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), now);
         });
+    }
+
+    /** In a held transaction: the share available again, its rules to be applied afresh by an access sync. */
+    private static void restoreActive(Handle handle, String shareId, Instant now) {
+        ShareDao shares = handle.attach(ShareDao.class);
+        shares.finish(shareId, ShareStatus.REPLICATION_CHANGE.wireName(), ShareStatus.AVAILABLE.wireName(), now);
+        shares.startAccessSync(shareId, now);
+        handle.attach(OperationDao.class).requeueAccessSync(shareId, now);
     }
 
     private List<ShareReplica> replicas(String shareId) {
@@ -130,7 +152,7 @@ public final class ReplicateShare implements ShareOperation {
                         Lease lease) {
         Optional<BackendRegistry.PoolEntry> active = registry.pool(share.host());
         if (active.isEmpty()) {
-            fail(replica, "the active replica's pool " + share.host() + " is not configured");
+            fail(replica, "the active replica's pool " + share.host() + " is not configured", lease);
             return;
         }
         String host = replica.host();
@@ -144,7 +166,7 @@ public final class ReplicateShare implements ShareOperation {
             if (chosen.isEmpty()) {
                 fail(replica, "no pool can take the replica: none up in replication domain "
                         + active.get().replicationDomain() + " on another backend" + (replica.availabilityZone() == null
-                        ? "" : " in availability zone " + replica.availabilityZone()) + " with room for it");
+                        ? "" : " in availability zone " + replica.availabilityZone()) + " with room for it", lease);
                 return;
             }
             host = chosen.get().fullName();
@@ -152,18 +174,19 @@ public final class ReplicateShare implements ShareOperation {
         }
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(host);
         if (pool.isEmpty()) {
-            fail(replica, "pool " + host + " is not configured any more");
+            fail(replica, "pool " + host + " is not configured any more", lease);
             return;
         }
+        ShareExport export;
         try {
-            ShareExport export = retry.get(() -> pool.get().driver().create(new ShareSpec(share.id(), pool.get().pool(),
+            export = retry.get(() -> pool.get().driver().create(new ShareSpec(share.id(), pool.get().pool(),
                     share.sizeGb(), share.shareProto(), Map.of())));
-            jdbi.useExtension(ReplicaDao.class, dao -> dao.setExportPath(replica.id(),
-                    export.locations().get(0).path(), clock.instant()));
         } catch (DriverException | IllegalArgumentException e) {
-            fail(replica, "creating it on " + host + " failed: " + e.getMessage());
+            fail(replica, "creating it on " + host + " failed: " + e.getMessage(), lease);
             return;
         }
+        held(lease, "replica created", handle -> handle.attach(ReplicaDao.class).setExportPath(replica.id(),
+                export.locations().get(0).path(), clock.instant()));
         ShareReplica placed = jdbi.withExtension(ReplicaDao.class, dao -> dao.find(replica.id())).orElseThrow();
         sync(share, placed, type, lease);
     }
@@ -173,14 +196,14 @@ public final class ReplicateShare implements ShareOperation {
         Optional<BackendRegistry.PoolEntry> active = registry.pool(share.host());
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(replica.host());
         if (active.isEmpty() || pool.isEmpty()) {
-            recordFailure(replica, ShareReplica.ERROR, "pool " + (active.isEmpty() ? share.host() : replica.host())
-                    + " is not configured any more");
+            syncFailed(replica, ShareReplica.ERROR, "pool " + (active.isEmpty() ? share.host() : replica.host())
+                    + " is not configured any more", lease);
             return;
         }
         Optional<String> engineName = CopyEngines.fileLevel(share, active.get(), pool.get());
         if (engineName.isEmpty()) {
-            recordFailure(replica, ShareReplica.ERROR, "no engine can copy between " + share.host() + " and "
-                    + replica.host());
+            syncFailed(replica, ShareReplica.ERROR, "no engine can copy between " + share.host() + " and "
+                    + replica.host(), lease);
             return;
         }
         CopyEngine engine = engines.get(engineName.get());
@@ -188,11 +211,12 @@ public final class ReplicateShare implements ShareOperation {
         int pass = replica.syncPass() + 1;
         long started = System.nanoTime();
         try {
+            // first, so that clients of an old active back from a lost site stop writing what the copy overwrites
+            applyAccess(share, replica, pool.get(), type);
             if (pass == 1) {
                 engine.prepare(ends);
             }
             CopyPass copied = engine.copy(ends, pass, false, replica.syncCursor(), QUIET);
-            applyAccess(share, replica, pool.get(), type);
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             Instant now = clock.instant();
             jdbi.useTransaction(handle -> {
@@ -209,7 +233,8 @@ public final class ReplicateShare implements ShareOperation {
             throw e;
         } catch (RuntimeException e) { // a host that fails or does not answer, a copy that breaks off
             LOG.debug("share {}: sync of replica {} failed", share.id(), replica.id(), e);
-            recordFailure(replica, ShareReplica.OUT_OF_SYNC, "sync from " + share.host() + " failed: " + e.getMessage());
+            syncFailed(replica, ShareReplica.OUT_OF_SYNC, "sync from " + share.host() + " failed: " + e.getMessage(),
+                    lease);
         }
     }
 
@@ -225,8 +250,7 @@ public final class ReplicateShare implements ShareOperation {
         Optional<BackendRegistry.PoolEntry> activePool = registry.pool(share.host());
         Optional<BackendRegistry.PoolEntry> targetPool = registry.pool(target.host());
         if (targetPool.isEmpty()) {
-            recordFailure(target, ShareReplica.ERROR, "pool " + target.host() + " is not configured any more");
-            jdbi.useExtension(ReplicaDao.class, dao -> dao.setStatus(target.id(), ShareReplica.AVAILABLE, clock.instant()));
+            promotionFailed(share, target, "pool " + target.host() + " is not configured any more", lease);
             return;
         }
         boolean oldActiveAnswered = false;
@@ -251,14 +275,7 @@ public final class ReplicateShare implements ShareOperation {
             export = retry.get(() -> targetPool.get().driver().create(new ShareSpec(share.id(), targetPool.get().pool(),
                     share.sizeGb(), share.shareProto(), Map.of())));
         } catch (DriverException e) {
-            LOG.error("share {}: replica {} on {} cannot be promoted: {}", share.id(), target.id(), target.host(),
-                    e.getMessage());
-            recordFailure(target, ShareReplica.ERROR, "promotion failed: " + e.getMessage());
-            jdbi.useTransaction(handle -> {
-                handle.attach(ReplicaDao.class).setStatus(target.id(), ShareReplica.AVAILABLE, clock.instant());
-                handle.attach(org.manilaj.core.share.ShareDao.class).finish(share.id(), "replication_change", "available",
-                        clock.instant());
-            });
+            promotionFailed(share, target, "promotion failed: " + e.getMessage(), lease);
             return;
         }
         String oldState = oldActiveAnswered ? ShareReplica.IN_SYNC : ShareReplica.OUT_OF_SYNC;
@@ -275,14 +292,18 @@ public final class ReplicateShare implements ShareOperation {
             dao.assignRole(oldActive.id(), share.host(), share.availabilityZone(), share.reservedGb(), oldState, oldExport,
                     finalPassDone ? now : null, now);
             dao.assignRole(target.id(), null, null, 0, ShareReplica.ACTIVE, null, null, now);
-            handle.attach(ReplicationDao.class).takeOver(share.id(), target.host(), target.availabilityZone(),
-                    target.reservedGb(), now);
+            if (handle.attach(ReplicationDao.class).takeOver(share.id(), target.host(), target.availabilityZone(),
+                    target.reservedGb(), now) == 0) {
+                handle.rollback(); // the share left replication_change meanwhile (an admin's reset): no swap
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            dao.restartSyncs(share.id(), target.id(), now); // the others copied from the old active until now
             ExportLocationDao exports = handle.attach(ExportLocationDao.class);
             exports.deleteForShare(share.id());
             exports.insert(ExportLocation.of(share.id(), export, now));
             // the new active gets the share's rules read-write from the access sync this run hands over to: a
             // crash from here on cannot lose that step
-            handle.attach(org.manilaj.core.share.ShareDao.class).startAccessSync(share.id(), now);
+            handle.attach(ShareDao.class).startAccessSync(share.id(), now);
             handle.attach(OperationDao.class).requeueAccessSync(share.id(), now);
         });
         LOG.info("share {}: replica {} on {} promoted; the replica on {} is now {}", share.id(), target.id(),
@@ -306,11 +327,15 @@ public final class ReplicateShare implements ShareOperation {
                 try {
                     retry.run(() -> pool.get().driver().delete(new ShareRef(share.id(), pool.get().pool(), share.sizeGb())));
                 } catch (DriverException e) {
-                    LOG.error("share {}: deleting replica {} on {} failed: {}", share.id(), replica.id(), replica.host(),
-                            e.getMessage());
-                    jdbi.useExtension(ReplicaDao.class, dao -> dao.setStatus(replica.id(), ShareReplica.ERROR,
-                            clock.instant()));
-                    return;
+                    if (!replica.forceDelete()) {
+                        LOG.error("share {}: deleting replica {} on {} failed: {}", share.id(), replica.id(),
+                                replica.host(), e.getMessage());
+                        held(lease, "replica delete failed", handle -> handle.attach(ReplicaDao.class)
+                                .setStatus(replica.id(), ShareReplica.ERROR, clock.instant()));
+                        return;
+                    }
+                    LOG.error("share {}: replica {} force-deleted, but its data on {} could not be removed and stays"
+                            + " there: {}", share.id(), replica.id(), replica.host(), e.getMessage());
                 }
             }
         }
@@ -336,17 +361,47 @@ public final class ReplicateShare implements ShareOperation {
         return AccessRules.grants(jdbi.withExtension(AccessRuleDao.class, dao -> dao.forShare(share.id())), readOnly);
     }
 
-    private void fail(ShareReplica replica, String reason) {
+    /** A replica that could not be made: in error, for its owner to delete. */
+    private void fail(ShareReplica replica, String reason, Lease lease) {
         LOG.error("share {}: replica {}: {}", replica.shareId(), replica.id(), reason);
-        jdbi.useExtension(ReplicaDao.class, dao -> {
+        held(lease, "replica failed", handle -> {
+            ReplicaDao dao = handle.attach(ReplicaDao.class);
             dao.recordFailure(replica.id(), ShareReplica.ERROR, reason, clock.instant());
             dao.setStatus(replica.id(), ShareReplica.ERROR, clock.instant());
         });
     }
 
-    private void recordFailure(ShareReplica replica, String state, String reason) {
+    /** A sync that failed: the replica is behind ({@code state}); one still being created is in error. */
+    private void syncFailed(ShareReplica replica, String state, String reason, Lease lease) {
+        if (ShareReplica.CREATING.equals(replica.status())) {
+            fail(replica, "its first copy failed: " + reason, lease);
+            return;
+        }
         LOG.warn("share {}: replica {} is {}: {}", replica.shareId(), replica.id(), state, reason);
-        jdbi.useExtension(ReplicaDao.class, dao -> dao.recordFailure(replica.id(), state, reason, clock.instant()));
+        held(lease, "sync failed", handle -> handle.attach(ReplicaDao.class).recordFailure(replica.id(), state, reason,
+                clock.instant()));
+    }
+
+    /** The promotion did not happen: the replica as it was, the share available with its rules applied afresh. */
+    private void promotionFailed(Share share, ShareReplica target, String reason, Lease lease) {
+        LOG.error("share {}: replica {} on {} cannot be promoted: {}", share.id(), target.id(), target.host(), reason);
+        held(lease, "promotion failed", handle -> {
+            Instant now = clock.instant();
+            ReplicaDao dao = handle.attach(ReplicaDao.class);
+            dao.recordFailure(target.id(), target.replicaState(), reason, now);
+            dao.setStatus(target.id(), ShareReplica.AVAILABLE, now);
+            restoreActive(handle, share.id(), now);
+        });
+    }
+
+    /** Runs {@code writes} in a transaction that proves the lease is still ours; stops the run when it is not. */
+    private void held(Lease lease, String phase, java.util.function.Consumer<Handle> writes) {
+        jdbi.useTransaction(handle -> {
+            if (!lease.hold(handle, phase, 50)) {
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            writes.accept(handle);
+        });
     }
 
     /** The snapshot chain of one secondary: letters only, as the host scripts accept, unique per replica. */

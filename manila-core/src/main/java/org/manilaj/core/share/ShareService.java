@@ -204,6 +204,10 @@ public final class ShareService {
         if (target == null) {
             throw ManilaException.badRequest("Invalid status provided: '" + status + "'.");
         }
+        if (target == ShareStatus.REPLICATION_CHANGE || target == ShareStatus.MIGRATING) {
+            throw ManilaException.badRequest("Invalid status provided: '" + status + "': a promotion or migration is"
+                    + " started by its own request, not by a reset.");
+        }
         if (target == ShareStatus.EXTENDING || target == ShareStatus.SHRINKING) {
             throw ManilaException.badRequest("Invalid status provided: '" + status + "': an extend or shrink cannot be"
                     + " resumed without its target size.");

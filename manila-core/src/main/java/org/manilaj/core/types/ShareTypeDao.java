@@ -62,4 +62,8 @@ public interface ShareTypeDao {
 
     @SqlQuery("SELECT share_type_id FROM share_type_projects WHERE project_id = :projectId")
     List<String> typesOfProject(@Bind("projectId") String projectId);
+
+    /** Shares of the type, any status. */
+    @SqlQuery("SELECT COUNT(*) FROM shares WHERE share_type_id = :shareTypeId")
+    int sharesOfType(@Bind("shareTypeId") String shareTypeId);
 }

@@ -142,6 +142,9 @@ public final class ShareTypeService {
             if (types.find(shareTypeId).isEmpty()) {
                 throw ManilaException.notFound("Share type " + shareTypeId + " could not be found.");
             }
+            if (specs.containsKey(ReplicationType.EXTRA_SPEC)) {
+                requireUnusedForReplicationChange(types, shareTypeId);
+            }
             specs.forEach((key, value) -> {
                 ShareTypeDao.ExtraSpec spec = new ShareTypeDao.ExtraSpec(shareTypeId, key, value);
                 if (types.updateSpec(spec) == 0 && !DuplicateKeys.insertUnlessPresent(handle, () -> types.insertSpec(spec))) {
@@ -157,8 +160,20 @@ public final class ShareTypeService {
             throw ManilaException.forbidden("Extra spec '" + key + "' can't be deleted.");
         }
         get(shareTypeId);
+        if (ReplicationType.EXTRA_SPEC.equals(key)) {
+            jdbi.useExtension(ShareTypeDao.class, types -> requireUnusedForReplicationChange(types, shareTypeId));
+        }
         if (jdbi.withExtension(ShareTypeDao.class, types -> types.deleteSpec(shareTypeId, key)) == 0) {
             throw ManilaException.notFound("Share Type " + shareTypeId + " has no extra specs with key " + key + ".");
+        }
+    }
+
+    /** A replicated share is its replicas (rows, quotas) from its create on: its type cannot change its mind later. */
+    private static void requireUnusedForReplicationChange(ShareTypeDao types, String shareTypeId) {
+        int shares = types.sharesOfType(shareTypeId);
+        if (shares > 0) {
+            throw ManilaException.badRequest("replication_type cannot be set or unset on share type " + shareTypeId
+                    + ": " + shares + " share(s) use it; create another type.");
         }
     }
 

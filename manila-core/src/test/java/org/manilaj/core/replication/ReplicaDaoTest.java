@@ -1,0 +1,94 @@
+package org.manilaj.core.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.testing.TestDatabase;
+import org.manilaj.core.types.ShareTypeDao;
+import org.manilaj.core.types.ShareTypeRow;
+import org.manilaj.core.work.OperationDao;
+
+/** Replica rows on both databases: what each caller sees, what the sync job picks, the lag rule. */
+class ReplicaDaoTest {
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static String insertShare(Jdbi jdbi, String project) {
+        String typeId = UUID.randomUUID().toString();
+        String shareId = UUID.randomUUID().toString();
+        jdbi.useTransaction(handle -> {
+            handle.attach(ShareTypeDao.class).insert(new ShareTypeRow(typeId, "type-" + typeId, null, true, T0));
+            handle.attach(ShareDao.class).insert(new Share(shareId, project, "u", "s", null, 1, "NFS", typeId, null,
+                    "available", "h@a#p", null, false, null, "active", T0, T0, 1, null));
+        });
+        return shareId;
+    }
+
+    private static ShareReplica secondary(String shareId, String host, Instant lastSync) {
+        return new ShareReplica(UUID.randomUUID().toString(), shareId, host, "zone-b", null, ShareReplica.AVAILABLE,
+                ShareReplica.IN_SYNC, 1, 1, null, lastSync, 10, 5, "127.0.0.1:/x", false, null, T0, T0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void callersSeeTheirProjectsReplicasAndTheJobPicksWhatIsDue(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String mine = insertShare(jdbi, "mine");
+        String theirs = insertShare(jdbi, "theirs");
+        ReplicaDao dao = jdbi.onDemand(ReplicaDao.class);
+        dao.insert(ShareReplica.active(UUID.randomUUID().toString(), mine, T0));
+        ShareReplica recent = secondary(mine, "h@b#p", T0.plusSeconds(100));
+        dao.insert(recent);
+        ShareReplica stale = secondary(theirs, "h@c#p", T0);
+        dao.insert(stale);
+
+        assertThat(dao.visible("mine", null)).extracting(ShareReplica::shareId).containsOnly(mine).hasSize(2);
+        assertThat(dao.visible(null, null)).hasSize(3);
+        assertThat(dao.visible(null, theirs)).extracting(ShareReplica::id).containsExactly(stale.id());
+        assertThat(dao.visible("mine", theirs)).isEmpty();
+        assertThat(dao.withSecondaries(List.of(mine, theirs))).containsExactlyInAnyOrder(mine, theirs);
+        assertThat(dao.secondaries(mine)).isEqualTo(1);
+
+        assertThat(dao.needingWork(T0.plusSeconds(50))).as("only the one synced before").containsExactly(theirs);
+        jdbi.useExtension(OperationDao.class, operations -> operations.insertIfIdle(UUID.randomUUID().toString(), theirs,
+                "replication", T0));
+        assertThat(dao.needingWork(T0.plusSeconds(50))).as("busy: left for the next pass").isEmpty();
+        int second = jdbi.withExtension(OperationDao.class, operations -> operations.insertIfIdle(
+                UUID.randomUUID().toString(), theirs, "replication", T0));
+        assertThat(second).as("one operation per share").isZero();
+
+        assertThat(dao.markLagging(T0.plusSeconds(50), T0.plusSeconds(60))).isEqualTo(1);
+        assertThat(dao.find(stale.id())).get().extracting(ShareReplica::replicaState).isEqualTo(ShareReplica.OUT_OF_SYNC);
+        assertThat(dao.find(recent.id())).get().extracting(ShareReplica::replicaState).isEqualTo(ShareReplica.IN_SYNC);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aReplicaIsPlacedOnceAndTheRolesSwapWithTheShare(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String shareId = insertShare(jdbi, "p");
+        ReplicaDao dao = jdbi.onDemand(ReplicaDao.class);
+        ShareReplica creating = new ShareReplica(UUID.randomUUID().toString(), shareId, null, null, null,
+                ShareReplica.CREATING, null, 0, 0, null, null, 0, 0, null, false, null, T0, T0);
+        dao.insert(creating);
+        assertThat(dao.place(creating.id(), "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
+        assertThat(dao.place(creating.id(), "h@c#p", "zone-b", 1, T0)).as("placed already").isZero();
+
+        ReplicationDao shares = jdbi.onDemand(ReplicationDao.class);
+        assertThat(shares.takeOver(shareId, "h@b#p", "zone-b", 1, T0)).as("not promoting").isZero();
+        assertThat(shares.startPromotion(shareId, T0)).isEqualTo(1);
+        assertThat(shares.startPromotion(shareId, T0)).as("one promotion at a time").isZero();
+        assertThat(shares.takeOver(shareId, "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
+        assertThat(dao.assignRole(creating.id(), null, null, 0, ShareReplica.ACTIVE, null, null, T0)).isEqualTo(1);
+        assertThat(dao.find(creating.id())).get().satisfies(replica -> {
+            assertThat(replica.isActive()).isTrue();
+            assertThat(replica.host()).isNull();
+        });
+    }
+}
