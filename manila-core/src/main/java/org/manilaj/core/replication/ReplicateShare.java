@@ -211,11 +211,11 @@ public final class ReplicateShare implements ShareOperation {
         int pass = replica.syncPass() + 1;
         long started = System.nanoTime();
         try {
-            // first, so that clients of an old active back from a lost site stop writing what the copy overwrites
-            applyAccess(share, replica, pool.get(), type);
             if (pass == 1) {
-                engine.prepare(ends);
+                engine.prepare(ends); // (re)creates the destination, whose export starts with no clients
             }
+            // before the copy, so that clients of an old active back from a lost site stop writing what it overwrites
+            applyAccess(share, replica, pool.get(), type);
             CopyPass copied = engine.copy(ends, pass, false, replica.syncCursor(), QUIET);
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             Instant now = clock.instant();

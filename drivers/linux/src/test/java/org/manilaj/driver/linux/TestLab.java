@@ -81,4 +81,39 @@ public final class TestLab {
             return ssh.run(argv, Duration.ofSeconds(60));
         }
     }
+
+    /** Host {@code n}'s site lost: its sshd, D-Bus and Ganesha stop; its data stays ({@code testhosts.sh stop}). */
+    public static void stopHost(int host) {
+        testhosts("stop", host);
+    }
+
+    /** Host {@code n} back, its shares mounted again as at boot ({@code testhosts.sh start}). */
+    public static void startHost(int host) {
+        testhosts("start", host);
+    }
+
+    private static void testhosts(String command, int host) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("scripts/testlab/testhosts.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("scripts/testlab/testhosts.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder("bash", dir.resolve("scripts/testlab/testhosts.sh").toString(),
+                    command, Integer.toString(host)).redirectErrorStream(true);
+            builder.environment().put("LAB", LAB.toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("testhosts.sh " + command + " " + host + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -1,0 +1,243 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.manilaj.driver.linux.TestLab;
+
+/**
+ * The failover drill on the lab's two storage hosts (btrfs + NFS-Ganesha over SSH), in two zones of one
+ * replication domain, checked through a real NFS client: a readable replica on host2 reads what was written
+ * on host1 and refuses writes; host1's site is lost; the replica is promoted and takes writes; host1 comes
+ * back and, after a resync, holds them too. A dr replica is not exported before its promotion.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ReplicationLabSystemIT {
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
+            ManilaApplication.class, ResourceHelpers.resourceFilePath("test-lab.yml"),
+            ConfigOverride.config("backends[0].ssh.private_key_file", TestLab.privateKey().toString()),
+            ConfigOverride.config("backends[0].ssh.known_hosts_file", TestLab.knownHosts().toString()),
+            ConfigOverride.config("backends[1].ssh.private_key_file", TestLab.privateKey().toString()),
+            ConfigOverride.config("backends[1].ssh.known_hosts_file", TestLab.knownHosts().toString()),
+            ConfigOverride.config("backends[0].replication_domain", "lab"),
+            ConfigOverride.config("backends[1].replication_domain", "lab"),
+            ConfigOverride.config("backends[0].pools[0].availability_zone", "zone-a"),
+            ConfigOverride.config("backends[1].pools[0].availability_zone", "zone-b"),
+            ConfigOverride.config("replication.interval", "2s"),
+            ConfigOverride.config("work.reconcile_interval", "2s"));
+
+    @TempDir
+    Path local;
+    private ManilaClient client;
+    private final NfsClient nfs = new NfsClient("127.0.0.1");
+
+    @BeforeEach
+    void setUp() {
+        client = new ManilaClient(APP.getLocalPort());
+        client.ensureDefaultType();
+        for (String type : List.of("readable", "dr")) {
+            assertThat(client.post("/v2/types", "{\"share_type\": {\"name\": \"lab-" + type + "\", \"extra_specs\":"
+                    + " {\"driver_handles_share_servers\": false, \"replication_type\": \"" + type + "\"}}}").status())
+                    .isIn(200, 409);
+        }
+    }
+
+    @Test
+    void aReadableReplicaTakesOverWhenItsActiveSiteIsLostAndTheOldSiteCatchesUpWhenItReturns() throws Exception {
+        String id = share("lab-readable");
+        String firstLocation = location(id);
+        assertThat(firstLocation).startsWith(TestLab.address(1) + ":");
+        allow(id);
+        Map<String, String> written = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            write(firstLocation, "site1-" + i + ".bin", 2 << 20, written);
+        }
+        String replicaId = createReplica(id);
+        String replicaLocation = replicaLocation(replicaId);
+        assertThat(replicaLocation).startsWith(TestLab.address(2) + ":");
+        readsBack(replicaLocation, written);
+        Path probe = Files.writeString(local.resolve("probe.txt"), "may I?\n");
+        assertThat(nfs.copyIn(probe, replicaLocation, "probe.txt")).as("a write to a readable secondary").isFalse();
+
+        String activeId = activeReplica(id);
+        TestLab.stopHost(1);
+        try {
+            long started = System.nanoTime();
+            assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
+            awaitReplica(replicaId, replica -> "active".equals(replica.get("replica_state")), "active");
+            Map<String, Object> share = client.awaitStatus(id, "available");
+            awaitAccessActive(id);
+            long failoverMs = (System.nanoTime() - started) / 1_000_000;
+            System.out.println("failover with the active site down: " + failoverMs + " ms"); // README's figure
+            assertThat((String) share.get("host")).contains("lab2");
+            String secondLocation = location(id);
+            assertThat(secondLocation).startsWith(TestLab.address(2) + ":");
+            for (int i = 0; i < 3; i++) {
+                write(secondLocation, "site2-" + i + ".bin", 1 << 20, written);
+            }
+            readsBack(secondLocation, written);
+            assertThat(replica(activeId)).containsEntry("replica_state", "out_of_sync");
+        } finally {
+            TestLab.startHost(1);
+        }
+        assertThat(action(activeId, "{\"resync\": null}").status()).isIn(202, 409);
+        awaitReplica(activeId, replica -> "in_sync".equals(replica.get("replica_state")) && replica.get("last_sync_at") != null,
+                "in_sync again");
+        Map<String, String> onHost1 = new TreeMap<>();
+        for (String name : written.keySet()) {
+            onHost1.put(name, TestLab.onHost(1, List.of("sha256sum", TestLab.storageRoot(1) + "/" + id + "/" + name))
+                    .stdout().split(" ")[0]);
+        }
+        assertThat(onHost1).as("the old site holds every file, the new ones too").isEqualTo(written);
+
+        assertThat(client.delete("/v2/share-replicas/" + activeId).status()).isEqualTo(202);
+        awaitGone(activeId);
+        assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
+        client.awaitStatus(id, "gone");
+    }
+
+    @Test
+    void aDrReplicaIsNotExportedUntilPromoted() throws Exception {
+        String id = share("lab-dr");
+        allow(id);
+        Map<String, String> written = new TreeMap<>();
+        write(location(id), "data.bin", 1 << 20, written);
+        String replicaId = createReplica(id);
+        assertThat(client.get("/v2/share-replicas/" + replicaId + "/export-locations").list("export_locations")).isEmpty();
+        String path = TestLab.address(2) + ":" + TestLab.exportRoot(2) + "/" + id;
+        assertThat(nfs.canList(path)).as("a dr secondary is not exported").isFalse();
+
+        assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
+        awaitReplica(replicaId, replica -> "active".equals(replica.get("replica_state")), "active");
+        client.awaitStatus(id, "available");
+        awaitAccessActive(id);
+        assertThat(location(id)).isEqualTo(path);
+        readsBack(path, written);
+
+        String demoted = client.get("/v2/share-replicas/detail?share_id=" + id).list("share_replicas").stream()
+                .filter(replica -> !replicaId.equals(replica.get("id"))).findFirst().orElseThrow().get("id").toString();
+        assertThat(nfs.canList(TestLab.address(1) + ":" + TestLab.exportRoot(1) + "/" + id))
+                .as("the demoted dr replica is not exported").isFalse();
+        assertThat(client.delete("/v2/share-replicas/" + demoted).status()).isEqualTo(202);
+        awaitGone(demoted);
+        assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
+        client.awaitStatus(id, "gone");
+    }
+
+    private String share(String type) {
+        ManilaClient.Reply reply = client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1,"
+                + " \"share_type\": \"" + type + "\", \"availability_zone\": \"zone-a\"}}");
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+        String id = (String) reply.object("share").get("id");
+        client.awaitStatus(id, "available");
+        return id;
+    }
+
+    private String createReplica(String shareId) {
+        ManilaClient.Reply reply = client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId
+                + "\", \"availability_zone\": \"zone-b\"}}");
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
+        String id = (String) reply.object("share_replica").get("id");
+        awaitReplica(id, replica -> "in_sync".equals(replica.get("replica_state")), "in_sync");
+        return id;
+    }
+
+    private String activeReplica(String shareId) {
+        return client.get("/v2/share-replicas/detail?share_id=" + shareId).list("share_replicas").stream()
+                .filter(replica -> "active".equals(replica.get("replica_state"))).findFirst().orElseThrow()
+                .get("id").toString();
+    }
+
+    private String replicaLocation(String replicaId) {
+        return (String) client.get("/v2/share-replicas/" + replicaId + "/export-locations").list("export_locations")
+                .get(0).get("path");
+    }
+
+    private Map<String, Object> replica(String id) {
+        return client.get("/v2/share-replicas/" + id).object("share_replica");
+    }
+
+    private ManilaClient.Reply action(String replicaId, String body) {
+        return client.post("/v2/share-replicas/" + replicaId + "/action", body);
+    }
+
+    private Map<String, Object> awaitReplica(String id, Predicate<Map<String, Object>> condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        Map<String, Object> last = null;
+        while (System.nanoTime() < deadline) {
+            last = replica(id);
+            if (condition.test(last)) {
+                return last;
+            }
+            pause(100);
+        }
+        throw new AssertionError("replica " + id + " did not become " + what + ": " + last);
+    }
+
+    private void awaitGone(String replicaId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (client.get("/v2/share-replicas/" + replicaId).status() != 404) {
+            assertThat(System.nanoTime()).as("replica " + replicaId + " deleted").isLessThan(deadline);
+            pause(100);
+        }
+    }
+
+    private void awaitAccessActive(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"active".equals(client.get("/v2/shares/" + id).object("share").get("access_rules_status"))) {
+            assertThat(System.nanoTime()).as("access of " + id + " active").isLessThan(deadline);
+            pause(20);
+        }
+    }
+
+    private void readsBack(String location, Map<String, String> written) throws Exception {
+        for (Map.Entry<String, String> file : written.entrySet()) {
+            Path copy = local.resolve("read-" + file.getKey());
+            Files.deleteIfExists(copy);
+            assertThat(nfs.copyOut(location, file.getKey(), copy)).as("read " + file.getKey() + " from " + location).isTrue();
+            assertThat(MigrationChecks.sha256(copy)).as(file.getKey()).isEqualTo(file.getValue());
+        }
+    }
+
+    private void write(String location, String name, int bytes, Map<String, String> written) throws Exception {
+        byte[] content = new byte[bytes];
+        new Random(name.hashCode()).nextBytes(content);
+        Path file = Files.write(local.resolve(name), content);
+        assertThat(nfs.copyIn(file, location, name)).as("write " + name + " to " + location).isTrue();
+        written.put(name, MigrationChecks.sha256(file));
+    }
+
+    private String location(String id) {
+        return (String) client.get("/v2/shares/" + id + "/export_locations").list("export_locations").get(0).get("path");
+    }
+
+    private void allow(String id) {
+        assertThat(client.post("/v2/shares/" + id + "/action", "{\"allow_access\": {\"access_type\": \"ip\","
+                + " \"access_to\": \"127.0.0.1\", \"access_level\": \"rw\"}}").status()).isEqualTo(200);
+        awaitAccessActive(id);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
