@@ -15,6 +15,8 @@ import org.manilaj.bench.load.LoadScenarios;
  *       (bind), against a running plugin's socket;</li>
  *   <li>{@code migrate [options]}: a migration's phase 1 against {@code cp -a}, and its cut-over, on two local
  *       backends ({@code config/manila-migration.yml});</li>
+ *   <li>{@code replicate --lab DIR [options]}: a replica's first sync, an incremental one, and the recovery point
+ *       while a client writes, between the lab's hosts ({@code config/manila-lab-replication.yml});</li>
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks (for example {@code jmh PlacementBenchmark}).</li>
  * </ul>
  * Options of the load scenarios are described in {@code LoadOptions}; each prints a table and, with
@@ -26,13 +28,13 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate [--name value...] | jmh [JMH options]");
+            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate|replicate [--name value...] | jmh [JMH options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            case "lifecycle", "reads", "csi", "migrate" -> {
+            case "lifecycle", "reads", "csi", "migrate", "replicate" -> {
                 LoadScenarios.Outcome outcome = LoadScenarios.run(args[0], rest);
                 System.out.print(outcome.table());
                 if (outcome.jsonFile() != null) {

@@ -77,11 +77,11 @@ public interface ReplicaDao {
     int setExportPath(@Bind("id") String id, @Bind("path") String path, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_replicas SET status = 'available', replica_state = :state, sync_pass = :pass,"
-            + " sync_cursor = :cursor, last_sync_at = :at, last_sync_bytes = :bytes, last_sync_ms = :millis,"
-            + " last_error = NULL, updated_at = :at WHERE id = :id")
+            + " sync_cursor = :cursor, last_sync_at = :startedAt, last_sync_bytes = :bytes, last_sync_ms = :millis,"
+            + " last_error = NULL, updated_at = :now WHERE id = :id")
     int recordSync(@Bind("id") String id, @Bind("state") String state, @Bind("pass") int pass,
-                   @Bind("cursor") String cursor, @Bind("at") Instant at, @Bind("bytes") long bytes,
-                   @Bind("millis") long millis);
+                   @Bind("cursor") String cursor, @Bind("startedAt") Instant startedAt, @Bind("bytes") long bytes,
+                   @Bind("millis") long millis, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_replicas SET replica_state = :state, last_error = :error, updated_at = :now WHERE id = :id")
     int recordFailure(@Bind("id") String id, @Bind("state") String state, @Bind("error") String error,

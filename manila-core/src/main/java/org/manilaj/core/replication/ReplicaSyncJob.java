@@ -36,8 +36,9 @@ public final class ReplicaSyncJob implements Runnable {
         if (lagging > 0) {
             LOG.warn("{} replica(s) not synced within {}: out_of_sync", lagging, settings.maxLag());
         }
-        // a little early, so that a sync that took part of the interval does not slip a whole interval
-        Instant dueBefore = now.minus(settings.interval().multipliedBy(9).dividedBy(10));
+        // half an interval early: a sync that began a little after the last pass's tick is due at this one, not
+        // at the next (which would double the lag)
+        Instant dueBefore = now.minus(settings.interval().dividedBy(2));
         List<String> due = jdbi.withExtension(ReplicaDao.class, dao -> dao.needingWork(dueBefore));
         int started = 0;
         for (String shareId : due) {

@@ -210,6 +210,7 @@ public final class ReplicateShare implements ShareOperation {
         CopyEnds ends = new CopyEnds(chain(replica), share, active.get(), pool.get());
         int pass = replica.syncPass() + 1;
         long started = System.nanoTime();
+        Instant syncStarted = clock.instant(); // what the replica will hold is the active's tree from about now
         try {
             if (pass == 1) {
                 engine.prepare(ends); // (re)creates the destination, whose export starts with no clients
@@ -218,14 +219,8 @@ public final class ReplicateShare implements ShareOperation {
             applyAccess(share, replica, pool.get(), type);
             CopyPass copied = engine.copy(ends, pass, false, replica.syncCursor(), QUIET);
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            Instant now = clock.instant();
-            jdbi.useTransaction(handle -> {
-                if (!lease.hold(handle, "synced", 50)) {
-                    throw new Lease.LeaseLostException(lease.operation());
-                }
-                handle.attach(ReplicaDao.class).recordSync(replica.id(), ShareReplica.IN_SYNC, pass, copied.cursor(), now,
-                        copied.bytesCopied(), millis);
-            });
+            held(lease, "synced", handle -> handle.attach(ReplicaDao.class).recordSync(replica.id(), ShareReplica.IN_SYNC,
+                    pass, copied.cursor(), syncStarted, copied.bytesCopied(), millis, clock.instant()));
             engine.passRecorded(ends, pass);
             LOG.info("share {}: replica {} on {} synced (pass {}): {} bytes in {} ms", share.id(), replica.id(),
                     replica.host(), pass, copied.bytesCopied(), millis);

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param onlyHost the pool the caller asked for ({@code scheduler_hints.only_host}), or {@code null}
  * @param syncPass the number of the last pass copied to this replica (0 before the first)
  * @param syncCursor what the copy engine's next pass starts from
+ * @param lastSyncAt when the last successful sync began: the replica holds the active's data as of about then
  * @param exportPath where a secondary is exported (readable) or would be once promoted ({@code dr})
  * @param forceDelete an admin's delete: the row goes even when the replica's backend cannot remove its data
  */
