@@ -135,8 +135,19 @@ class ReplicationTest {
         assertThat(copy.resolve("after.txt")).hasContent("written after");
 
         assertThat(client.delete("/v2/shares/" + shareId).status()).as("a share with replicas").isEqualTo(400);
-        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 2}}").status())
-                .as("resizing replicated shares: not yet").isEqualTo(400);
+        // a resize applies to every replica: each pool holds the new size, each replica counts it in the quota
+        long replicaGigabytes = quotaInUse("replica_gigabytes");
+        long onReplicaPool = MigrationChecks.allocated(client, host);
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 3}}").status())
+                .isEqualTo(202);
+        assertThat(client.awaitStatus(shareId, "available")).containsEntry("size", 3);
+        assertThat(quotaInUse("replica_gigabytes")).isEqualTo(replicaGigabytes + 4);
+        assertThat(MigrationChecks.allocated(client, host)).isEqualTo(onReplicaPool + 2);
+        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"shrink\": {\"new_size\": 1}}").status())
+                .isEqualTo(202);
+        assertThat(client.awaitStatus(shareId, "available")).containsEntry("size", 1);
+        assertThat(quotaInUse("replica_gigabytes")).isEqualTo(replicaGigabytes);
+        assertThat(MigrationChecks.allocated(client, host)).isEqualTo(onReplicaPool);
         String activeId = (String) before.get(0).get("id");
         assertThat(client.delete("/v2/share-replicas/" + activeId).status()).as("the active replica").isEqualTo(400);
 
@@ -268,8 +279,6 @@ class ReplicationTest {
     @Test
     void aReplicaWhoseFirstCopyFailsEndsInErrorAndCanBeDeleted() throws Exception {
         String shareId = replicatedShare();
-        assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 2}}").status())
-                .as("resizing replicated shares: not yet").isEqualTo(400);
         Path data = ALPHA.resolve(shareId);
         Path aside = ALPHA.resolve("aside-" + shareId);
         Files.move(data, aside);
@@ -278,6 +287,8 @@ class ReplicationTest {
             String replicaId = createReplica(shareId, "zone-b");
             Map<String, Object> failed = awaitReplica(replicaId, replica -> "error".equals(replica.get("status")), "error");
             assertThat((String) failed.get("last_error")).contains("first copy failed");
+            assertThat(client.post("/v2/shares/" + shareId + "/action", "{\"extend\": {\"new_size\": 2}}").status())
+                    .as("a resize while a replica is in error").isEqualTo(400);
             assertThat(client.delete("/v2/share-replicas/" + replicaId).status()).isEqualTo(202);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (client.get("/v2/share-replicas/" + replicaId).status() != 404 && System.nanoTime() < deadline) {

@@ -175,6 +175,38 @@ public final class PlacementService {
         });
     }
 
+    /**
+     * Reserves an extend's increase for a secondary replica on its own pool, recorded on the replica, in one
+     * transaction; false when that pool cannot take it.
+     */
+    public boolean reserveReplicaExtension(ShareReplica replica, BackendRegistry.PoolEntry pool, Map<String, String> extraSpecs,
+                                           int newSize, Lease lease) {
+        int increase = newSize - replica.reservedGb();
+        if (increase <= 0) {
+            return true; // reserved before a restart
+        }
+        return jdbi.inTransaction(handle -> {
+            if (!lease.hold(handle, "reserving replica", 25)) {
+                throw new Lease.LeaseLostException(lease.operation());
+            }
+            boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && pool.config().thinProvisioning();
+            if (!CapacityLedger.reserve(handle, pool.fullName(), increase, thin, pool.config().maxOverSubscriptionRatio(),
+                    pool.config().reservedShareExtendPercentage() / 100.0)) {
+                return false;
+            }
+            handle.attach(ReplicaDao.class).setReserved(replica.id(), newSize);
+            return true;
+        });
+    }
+
+    /** Sets what a secondary replica holds on its pool to {@code reservedGb}, giving back the difference. */
+    public static void reduceReplicaReservation(Handle handle, ShareReplica replica, int reservedGb) {
+        int released = replica.reservedGb() - reservedGb;
+        if (replica.host() != null && released > 0 && handle.attach(ReplicaDao.class).setReserved(replica.id(), reservedGb) == 1) {
+            handle.attach(PoolDao.class).release(replica.host(), released);
+        }
+    }
+
     /** Sets what the share holds on its pool to {@code reservedGb}, giving back the difference, in the caller's transaction. */
     public static void reduceReservation(Handle handle, String shareId, int reservedGb) {
         ShareDao shares = handle.attach(ShareDao.class);

@@ -174,6 +174,22 @@ public final class QuotaService {
         }
     }
 
+    /** Reserves {@code gigabytes} more of replica_gigabytes (a replicated share's extend), or throws 403 as extends do. */
+    public void reserveReplicaGigabytes(Handle handle, String projectId, long gigabytes) {
+        Map<QuotaResource, Long> limits = limits(handle, projectId);
+        if (handle.attach(QuotaDao.class).add(projectId, QuotaResource.REPLICA_GIGABYTES.key(), gigabytes,
+                limits.get(QuotaResource.REPLICA_GIGABYTES)) == 0) {
+            throw ManilaException.forbidden("Requested share exceeds allowed project replica gigabytes quota.");
+        }
+    }
+
+    /** Gives back {@code gigabytes} of replica_gigabytes in the caller's transaction. */
+    public void releaseReplicaGigabytes(Handle handle, String projectId, long gigabytes) {
+        if (gigabytes > 0) {
+            handle.attach(QuotaDao.class).add(projectId, QuotaResource.REPLICA_GIGABYTES.key(), -gigabytes, -1);
+        }
+    }
+
     /** Gives back one replica of {@code sizeGb} in the caller's transaction. */
     public void releaseReplica(Handle handle, String projectId, int sizeGb) {
         QuotaDao quotas = handle.attach(QuotaDao.class);

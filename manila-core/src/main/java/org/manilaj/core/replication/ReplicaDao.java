@@ -95,6 +95,9 @@ public interface ReplicaDao {
                    @Bind("reservedGb") int reservedGb, @Bind("state") String state, @Bind("exportPath") String exportPath,
                    @Bind("syncedAt") Instant syncedAt, @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE share_replicas SET reserved_gb = :reservedGb WHERE id = :id")
+    int setReserved(@Bind("id") String id, @Bind("reservedGb") int reservedGb);
+
     @SqlUpdate("DELETE FROM share_replicas WHERE id = :id")
     int delete(@Bind("id") String id);
 

@@ -9,7 +9,10 @@ import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
+import java.util.List;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.Lease;
 import org.manilaj.core.work.OperationKind;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ExtendShare implements ShareOperation {
     private static final Logger LOG = LoggerFactory.getLogger(ExtendShare.class);
 
+    private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
@@ -36,6 +40,7 @@ public final class ExtendShare implements ShareOperation {
 
     public ExtendShare(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
                        UserMessages messages, QuotaService quotas, TransientRetry retry, Clock clock) {
+        this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
         this.shareTypes = shareTypes;
@@ -68,9 +73,26 @@ public final class ExtendShare implements ShareOperation {
             recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_VALID_HOST);
             return;
         }
+        List<ShareReplica> secondaries = jdbi.withExtension(ReplicaDao.class, dao -> dao.forShare(share.id())).stream()
+                .filter(replica -> !replica.isActive() && replica.host() != null).toList();
+        for (ShareReplica replica : secondaries) {
+            Optional<BackendRegistry.PoolEntry> replicaPool = registry.pool(replica.host());
+            if (replicaPool.isEmpty() || !placement.reserveReplicaExtension(replica, replicaPool.get(), extraSpecs, target,
+                    lease)) {
+                LOG.warn("share {}: the pool of replica {} ({}) cannot take {} GiB more; extend refused", share.id(),
+                        replica.id(), replica.host(), target - share.sizeGb());
+                recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_VALID_HOST);
+                return;
+            }
+        }
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
             retry.run(() -> pool.get().driver().extend(ref, target));
+            for (ShareReplica replica : secondaries) { // every replica takes the new size, as in Manila
+                BackendRegistry.PoolEntry replicaPool = registry.pool(replica.host()).orElseThrow();
+                ShareRef replicaRef = new ShareRef(share.id(), replicaPool.pool(), share.sizeGb());
+                retry.run(() -> replicaPool.driver().extend(replicaRef, target));
+            }
         } catch (DriverException | IllegalArgumentException e) {
             LOG.error("share {}: extend to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
             recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND);

@@ -6,7 +6,10 @@ import org.manilaj.core.messages.MessageAction;
 import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
+import java.util.List;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.work.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +55,16 @@ final class ResizeRecorder {
                 return false;
             }
             PlacementService.reduceReservation(handle, share.id(), size);
+            List<ShareReplica> replicas = handle.attach(ReplicaDao.class).forShare(share.id());
+            for (ShareReplica replica : replicas) {
+                PlacementService.reduceReplicaReservation(handle, replica, size); // the secondaries' own pools
+            }
             if (handle.attach(ShareDao.class).finishResize(share.id(), share.status(), to.wireName(), newSize,
                     clock.instant()) == 1) {
                 // extends took the new size from the quota when requested; shrinks give back once done
                 int quotaHeld = share.shareStatus() == ShareStatus.EXTENDING ? share.pendingSizeGb() : share.sizeGb();
                 quotas.release(handle, share.projectId(), 0, quotaHeld - size);
+                quotas.releaseReplicaGigabytes(handle, share.projectId(), (long) replicas.size() * (quotaHeld - size));
                 if (action != null) {
                     messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
                 }

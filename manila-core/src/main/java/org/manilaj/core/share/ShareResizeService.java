@@ -7,6 +7,7 @@ import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.OperationRunner;
 import org.slf4j.Logger;
@@ -53,11 +54,13 @@ public final class ShareResizeService {
         }
         quotas.prepare(share.projectId());
         jdbi.useTransaction(handle -> {
-            // replicated shares count their size in replica_gigabytes too, once per replica: not kept in step yet
-            if (!handle.attach(ReplicaDao.class).forShare(share.id()).isEmpty()) {
-                throw ManilaException.badRequest("Share " + share.id() + " is replicated: resizing replicated shares is"
-                        + " not supported yet.");
-            }
+            // a replicated share resizes every replica; each counts its size in replica_gigabytes
+            List<ShareReplica> replicas = handle.attach(ReplicaDao.class).forShare(share.id());
+            replicas.stream().filter(replica -> !replica.isActive() && !ShareReplica.AVAILABLE.equals(replica.status()))
+                    .findFirst().ifPresent(replica -> {
+                        throw ManilaException.badRequest("Replica " + replica.id() + " of share " + share.id() + " is "
+                                + replica.status() + ": every replica must be available for a resize.");
+                    });
             if (handle.attach(ShareDao.class).transition(share.id(), from, to.wireName(), newSize, clock.instant()) == 0) {
                 throw ManilaException.badRequest("Invalid share: share status must be 'available', not '"
                         + handle.attach(ShareReadDao.class).find(share.id()).map(Share::status).orElse("deleted") + "'.");
@@ -66,6 +69,9 @@ public final class ShareResizeService {
             runner.start(handle, share.id(), to == ShareStatus.EXTENDING ? OperationKind.EXTEND : OperationKind.SHRINK);
             if (to == ShareStatus.EXTENDING) {
                 quotas.reserveGigabytes(handle, share.projectId(), share.sizeGb(), newSize);
+                if (!replicas.isEmpty()) {
+                    quotas.reserveReplicaGigabytes(handle, share.projectId(), (long) replicas.size() * (newSize - share.sizeGb()));
+                }
             }
         });
         LOG.info("share {}: {} from {} to {} GiB requested", share.id(), to.wireName(), share.sizeGb(), newSize);

@@ -9,6 +9,8 @@ import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.replication.ShareReplica;
 import org.manilaj.core.work.Lease;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.ShareOperation;
@@ -27,12 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class ShrinkShare implements ShareOperation {
     private static final Logger LOG = LoggerFactory.getLogger(ShrinkShare.class);
 
+    private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final ResizeRecorder recorder;
     private final TransientRetry retry;
 
     public ShrinkShare(Jdbi jdbi, BackendRegistry registry, PlacementService placement, UserMessages messages,
                        QuotaService quotas, TransientRetry retry, Clock clock) {
+        this.jdbi = jdbi;
         this.registry = registry;
         this.recorder = new ResizeRecorder(jdbi, placement, messages, quotas, clock);
         this.retry = retry;
@@ -59,6 +63,16 @@ public final class ShrinkShare implements ShareOperation {
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
             retry.run(() -> pool.get().driver().shrink(ref, target));
+            // then every secondary, whose data is the active's as of its last sync
+            for (ShareReplica replica : jdbi.withExtension(ReplicaDao.class, dao -> dao.forShare(share.id()))) {
+                if (replica.isActive() || replica.host() == null) {
+                    continue;
+                }
+                BackendRegistry.PoolEntry replicaPool = registry.pool(replica.host())
+                        .orElseThrow(() -> new DriverException("pool " + replica.host() + " is not configured any more"));
+                ShareRef replicaRef = new ShareRef(share.id(), replicaPool.pool(), share.sizeGb());
+                retry.run(() -> replicaPool.driver().shrink(replicaRef, target));
+            }
         } catch (ShrinkWouldLoseDataException e) {
             LOG.warn("share {}: shrink to {} GiB refused: {}", share.id(), target, e.getMessage());
             recorder.refused(share, lease, MessageAction.SHRINK, MessageDetail.SHRINK_REFUSED);
