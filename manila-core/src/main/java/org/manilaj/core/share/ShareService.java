@@ -264,8 +264,13 @@ public final class ShareService {
                     + " operation running on " + pending.get().owner() + "; try again when it ends or its lease expires.");
         }
         if (share.shareStatus() == ShareStatus.EXTENDING && share.pendingSizeGb() != null) {
-            quotas.release(handle, share.projectId(), 0, share.pendingSizeGb() - share.sizeGb());
+            int increase = share.pendingSizeGb() - share.sizeGb();
+            quotas.release(handle, share.projectId(), 0, increase);
             PlacementService.reduceReservation(handle, shareId, share.sizeGb());
+            // a replicated share's extend held the increase for every replica, and on each secondary's pool
+            List<ShareReplica> replicas = handle.attach(ReplicaDao.class).forShare(shareId);
+            quotas.releaseReplicaGigabytes(handle, share.projectId(), (long) replicas.size() * increase);
+            replicas.forEach(replica -> PlacementService.reduceReplicaReservation(handle, replica, share.sizeGb()));
         }
         if (pending.get().kind() == OperationKind.ACCESS_SYNC) {
             AccessRules.failPending(handle, shareId, clock.instant()); // nothing would apply them any more

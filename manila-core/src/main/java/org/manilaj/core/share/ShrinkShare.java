@@ -1,6 +1,8 @@
 package org.manilaj.core.share;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.messages.MessageAction;
@@ -60,29 +62,68 @@ public final class ShrinkShare implements ShareOperation {
             return;
         }
         int target = share.pendingSizeGb();
-        try {
-            ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
-            retry.run(() -> pool.get().driver().shrink(ref, target));
-            // then every secondary, whose data is the active's as of its last sync
-            for (ShareReplica replica : jdbi.withExtension(ReplicaDao.class, dao -> dao.forShare(share.id()))) {
-                if (replica.isActive() || replica.host() == null) {
-                    continue;
+        // the active first, then every secondary (its data is the active's as of its last sync); the pools of all
+        // of them are known before anything shrinks
+        List<BackendRegistry.PoolEntry> replicaPools = new ArrayList<>();
+        for (ShareReplica replica : jdbi.withExtension(ReplicaDao.class, dao -> dao.forShare(share.id()))) {
+            if (!replica.isActive() && replica.host() != null) {
+                Optional<BackendRegistry.PoolEntry> replicaPool = registry.pool(replica.host());
+                if (replicaPool.isEmpty()) {
+                    LOG.error("share {}: replica {}'s pool {} is not configured any more", share.id(), replica.id(),
+                            replica.host());
+                    recorder.failed(share, lease, ShareStatus.SHRINKING_ERROR, MessageAction.SHRINK);
+                    return;
                 }
-                BackendRegistry.PoolEntry replicaPool = registry.pool(replica.host())
-                        .orElseThrow(() -> new DriverException("pool " + replica.host() + " is not configured any more"));
-                ShareRef replicaRef = new ShareRef(share.id(), replicaPool.pool(), share.sizeGb());
-                retry.run(() -> replicaPool.driver().shrink(replicaRef, target));
+                replicaPools.add(replicaPool.get());
+            }
+        }
+        List<BackendRegistry.PoolEntry> shrunk = new ArrayList<>();
+        try {
+            for (BackendRegistry.PoolEntry each : concat(pool.get(), replicaPools)) {
+                ShareRef ref = new ShareRef(share.id(), each.pool(), share.sizeGb());
+                retry.run(() -> each.driver().shrink(ref, target));
+                shrunk.add(each);
             }
         } catch (ShrinkWouldLoseDataException e) {
             LOG.warn("share {}: shrink to {} GiB refused: {}", share.id(), target, e.getMessage());
-            recorder.refused(share, lease, MessageAction.SHRINK, MessageDetail.SHRINK_REFUSED);
+            if (growBack(share, shrunk)) {
+                recorder.refused(share, lease, MessageAction.SHRINK, MessageDetail.SHRINK_REFUSED);
+            } else {
+                recorder.failed(share, lease, ShareStatus.SHRINKING_ERROR, MessageAction.SHRINK);
+            }
             return;
         } catch (DriverException | IllegalArgumentException e) {
             LOG.error("share {}: shrink to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
+            growBack(share, shrunk);
             recorder.failed(share, lease, ShareStatus.SHRINKING_ERROR, MessageAction.SHRINK);
             return;
         }
         recorder.done(share, lease, target);
         LOG.info("share {} shrunk from {} to {} GiB", share.id(), share.sizeGb(), target);
+    }
+
+    /**
+     * A replica refused or failed after others had shrunk (a secondary behind the active may hold more): those
+     * get their size back, so that every replica keeps the size the share keeps; false when one cannot.
+     */
+    private boolean growBack(Share share, List<BackendRegistry.PoolEntry> shrunk) {
+        boolean all = true;
+        for (BackendRegistry.PoolEntry each : shrunk) {
+            try {
+                ShareRef ref = new ShareRef(share.id(), each.pool(), share.sizeGb());
+                retry.run(() -> each.driver().extend(ref, share.sizeGb()));
+            } catch (DriverException | IllegalArgumentException e) {
+                LOG.error("share {}: on {}, the size could not be put back to {} GiB: {}", share.id(), each.fullName(),
+                        share.sizeGb(), e.getMessage());
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    private static List<BackendRegistry.PoolEntry> concat(BackendRegistry.PoolEntry first, List<BackendRegistry.PoolEntry> rest) {
+        List<BackendRegistry.PoolEntry> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
     }
 }
