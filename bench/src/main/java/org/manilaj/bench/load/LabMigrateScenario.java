@@ -18,15 +18,14 @@ import java.util.concurrent.TimeUnit;
  * measures the archive-stream engine from the local backend to the host against {@code scp -r} instead.
  */
 final class LabMigrateScenario {
-    private static final int SSH_PORT = 2222;
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private final LoadOptions options;
-    private final Path lab;
+    private final LabHosts hosts;
 
     LabMigrateScenario(LoadOptions options) {
         this.options = options;
-        this.lab = Path.of(options.lab()).toAbsolutePath();
+        this.hosts = new LabHosts(Path.of(options.lab()).toAbsolutePath());
     }
 
     Map<String, Object> run() throws Exception {
@@ -52,21 +51,21 @@ final class LabMigrateScenario {
         String host = http.send("GET", "/shares/" + id, null).body().path("share").path("host").asText();
         int from = host.contains("@lab1#") ? 1 : 2;
         int to = 3 - from;
-        String source = storage(from) + "/" + id;
-        ssh(from, "cd " + source + " && " + fill + " && sync");
+        String source = hosts.storage(from) + "/" + id;
+        hosts.ssh(from, "cd " + source + " && " + fill + " && sync");
 
         // the baseline: a snapshot of the same data sent host to host by OpenSSH, then removed again
-        String snapshot = storage(from) + "/bench-" + id;
-        ssh(from, "btrfs -q subvolume snapshot -r " + source + " " + snapshot);
+        String snapshot = hosts.storage(from) + "/bench-" + id;
+        hosts.ssh(from, "btrfs -q subvolume snapshot -r " + source + " " + snapshot);
         long started = System.nanoTime();
-        shell("ssh " + sshOptions() + " root@" + address(from) + " btrfs send -q " + snapshot
-                + " | ssh " + sshOptions() + " root@" + address(to) + " btrfs receive -q " + storage(to));
+        shell("ssh " + hosts.sshOptions() + " root@" + LabHosts.address(from) + " btrfs send -q " + snapshot
+                + " | ssh " + hosts.sshOptions() + " root@" + LabHosts.address(to) + " btrfs receive -q " + hosts.storage(to));
         double baselineSeconds = (System.nanoTime() - started) / 1e9;
-        ssh(from, "btrfs -q subvolume delete -c " + snapshot);
-        ssh(to, "btrfs -q subvolume delete -c " + storage(to) + "/bench-" + id);
+        hosts.ssh(from, "btrfs -q subvolume delete -c " + snapshot);
+        hosts.ssh(to, "btrfs -q subvolume delete -c " + hosts.storage(to) + "/bench-" + id);
         // btrfs frees the baseline's blocks in the background: wait, so that it does not slow the migration
-        ssh(from, "btrfs subvolume sync " + storage(from));
-        ssh(to, "btrfs subvolume sync " + storage(to));
+        hosts.ssh(from, "btrfs subvolume sync " + hosts.storage(from));
+        hosts.ssh(to, "btrfs subvolume sync " + hosts.storage(to));
 
         awaitRoom(http, "manila@lab" + to + "#pool0");
         started = System.nanoTime();
@@ -76,7 +75,7 @@ final class LabMigrateScenario {
         MigrateScenario.awaitTaskState(http, id, "migration_driver_phase1_done", 100);
         double phase1Seconds = (System.nanoTime() - started) / 1e9;
 
-        ssh(from, "head -c 10485760 /dev/urandom > " + source + "/changed-10-mib.bin && sync");
+        hosts.ssh(from, "head -c 10485760 /dev/urandom > " + source + "/changed-10-mib.bin && sync");
         return cutOverAndReport(http, id, "ssh_send_receive", baselineSeconds, phase1Seconds);
     }
 
@@ -120,18 +119,18 @@ final class LabMigrateScenario {
         wait(new ProcessBuilder("sh", "-c", "cd \"$1\" && " + fill + " && sync", "sh", source.toString()).inheritIO().start(),
                 fill);
 
-        String copy = storage(1) + "/bench-" + id;
+        String copy = hosts.storage(1) + "/bench-" + id;
         long started = System.nanoTime();
-        List<String> scp = new ArrayList<>(List.of("scp", "-r", "-q", "-P", Integer.toString(SSH_PORT)));
-        for (String option : sshOptions().split(" ")) {
-            if (!option.equals("-p") && !option.equals(Integer.toString(SSH_PORT))) {
+        List<String> scp = new ArrayList<>(List.of("scp", "-r", "-q", "-P", Integer.toString(LabHosts.SSH_PORT)));
+        for (String option : hosts.sshOptions().split(" ")) {
+            if (!option.equals("-p") && !option.equals(Integer.toString(LabHosts.SSH_PORT))) {
                 scp.add(option);
             }
         }
-        scp.addAll(List.of(source.toString(), "root@" + address(1) + ":" + copy));
+        scp.addAll(List.of(source.toString(), "root@" + LabHosts.address(1) + ":" + copy));
         wait(new ProcessBuilder(scp).inheritIO().start(), "scp -r");
         double baselineSeconds = (System.nanoTime() - started) / 1e9;
-        ssh(1, "rm -rf " + copy);
+        hosts.ssh(1, "rm -rf " + copy);
 
         awaitRoom(http, "manila@lab1#pool0");
         started = System.nanoTime();
@@ -165,27 +164,9 @@ final class LabMigrateScenario {
         }
     }
 
-    private String storage(int host) {
-        return lab.resolve("host" + host).resolve("storage").toString();
-    }
 
-    private static String address(int host) {
-        return "127.0.0." + (10 + host);
-    }
 
-    /** The lab's key and its pinned host keys: never an unchecked host. */
-    private String sshOptions() {
-        return "-i " + lab.resolve("keys/id_ed25519") + " -p " + SSH_PORT + " -o UserKnownHostsFile=" + lab.resolve("known_hosts")
-                + " -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR";
-    }
 
-    /** A fixed command on a lab host (its only variable parts are the lab's paths and a checked share id). */
-    private void ssh(int host, String command) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("ssh"));
-        argv.addAll(List.of(sshOptions().split(" ")));
-        argv.addAll(List.of("root@" + address(host), command));
-        wait(new ProcessBuilder(argv).inheritIO().start(), command);
-    }
 
     private static void shell(String pipeline) throws IOException, InterruptedException {
         wait(new ProcessBuilder("bash", "-o", "pipefail", "-c", pipeline).inheritIO().start(), pipeline);

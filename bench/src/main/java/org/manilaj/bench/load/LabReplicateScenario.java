@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Replication between the lab's two storage hosts, by the service on {@code config/manila-lab-replication.yml}
@@ -20,16 +19,15 @@ import java.util.concurrent.TimeUnit;
  * {@code last_sync_at}, the start of its last sync), sampled every 250 ms.
  */
 final class LabReplicateScenario {
-    private static final int SSH_PORT = 2222;
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final long TEN_MIB = 10L << 20;
 
     private final LoadOptions options;
-    private final Path lab;
+    private final LabHosts hosts;
 
     LabReplicateScenario(LoadOptions options) {
         this.options = options;
-        this.lab = Path.of(options.lab()).toAbsolutePath();
+        this.hosts = new LabHosts(Path.of(options.lab()).toAbsolutePath());
     }
 
     Map<String, Object> run() throws Exception {
@@ -46,8 +44,8 @@ final class LabReplicateScenario {
                 throw new IOException("unexpected share id " + id);
             }
             MigrateScenario.awaitStatus(http, id, "available");
-            String source = storage(1) + "/" + id;
-            ssh(1, "head -c 1073741824 /dev/urandom > " + source + "/big.bin && sync");
+            String source = hosts.storage(1) + "/" + id;
+            hosts.ssh(1, "head -c 1073741824 /dev/urandom > " + source + "/big.bin && sync");
 
             long started = System.nanoTime();
             ManilaHttp.Reply replica = http.send("POST", "/share-replicas", "{\"share_replica\": {\"share_id\": \"" + id
@@ -66,7 +64,7 @@ final class LabReplicateScenario {
             JsonNode incremental = null;
             for (int attempt = 0; attempt < 5 && (incremental == null
                     || incremental.path("last_sync_bytes").asLong() < TEN_MIB); attempt++) {
-                ssh(1, "head -c " + TEN_MIB + " /dev/urandom > " + source + "/changed-" + attempt + ".bin && sync");
+                hosts.ssh(1, "head -c " + TEN_MIB + " /dev/urandom > " + source + "/changed-" + attempt + ".bin && sync");
                 Instant written = Instant.now();
                 resync(http, replicaId);
                 incremental = awaitSyncStartedAfter(http, replicaId, written);
@@ -92,10 +90,8 @@ final class LabReplicateScenario {
      */
     private Map<String, Object> recoveryPoint(ManilaHttp http, String replicaId, String source) throws Exception {
         long seconds = Math.max(10, options.duration().toSeconds());
-        List<String> writer = new ArrayList<>(List.of("ssh"));
-        writer.addAll(List.of(sshOptions().split(" ")));
-        writer.addAll(List.of("root@" + address(1), "cd " + source + " && i=0; while [ $i -lt " + seconds * 5
-                + " ]; do head -c 1048576 /dev/urandom > w-$i.bin; i=$((i+1)); sleep 0.2; done"));
+        List<String> writer = hosts.sshArgv(1, "cd " + source + " && i=0; while [ $i -lt " + seconds * 5
+                + " ]; do head -c 1048576 /dev/urandom > w-$i.bin; i=$((i+1)); sleep 0.2; done");
         Process writing = new ProcessBuilder(writer).inheritIO().start();
         List<Double> samples = new ArrayList<>();
         while (writing.isAlive()) {
@@ -165,28 +161,7 @@ final class LabReplicateScenario {
         throw new IOException("replica " + replicaId + " was not deleted");
     }
 
-    private String storage(int host) {
-        return lab.resolve("host" + host).resolve("storage").toString();
-    }
 
-    private static String address(int host) {
-        return "127.0.0." + (10 + host);
-    }
 
-    /** The lab's key and its pinned host keys: never an unchecked host. */
-    private String sshOptions() {
-        return "-i " + lab.resolve("keys/id_ed25519") + " -p " + SSH_PORT + " -o UserKnownHostsFile=" + lab.resolve("known_hosts")
-                + " -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR";
-    }
 
-    /** A fixed command on a lab host (its only variable parts are the lab's paths and a checked share id). */
-    private void ssh(int host, String command) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("ssh"));
-        argv.addAll(List.of(sshOptions().split(" ")));
-        argv.addAll(List.of("root@" + address(host), command));
-        Process process = new ProcessBuilder(argv).inheritIO().start();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IOException("failed: " + command);
-        }
-    }
 }
