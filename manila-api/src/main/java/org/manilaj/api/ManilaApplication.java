@@ -108,8 +108,35 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         });
     }
 
+    /** How long a stop (SIGTERM) may take before the process halts: everything acknowledged is on disk already. */
+    static final java.time.Duration STOP_DEADLINE = java.time.Duration.ofSeconds(20);
+
+    /**
+     * SIGTERM always ends the process: when the orderly stop hangs (H2 closes its database when a thread is
+     * interrupted in its file I/O, and Quartz then retries against it for ever), a watchdog halts the JVM after
+     * {@link #STOP_DEADLINE}. Halting loses nothing a crash would not: every acknowledged change is committed,
+     * and a restart resumes the rest. The hook only starts the watchdog, as a daemon, so that a stop that ends
+     * in time is not held up by it.
+     */
+    private static void haltIfStopHangs() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(STOP_DEADLINE.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                LOG.error("the stop did not end within {}; halting (acknowledged changes are on disk)", STOP_DEADLINE);
+                Runtime.getRuntime().halt(1);
+            }, "stop-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        }, "stop-watchdog-starter"));
+    }
+
     @Override
     public void run(ManilaConfiguration config, Environment environment) {
+        haltIfStopHangs();
         // Our one exception mapper must see every failure, including malformed JSON; errors Jetty raises
         // before Jersey (bad URIs, oversized headers) get Manila's JSON body too.
         if (config.getServerFactory() instanceof AbstractServerFactory server) {
