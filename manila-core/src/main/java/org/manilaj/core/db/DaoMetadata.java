@@ -26,7 +26,7 @@ public final class DaoMetadata {
     private static final List<Class<?>> DAOS = List.of(ShareDao.class, ShareReadDao.class, ShareMetadataDao.class, ExportLocationDao.class,
             ShareTypeDao.class, PoolDao.class, MessageDao.class, AccessRuleDao.class, TokenDao.class, QuotaDao.class,
             OperationDao.class, org.manilaj.core.migration.MigrationDao.class,
-            org.manilaj.core.replication.ReplicaDao.class, org.manilaj.core.replication.ReplicationDao.class);
+            org.manilaj.core.replication.ReplicaDao.class);
 
     private DaoMetadata() {
     }

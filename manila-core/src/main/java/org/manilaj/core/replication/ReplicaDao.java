@@ -39,10 +39,17 @@ public interface ReplicaDao {
             + " ORDER BY r.created_at, r.id")
     List<ShareReplica> visible(@Bind("projectId") String projectId, @Bind("shareId") String shareId);
 
-    /** Of {@code shareIds}, those with a replica besides the active one. */
-    @SqlQuery("SELECT DISTINCT share_id FROM share_replicas WHERE share_id IN (<shareIds>) AND (replica_state IS NULL"
-            + " OR replica_state <> 'active')")
-    List<String> withSecondaries(@BindList("shareIds") java.util.Collection<String> shareIds);
+    /** A replica's share and role, for views of many shares: a share with no row is not replicated. */
+    record ReplicaRole(String shareId, String replicaState) {
+        public boolean isSecondary() {
+            return !ShareReplica.ACTIVE.equals(replicaState);
+        }
+    }
+
+    /** The roles of the replicas of {@code shareIds} (one query for a page of shares). */
+    @SqlQuery("SELECT share_id, replica_state FROM share_replicas WHERE share_id IN (<shareIds>)")
+    @RegisterConstructorMapper(ReplicaRole.class)
+    List<ReplicaRole> roles(@BindList("shareIds") java.util.Collection<String> shareIds);
 
     @SqlQuery("SELECT COUNT(*) FROM share_replicas WHERE share_id = :shareId AND (replica_state IS NULL"
             + " OR replica_state <> 'active')")

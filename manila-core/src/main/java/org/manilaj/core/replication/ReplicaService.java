@@ -14,7 +14,9 @@ import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.ExportLocation;
 import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.ShareStatus;
 import org.manilaj.core.share.ShareService;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationKind;
@@ -188,7 +190,8 @@ public final class ReplicaService {
                     + ": only an administrator may promote a replica that is not in sync.");
         }
         jdbi.useTransaction(handle -> {
-            if (handle.attach(ReplicationDao.class).startPromotion(view.share().id(), clock.instant()) == 0) {
+            if (handle.attach(ShareDao.class).transition(view.share().id(), List.of(ShareStatus.AVAILABLE.wireName()),
+                    ShareStatus.REPLICATION_CHANGE.wireName(), null, clock.instant()) == 0) {
                 throw ManilaException.badRequest("Share " + view.share().id() + " must be available for a promotion.");
             }
             if (handle.attach(ReplicaDao.class).transition(replicaId, ShareReplica.AVAILABLE, ShareReplica.REPLICATION_CHANGE,

@@ -287,7 +287,7 @@ public final class ReplicateShare implements ShareOperation {
             dao.assignRole(oldActive.id(), share.host(), share.availabilityZone(), share.reservedGb(), oldState, oldExport,
                     finalPassDone ? now : null, now);
             dao.assignRole(target.id(), null, null, 0, ShareReplica.ACTIVE, null, null, now);
-            if (handle.attach(ReplicationDao.class).takeOver(share.id(), target.host(), target.availabilityZone(),
+            if (handle.attach(ShareDao.class).takeOverFromReplica(share.id(), target.host(), target.availabilityZone(),
                     target.reservedGb(), now) == 0) {
                 handle.rollback(); // the share left replication_change meanwhile (an admin's reset): no swap
                 throw new Lease.LeaseLostException(lease.operation());

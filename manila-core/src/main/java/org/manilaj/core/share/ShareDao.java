@@ -118,4 +118,11 @@ public interface ShareDao {
 
     @SqlQuery("SELECT COUNT(*) FROM shares WHERE share_type_id = :shareTypeId")
     int countOfType(@Bind("shareTypeId") String shareTypeId);
+
+    /** A promotion's end: the promoted replica's place becomes the share's, and the share is available again. */
+    @SqlUpdate("UPDATE shares SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
+            + " status = 'available', updated_at = :now WHERE id = :id AND status = 'replication_change'")
+    int takeOverFromReplica(@Bind("id") String id, @Bind("host") String host,
+                            @Bind("availabilityZone") String availabilityZone, @Bind("reservedGb") int reservedGb,
+                            @Bind("now") Instant now);
 }

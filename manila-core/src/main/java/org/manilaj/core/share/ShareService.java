@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -111,19 +109,35 @@ public final class ShareService {
         return jdbi.withHandle(handle -> {
             ShareReadDao shares = handle.attach(ShareReadDao.class);
             Share share = visible(shares, context, shareId);
+            Replication replication = Replication.of(handle, List.of(share), shareTypes).get(shareId);
             return new ShareDetails(share, toMap(shares.metadataOf(shareId)), shares.exportsOf(shareId),
-                    replicationType(share.shareTypeId(), new HashMap<>()),
-                    !handle.attach(ReplicaDao.class).withSecondaries(List.of(shareId)).isEmpty());
+                    replication.type(), replication.hasReplicas());
         });
     }
 
-    /** The type's replication_type, looked up once per type for a page of shares. */
-    private String replicationType(String shareTypeId, Map<String, String> byType) {
-        return byType.computeIfAbsent(shareTypeId, id -> shareTypes.extraSpecs(id).getOrDefault(ReplicationType.EXTRA_SPEC, ""))
-                .transform(value -> value.isEmpty() ? null : value);
+    /**
+     * What the views show of a share's replication: its type's replication_type and whether it has replicas
+     * besides the active one. One query for a page of shares, and a type's specs only for replicated shares
+     * (a share is replicated exactly when it has replica rows).
+     */
+    private record Replication(String type, boolean hasReplicas) {
+        static Map<String, Replication> of(Handle handle, List<Share> shares, ShareTypeService shareTypes) {
+            Map<String, List<ReplicaDao.ReplicaRole>> roles = handle.attach(ReplicaDao.class)
+                    .roles(shares.stream().map(Share::id).toList()).stream()
+                    .collect(Collectors.groupingBy(ReplicaDao.ReplicaRole::shareId));
+            Map<String, String> typeByTypeId = new HashMap<>();
+            Map<String, Replication> result = new HashMap<>();
+            for (Share share : shares) {
+                List<ReplicaDao.ReplicaRole> rows = roles.getOrDefault(share.id(), List.of());
+                String type = rows.isEmpty() ? null : typeByTypeId.computeIfAbsent(share.shareTypeId(),
+                        id -> shareTypes.extraSpecs(id).get(ReplicationType.EXTRA_SPEC));
+                result.put(share.id(), new Replication(type, rows.stream().anyMatch(ReplicaDao.ReplicaRole::isSecondary)));
+            }
+            return result;
+        }
     }
 
-    /** One page of shares; with {@code details}, their metadata and export locations too (two more queries). */
+    /** One page of shares; with {@code details}, their metadata, export locations and replication (three more queries). */
     public List<ShareDetails> list(RequestContext context, ShareQuery query, boolean details) {
         if (query.allProjects() && !context.admin()) {
             throw ManilaException.forbidden("Policy doesn't allow listing the shares of all projects.");
@@ -141,13 +155,12 @@ public final class ShareService {
                     .collect(Collectors.groupingBy(MetadataItem::shareId));
             Map<String, List<ExportLocation>> exports = reads.exportsOfShares(ids).stream()
                     .collect(Collectors.groupingBy(ExportLocation::shareId));
-            Set<String> withReplicas = new HashSet<>(handle.attach(ReplicaDao.class).withSecondaries(ids));
-            Map<String, String> replicationTypes = new HashMap<>();
+            Map<String, Replication> replication = Replication.of(handle, shares, shareTypes);
             List<ShareDetails> result = new ArrayList<>(shares.size());
             for (Share share : shares) {
+                Replication of = replication.get(share.id());
                 result.add(new ShareDetails(share, toMap(metadata.getOrDefault(share.id(), List.of())),
-                        exports.getOrDefault(share.id(), List.of()), replicationType(share.shareTypeId(), replicationTypes),
-                        withReplicas.contains(share.id())));
+                        exports.getOrDefault(share.id(), List.of()), of.type(), of.hasReplicas()));
             }
             return result;
         });

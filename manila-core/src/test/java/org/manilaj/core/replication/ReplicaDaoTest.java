@@ -52,7 +52,8 @@ class ReplicaDaoTest {
         assertThat(dao.visible(null, null)).hasSize(3);
         assertThat(dao.visible(null, theirs)).extracting(ShareReplica::id).containsExactly(stale.id());
         assertThat(dao.visible("mine", theirs)).isEmpty();
-        assertThat(dao.withSecondaries(List.of(mine, theirs))).containsExactlyInAnyOrder(mine, theirs);
+        assertThat(dao.roles(List.of(mine, theirs)).stream().filter(ReplicaDao.ReplicaRole::isSecondary)
+                .map(ReplicaDao.ReplicaRole::shareId)).containsExactlyInAnyOrder(mine, theirs);
         assertThat(dao.secondaries(mine)).isEqualTo(1);
 
         assertThat(dao.needingWork(T0.plusSeconds(50))).as("only the one synced before").containsExactly(theirs);
@@ -80,11 +81,13 @@ class ReplicaDaoTest {
         assertThat(dao.place(creating.id(), "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
         assertThat(dao.place(creating.id(), "h@c#p", "zone-b", 1, T0)).as("placed already").isZero();
 
-        ReplicationDao shares = jdbi.onDemand(ReplicationDao.class);
-        assertThat(shares.takeOver(shareId, "h@b#p", "zone-b", 1, T0)).as("not promoting").isZero();
-        assertThat(shares.startPromotion(shareId, T0)).isEqualTo(1);
-        assertThat(shares.startPromotion(shareId, T0)).as("one promotion at a time").isZero();
-        assertThat(shares.takeOver(shareId, "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        List<String> available = List.of("available");
+        assertThat(shares.takeOverFromReplica(shareId, "h@b#p", "zone-b", 1, T0)).as("not promoting").isZero();
+        assertThat(shares.transition(shareId, available, "replication_change", null, T0)).isEqualTo(1);
+        assertThat(shares.transition(shareId, available, "replication_change", null, T0)).as("one promotion at a time")
+                .isZero();
+        assertThat(shares.takeOverFromReplica(shareId, "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
         assertThat(dao.assignRole(creating.id(), null, null, 0, ShareReplica.ACTIVE, null, null, T0)).isEqualTo(1);
         assertThat(dao.find(creating.id())).get().satisfies(replica -> {
             assertThat(replica.isActive()).isTrue();
