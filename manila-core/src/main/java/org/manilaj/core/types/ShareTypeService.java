@@ -160,12 +160,15 @@ public final class ShareTypeService {
             throw ManilaException.forbidden("Extra spec '" + key + "' can't be deleted.");
         }
         get(shareTypeId);
-        if (ReplicationType.EXTRA_SPEC.equals(key)) {
-            jdbi.useExtension(ShareTypeDao.class, types -> requireUnusedForReplicationChange(types, shareTypeId));
-        }
-        if (jdbi.withExtension(ShareTypeDao.class, types -> types.deleteSpec(shareTypeId, key)) == 0) {
-            throw ManilaException.notFound("Share Type " + shareTypeId + " has no extra specs with key " + key + ".");
-        }
+        jdbi.useTransaction(handle -> { // the check and the change in one transaction, as setExtraSpecs does
+            ShareTypeDao types = handle.attach(ShareTypeDao.class);
+            if (ReplicationType.EXTRA_SPEC.equals(key)) {
+                requireUnusedForReplicationChange(types, shareTypeId);
+            }
+            if (types.deleteSpec(shareTypeId, key) == 0) {
+                throw ManilaException.notFound("Share Type " + shareTypeId + " has no extra specs with key " + key + ".");
+            }
+        });
     }
 
     /** A replicated share is its replicas (rows, quotas) from its create on: its type cannot change its mind later. */

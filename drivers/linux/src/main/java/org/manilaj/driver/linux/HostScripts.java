@@ -83,7 +83,9 @@ public final class HostScripts {
     private static final String AWAIT_CONSISTENT_QUOTAS = String.join("\n",
             "if " + QUOTAS_INCONSISTENT + "; then",
             "  echo 'quotas inconsistent: waiting for a rescan before the limit is set' >&2",
-            "  btrfs quota rescan -w \"$root\" >/dev/null 2>&1 || btrfs quota rescan -W \"$root\" >/dev/null 2>&1 || true",
+            // bounded: a rescan of a large filesystem must not hold every create; the limit is set anyway after it
+            "  timeout 120 btrfs quota rescan -w \"$root\" >/dev/null 2>&1 || timeout 120 btrfs quota rescan -W \"$root\""
+                    + " >/dev/null 2>&1 || echo 'quota rescan still running: the limit holds once it ends' >&2",
             "fi");
 
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
