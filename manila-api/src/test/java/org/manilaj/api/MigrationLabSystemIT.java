@@ -27,11 +27,8 @@ import org.manilaj.driver.linux.TestLab;
 class MigrationLabSystemIT {
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
             ManilaApplication.class, ResourceHelpers.resourceFilePath("test-lab.yml"),
-            ConfigOverride.config("backends[0].ssh.private_key_file", TestLab.privateKey().toString()),
-            ConfigOverride.config("backends[0].ssh.known_hosts_file", TestLab.knownHosts().toString()),
-            ConfigOverride.config("backends[1].ssh.private_key_file", TestLab.privateKey().toString()),
-            ConfigOverride.config("backends[1].ssh.known_hosts_file", TestLab.knownHosts().toString()),
-            ConfigOverride.config("work.reconcile_interval", "2s"));
+            LabOverrides.with(
+                ConfigOverride.config("work.reconcile_interval", "2s")));
 
     @TempDir
     Path local;

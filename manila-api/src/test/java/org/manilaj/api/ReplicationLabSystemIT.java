@@ -30,16 +30,13 @@ import org.manilaj.driver.linux.TestLab;
 class ReplicationLabSystemIT {
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
             ManilaApplication.class, ResourceHelpers.resourceFilePath("test-lab.yml"),
-            ConfigOverride.config("backends[0].ssh.private_key_file", TestLab.privateKey().toString()),
-            ConfigOverride.config("backends[0].ssh.known_hosts_file", TestLab.knownHosts().toString()),
-            ConfigOverride.config("backends[1].ssh.private_key_file", TestLab.privateKey().toString()),
-            ConfigOverride.config("backends[1].ssh.known_hosts_file", TestLab.knownHosts().toString()),
-            ConfigOverride.config("backends[0].replication_domain", "lab"),
-            ConfigOverride.config("backends[1].replication_domain", "lab"),
-            ConfigOverride.config("backends[0].pools[0].availability_zone", "zone-a"),
-            ConfigOverride.config("backends[1].pools[0].availability_zone", "zone-b"),
-            ConfigOverride.config("replication.interval", "2s"),
-            ConfigOverride.config("work.reconcile_interval", "2s"));
+            LabOverrides.with(
+                ConfigOverride.config("backends[0].replication_domain", "lab"),
+                ConfigOverride.config("backends[1].replication_domain", "lab"),
+                ConfigOverride.config("backends[0].pools[0].availability_zone", "zone-a"),
+                ConfigOverride.config("backends[1].pools[0].availability_zone", "zone-b"),
+                ConfigOverride.config("replication.interval", "2s"),
+                ConfigOverride.config("work.reconcile_interval", "2s")));
 
     @TempDir
     Path local;
