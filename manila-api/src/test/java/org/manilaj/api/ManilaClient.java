@@ -81,6 +81,25 @@ final class ManilaClient {
         return send("DELETE", path, null);
     }
 
+    /**
+     * A delete as a patient client makes it: asked again while the answer is 409 (the share still busy, e.g. with
+     * the end of a replication run whose replica is already gone), for at most 30 s.
+     */
+    Reply deleteWhenIdle(String path) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Reply reply = delete(path);
+        while (reply.status() == 409 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            reply = delete(path);
+        }
+        return reply;
+    }
+
     Reply send(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

@@ -71,6 +71,19 @@ class ReplicationLabSystemIT {
         Path probe = Files.writeString(local.resolve("probe.txt"), "may I?\n");
         assertThat(nfs.copyIn(probe, replicaLocation, "probe.txt")).as("a write to a readable secondary").isFalse();
 
+        // a file rewritten with its old size and time: a sync still brings it (a size-and-time check would not)
+        String file = TestLab.storageRoot(1) + "/" + id + "/site1-0.bin";
+        TestLab.onHost(1, List.of("sh", "-c", "cp -p \"$1\" \"$1.orig\" && printf 'rewritten' | dd of=\"$1\" conv=notrunc"
+                + " status=none && touch -r \"$1.orig\" \"$1\" && rm \"$1.orig\"", "sh", file)).orThrow("rewrite on host 1");
+        String rewritten = sha256OnHost(1, file);
+        java.time.Instant rewrittenAt = java.time.Instant.now();
+        awaitReplica(replicaId, replica -> replica.get("last_sync_at") != null && "in_sync".equals(replica.get("replica_state"))
+                && java.time.LocalDateTime.parse((String) replica.get("last_sync_at")).toInstant(java.time.ZoneOffset.UTC)
+                .isAfter(rewrittenAt), "synced after the rewrite");
+        assertThat(sha256OnHost(2, TestLab.storageRoot(2) + "/" + id + "/site1-0.bin")).as("the rewritten file on host 2")
+                .isEqualTo(rewritten);
+        written.put("site1-0.bin", rewritten);
+
         String activeId = activeReplica(id);
         TestLab.stopHost(1);
         try {
@@ -93,19 +106,35 @@ class ReplicationLabSystemIT {
             TestLab.startHost(1);
         }
         assertThat(action(activeId, "{\"resync\": null}").status()).isIn(202, 409);
-        awaitReplica(activeId, replica -> "in_sync".equals(replica.get("replica_state")) && replica.get("last_sync_at") != null,
-                "in_sync again");
+        Map<String, Object> resynced = awaitReplica(activeId, replica -> "in_sync".equals(replica.get("replica_state"))
+                && replica.get("last_sync_at") != null, "in_sync again");
+        // from the snapshot both sites hold: the 3 MiB written on site 2, not the 11 MiB of a full copy
+        assertThat(((Number) resynced.get("last_sync_bytes")).longValue()).as("bytes of the resync")
+                .isBetween(3L << 20, 5L << 20);
         Map<String, String> onHost1 = new TreeMap<>();
         for (String name : written.keySet()) {
-            onHost1.put(name, TestLab.onHost(1, List.of("sha256sum", TestLab.storageRoot(1) + "/" + id + "/" + name))
-                    .stdout().split(" ")[0]);
+            onHost1.put(name, sha256OnHost(1, TestLab.storageRoot(1) + "/" + id + "/" + name));
         }
         assertThat(onHost1).as("the old site holds every file, the new ones too").isEqualTo(written);
 
         assertThat(client.delete("/v2/share-replicas/" + activeId).status()).isEqualTo(202);
         awaitGone(activeId);
-        assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
+        assertThat(client.deleteWhenIdle("/v2/shares/" + id).status()).isEqualTo(202);
         client.awaitStatus(id, "gone");
+        assertNoSnapshotsLeft(id);
+    }
+
+    private static String sha256OnHost(int host, String path) {
+        return TestLab.onHost(host, List.of("sha256sum", path)).orThrow("sha256sum on host " + host).stdout().split(" ")[0];
+    }
+
+    /** Every snapshot the replication took or received is gone from both hosts with the share. */
+    private static void assertNoSnapshotsLeft(String id) {
+        for (int host = 1; host <= 2; host++) {
+            String left = TestLab.onHost(host, List.of("sh", "-c", "ls -1 \"$1\" 2>/dev/null | grep -F \"$2\" || true", "sh",
+                    TestLab.storageRoot(host) + "/.manila-snapshots", id)).stdout();
+            assertThat(left).as("snapshots of " + id + " left on host " + host).isBlank();
+        }
     }
 
     @Test
@@ -132,8 +161,9 @@ class ReplicationLabSystemIT {
                 .as("the demoted dr replica is not exported").isFalse();
         assertThat(client.delete("/v2/share-replicas/" + demoted).status()).isEqualTo(202);
         awaitGone(demoted);
-        assertThat(client.delete("/v2/shares/" + id).status()).isEqualTo(202);
+        assertThat(client.deleteWhenIdle("/v2/shares/" + id).status()).isEqualTo(202);
         client.awaitStatus(id, "gone");
+        assertNoSnapshotsLeft(id);
     }
 
     private String share(String type) {

@@ -38,6 +38,28 @@ final class LabHosts {
         return argv;
     }
 
+    /**
+     * Takes host {@code n}'s site down ({@code stop}: its sshd and Ganesha end, its data stays) or brings it back
+     * ({@code start}), with {@code scripts/testlab/testhosts.sh} from the working directory or one above it.
+     */
+    void site(String action, int host) throws IOException, InterruptedException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !dir.resolve("scripts/testlab/testhosts.sh").toFile().exists()) {
+            dir = dir.getParent();
+        }
+        if (dir == null || !(action.equals("stop") || action.equals("start"))) {
+            throw new IOException("run from the repository: scripts/testlab/testhosts.sh " + action + " not found");
+        }
+        ProcessBuilder builder = new ProcessBuilder("bash", dir.resolve("scripts/testlab/testhosts.sh").toString(), action,
+                Integer.toString(host)).inheritIO();
+        builder.environment().put("LAB", lab.toString());
+        builder.environment().put("NO_APT", "1");
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IOException("testhosts.sh " + action + " " + host + " failed");
+        }
+    }
+
     /** A fixed command on a lab host (its only variable parts are the lab's paths and a checked share id). */
     void ssh(int host, String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(sshArgv(host, command)).inheritIO().start();

@@ -16,7 +16,9 @@ import java.util.Map;
  * (one domain, zone-a and zone-b, a sync every 5 s): the first full copy of 1 GiB; an incremental sync after
  * 10 MiB changed (its time and the bytes it moved, against the 10 MiB); and the recovery point while a client
  * writes continuously on the active host: how old the newest data on the replica is (now less its
- * {@code last_sync_at}, the start of its last sync), sampled every 250 ms.
+ * {@code last_sync_at}, the start of its last sync), sampled every 250 ms; and the failover with the active
+ * host down, then the old site's resync when it is back. Run it from the repository (it takes host 1 down
+ * and up with {@code scripts/testlab/testhosts.sh}).
  */
 final class LabReplicateScenario {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -76,8 +78,9 @@ final class LabReplicateScenario {
 
             result.put("recovery_point_while_writing", recoveryPoint(http, replicaId, source));
 
-            MigrateScenario.expect(http.send("DELETE", "/share-replicas/" + replicaId, null), 202);
-            awaitReplicaGone(http, replicaId);
+            String oldActive = failover(http, id, replicaId, result);
+            MigrateScenario.expect(http.send("DELETE", "/share-replicas/" + oldActive, null), 202);
+            awaitReplicaGone(http, oldActive);
             MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
         }
         return result;
@@ -110,6 +113,52 @@ final class LabReplicateScenario {
         row.put("p50_seconds", MigrateScenario.round(samples.get(samples.size() / 2)));
         row.put("max_seconds", MigrateScenario.round(samples.get(samples.size() - 1)));
         return row;
+    }
+
+    /**
+     * The failover drill, timed: host 1's site goes down, the replica on host 2 is promoted, and the clock stops
+     * when the share is available there with its access rule applied; then host 1 comes back and its resync
+     * (from the snapshot both sites hold, after 10 MiB written on the new site) is timed and its bytes counted. Returns the old active replica's id.
+     */
+    private String failover(ManilaHttp http, String id, String replicaId, Map<String, Object> result) throws Exception {
+        MigrateScenario.expect(http.send("POST", "/shares/" + id + "/action", "{\"allow_access\": {\"access_type\": \"ip\","
+                + " \"access_to\": \"127.0.0.1\", \"access_level\": \"rw\"}}"), 200);
+        awaitAccessActive(http, id);
+        String oldActive = null;
+        for (JsonNode replica : http.send("GET", "/share-replicas/detail?share_id=" + id, null).body().path("share_replicas")) {
+            if ("active".equals(replica.path("replica_state").asText())) {
+                oldActive = replica.path("id").asText();
+            }
+        }
+        hosts.site("stop", 1);
+        try {
+            long started = System.nanoTime();
+            MigrateScenario.expect(http.send("POST", "/share-replicas/" + replicaId + "/action", "{\"promote\": null}"), 202);
+            MigrateScenario.awaitStatus(http, id, "available");
+            awaitAccessActive(http, id);
+            result.put("failover_site_down_ms", (System.nanoTime() - started) / 1_000_000);
+            // what the resync must bring to the old site: 10 MiB written on the new one
+            hosts.ssh(2, "head -c " + TEN_MIB + " /dev/urandom > " + hosts.storage(2) + "/" + id + "/after-failover.bin && sync");
+        } finally {
+            hosts.site("start", 1);
+        }
+        resync(http, oldActive);
+        JsonNode back = awaitSyncAfter(http, oldActive, "");
+        result.put("resync_after_return_ms", back.path("last_sync_ms").asLong());
+        result.put("resync_after_return_bytes", back.path("last_sync_bytes").asLong());
+        return oldActive;
+    }
+
+    private static void awaitAccessActive(ManilaHttp http, String id) throws Exception {
+        for (int i = 0; i < 60_000; i++) {
+            JsonNode share = http.send("GET", "/shares/" + id, null).body().path("share");
+            if ("available".equals(share.path("status").asText())
+                    && "active".equals(share.path("access_rules_status").asText())) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new IOException("access to share " + id + " did not become active");
     }
 
     /** Asks for a sync now; a periodic one under way answers 409, and this asks again until it has ended. */
@@ -160,8 +209,4 @@ final class LabReplicateScenario {
         }
         throw new IOException("replica " + replicaId + " was not deleted");
     }
-
-
-
-
 }

@@ -40,6 +40,21 @@ public interface ShareSnapshots {
      */
     ShareExport adopt(ShareRef share, String name);
 
+    /**
+     * Makes the share's files what received snapshot {@code name} holds, in place, so that its export and the
+     * file handles of clients reading it stay valid (a replica refreshed after each sync); a share that does
+     * not exist yet is made from the snapshot, as {@link #adopt} does, sharing its blocks. Sets the share's
+     * limit and mounts it, but changes no access: returns where the share is exported once it has some.
+     */
+    ShareExport restore(ShareRef share, String name);
+
+    /**
+     * Makes the share exactly received snapshot {@code name} (writable, sharing the snapshot's blocks), whatever
+     * it held: its old data and export go, so its clients must mount it again. For a promoted replica, whose
+     * next copies back to the old active then start from that snapshot. Publishes no access.
+     */
+    ShareExport replace(ShareRef share, String name);
+
     /** Makes the share's own data read-only (or writable again), whatever its exports say. */
     void setReadOnly(ShareRef share, boolean readOnly);
 

@@ -22,8 +22,20 @@ public interface CopyEngine {
      */
     CopyPass copy(CopyEnds ends, int pass, boolean last, String cursor, PassControl control);
 
-    /** After pass {@code pass} is recorded: what only the passes before it needed may go. */
-    default void passRecorded(CopyEnds ends, int pass) {
+    /**
+     * After pass {@code pass} is recorded: what only the passes before it needed may go; {@code previousCursor}
+     * is the cursor the pass started from.
+     */
+    default void passRecorded(CopyEnds ends, int pass, String previousCursor) {
+    }
+
+    /**
+     * For a replica, after a recorded pass that returned {@code cursor}: the destination share holds what the
+     * pass copied, made when it does not exist yet, its access unchanged; the share's export when the engine
+     * made or changed the share, empty when it copies straight into the share and has nothing to do.
+     */
+    default java.util.Optional<ShareExport> refreshDestination(CopyEnds ends, String cursor) {
+        return java.util.Optional.empty();
     }
 
     /** Stops (or allows again) writes to the source's data itself, beyond its exports. */

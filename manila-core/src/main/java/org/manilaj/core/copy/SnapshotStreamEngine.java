@@ -1,6 +1,7 @@
 package org.manilaj.core.copy;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * stream, the difference from the previous pass's snapshot after the first, from the source host's
  * {@code send} into the destination host's {@code receive} through this process, so hosts need no trust
  * between them and every byte is counted. The last snapshot both sides hold is the cursor for the next
- * pass; at the end the destination share is made from the last one received. Snapshots keep everything
- * (owners, modes, times, extended attributes, links), consistent to one instant.
+ * pass (the cursor: its name, which may be of another chain, e.g. after a replica's promotion swapped the
+ * direction); at the end the destination share is made from the last one received, or for a replica brought to
+ * it after every pass. Snapshots keep everything (owners, modes, times, extended attributes, links),
+ * consistent to one instant.
  */
 public final class SnapshotStreamEngine implements CopyEngine {
     public static final String NAME = "snapshot_stream";
@@ -51,7 +54,7 @@ public final class SnapshotStreamEngine implements CopyEngine {
         String name = snapshotName(ends, source, pass);
         from.create(source, name); // one taken before a crash is whole: snapshots are atomic
         long snapshotted = System.nanoTime();
-        String parent = pass > 1 ? snapshotName(ends, source, pass - 1) : null;
+        String parent = parent(ends, pass, cursor);
         if (parent != null && !(from.list(source).contains(parent) && to.list(ends.destinationRef()).contains(parent))) {
             LOG.warn("share {}: snapshot {} is not on both sides any more; pass {} sends everything", source.shareId(), parent,
                     pass);
@@ -67,21 +70,35 @@ public final class SnapshotStreamEngine implements CopyEngine {
                 (snapshotted - started) / 1_000_000, (measured - snapshotted) / 1_000_000,
                 (System.nanoTime() - measured) / 1_000_000);
         return new CopyPass(copied, copied, Math.max(total, copied), 0, -1, Duration.ofNanos(System.nanoTime() - started),
-                null, null);
+                name, null);
     }
 
-    /** The snapshot before {@code pass} is no longer the cursor on either side. */
+    /** The snapshot the pass sends the difference from: the cursor, else the pass before's (none for the first). */
+    private static String parent(CopyEnds ends, int pass, String cursor) {
+        if (cursor != null) {
+            return ShareSnapshots.checkName(ends.sourceRef(), cursor);
+        }
+        return pass > 1 ? snapshotName(ends, ends.sourceRef(), pass - 1) : null;
+    }
+
+    /** The snapshot the pass started from is no longer the cursor on either side. */
     @Override
-    public void passRecorded(CopyEnds ends, int pass) {
-        if (pass > 1) {
-            String previous = snapshotName(ends, ends.sourceRef(), pass - 1);
+    public void passRecorded(CopyEnds ends, int pass, String previousCursor) {
+        String previous = parent(ends, pass, previousCursor);
+        if (previous != null && !previous.equals(snapshotName(ends, ends.sourceRef(), pass))) {
             try {
                 snapshots(ends.source()).delete(ends.sourceRef(), previous);
                 snapshots(ends.destination()).delete(ends.destinationRef(), previous);
             } catch (DriverException e) {
-                LOG.warn("share {}: snapshot {} stays until the migration ends: {}", ends.share().id(), previous, e.getMessage());
+                LOG.warn("share {}: snapshot {} stays until the copy is cleaned up: {}", ends.share().id(), previous, e.getMessage());
             }
         }
+    }
+
+    @Override
+    public Optional<ShareExport> refreshDestination(CopyEnds ends, String cursor) {
+        return Optional.of(snapshots(ends.destination()).restore(ends.destinationRef(),
+                ShareSnapshots.checkName(ends.destinationRef(), cursor)));
     }
 
     @Override

@@ -326,7 +326,7 @@ public final class MigrationRunner {
                     done.rateBytesPerS(), done.cursor(), clock.instant());
         });
         if (!last) { // after the last pass everything the engine made goes at once
-            engine.passRecorded(ends, pass);
+            engine.passRecorded(ends, pass, cursor);
         }
         LOG.info("share {}: migration {} pass {}{}: {} of {} bytes ({} changed){}, {} ms, {} MB/s", share.id(), migration.id(),
                 pass, last ? " (last, source read-only)" : "", done.bytesCopied(), done.bytesTotal(), done.bytesChanged(),

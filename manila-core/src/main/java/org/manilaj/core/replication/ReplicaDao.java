@@ -63,10 +63,11 @@ public interface ReplicaDao {
             + " AND status = :from")
     int forceDeleting(@Bind("id") String id, @Bind("from") String from, @Bind("now") Instant now);
 
-    /** Every secondary of the share but one starts its copy over (after a promotion their source changed). */
+    /** The share's secondaries but two start their copies over (after a promotion their source changed). */
     @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, updated_at = :now WHERE share_id = :shareId"
-            + " AND id <> :except")
-    int restartSyncs(@Bind("shareId") String shareId, @Bind("except") String except, @Bind("now") Instant now);
+            + " AND id <> :except AND id <> :alsoExcept")
+    int restartSyncs(@Bind("shareId") String shareId, @Bind("except") String except, @Bind("alsoExcept") String alsoExcept,
+                     @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_replicas SET status = :status, updated_at = :now WHERE id = :id")
     int setStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
@@ -94,13 +95,17 @@ public interface ReplicaDao {
     int recordFailure(@Bind("id") String id, @Bind("state") String state, @Bind("error") String error,
                       @Bind("now") Instant now);
 
-    /** The roles of a promotion: the new active takes the share's place (host NULL), the old one its own. */
+    /**
+     * The roles of a promotion: the new active takes the share's place (host NULL), the old one its own, syncing
+     * on from pass {@code syncPass} and {@code syncCursor} (a snapshot both hold), or from scratch (0, NULL).
+     */
     @SqlUpdate("UPDATE share_replicas SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
-            + " replica_state = :state, status = 'available', export_path = :exportPath, sync_pass = 0, sync_cursor = NULL,"
-            + " last_sync_at = :syncedAt, updated_at = :now WHERE id = :id")
+            + " replica_state = :state, status = 'available', export_path = :exportPath, sync_pass = :syncPass,"
+            + " sync_cursor = :syncCursor, last_sync_at = :syncedAt, updated_at = :now WHERE id = :id")
     int assignRole(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
                    @Bind("reservedGb") int reservedGb, @Bind("state") String state, @Bind("exportPath") String exportPath,
-                   @Bind("syncedAt") Instant syncedAt, @Bind("now") Instant now);
+                   @Bind("syncPass") int syncPass, @Bind("syncCursor") String syncCursor, @Bind("syncedAt") Instant syncedAt,
+                   @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE share_replicas SET reserved_gb = :reservedGb WHERE id = :id")
     int setReserved(@Bind("id") String id, @Bind("reservedGb") int reservedGb);

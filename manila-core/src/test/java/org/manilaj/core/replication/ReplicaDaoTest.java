@@ -88,7 +88,7 @@ class ReplicaDaoTest {
         assertThat(shares.transition(shareId, available, "replication_change", null, T0)).as("one promotion at a time")
                 .isZero();
         assertThat(shares.takeOverFromReplica(shareId, "h@b#p", "zone-b", 1, T0)).isEqualTo(1);
-        assertThat(dao.assignRole(creating.id(), null, null, 0, ShareReplica.ACTIVE, null, null, T0)).isEqualTo(1);
+        assertThat(dao.assignRole(creating.id(), null, null, 0, ShareReplica.ACTIVE, null, 0, null, null, T0)).isEqualTo(1);
         assertThat(dao.find(creating.id())).get().satisfies(replica -> {
             assertThat(replica.isActive()).isTrue();
             assertThat(replica.host()).isNull();

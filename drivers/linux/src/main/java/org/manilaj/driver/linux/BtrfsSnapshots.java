@@ -80,6 +80,25 @@ final class BtrfsSnapshots implements ShareSnapshots {
     }
 
     @Override
+    public ShareExport restore(ShareRef share, String name) {
+        ShareLocation location = locate.apply(share);
+        String mountPoint = layout.mountPoint(location);
+        host.check(HostScripts.argv(HostScripts.RESTORE_SNAPSHOT, location.root(), location.directory(), mountPoint,
+                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), STREAM_TIMEOUT);
+        return new ShareExport(List.of(exports.location(mountPoint)));
+    }
+
+    @Override
+    public ShareExport replace(ShareRef share, String name) {
+        ShareLocation location = locate.apply(share);
+        String mountPoint = layout.mountPoint(location);
+        exports.unexport(share.shareId()); // Ganesha lets go of the old subvolume, so that it can be unmounted
+        host.check(HostScripts.argv(HostScripts.REPLACE_FROM_SNAPSHOT, location.root(), location.directory(), mountPoint,
+                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), timeout);
+        return new ShareExport(List.of(exports.location(mountPoint)));
+    }
+
+    @Override
     public void setReadOnly(ShareRef share, boolean readOnly) {
         host.check(script(HostScripts.SET_READONLY, share, Boolean.toString(readOnly)), timeout);
     }

@@ -49,6 +49,8 @@ public final class HostScripts {
     static final String SEND_SNAPSHOT = "manila-send-snapshot";
     static final String RECEIVE_SNAPSHOT = "manila-receive-snapshot";
     static final String ADOPT_SNAPSHOT = "manila-adopt-snapshot";
+    static final String RESTORE_SNAPSHOT = "manila-restore-snapshot";
+    static final String REPLACE_FROM_SNAPSHOT = "manila-replace-from-snapshot";
     static final String SET_READONLY = "manila-set-readonly";
     static final String LIST_TREE = "manila-list-tree";
     static final String PACK_TREE = "manila-pack-tree";
@@ -185,6 +187,59 @@ public final class HostScripts {
                 AWAIT_CONSISTENT_QUOTAS,
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
                 MOUNT));
+        // A replica's share follows its received snapshots: made from the first (a writable snapshot, sharing its
+        // blocks), then brought to each later one file by file, in place, so that the subvolume, its export and
+        // its clients' handles stay. rsync's size-and-time check alone would miss a file rewritten with its old
+        // size and time, so first every file the receive wrote (changed since the snapshot was made: unchanged
+        // ones keep the times of an older receive) is copied whatever its times say; then the tree follows, times
+        // compared to the nanosecond: entries added, renamed and removed, directories. rsync as root writes no
+        // farther than the share (it replaces a link in its way, never writes through one); numeric owners: the
+        // names may differ from the active's host.
+        SCRIPTS.put(RESTORE_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
+                "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+                "  btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
+                "else",
+                "  created=$(btrfs subvolume show \"$snaps/$name\" | sed -n 's/^[[:space:]]*Creation time:[[:space:]]*//p')",
+                "  since=$(( $(date -d \"$created\" +%s) - 1 ))",
+                "  (cd -P -- \"$snaps/$name\" && find . -xdev -newerct \"@$since\" ! -type d -print0) \\",
+                "    | rsync -a -H -A -X --numeric-ids --inplace --ignore-times --from0 --files-from=- -- \"$snaps/$name/\" \"$dir/\"",
+                "  rsync -a -H -A -X --numeric-ids --inplace --delete --modify-window=-1 -- \"$snaps/$name/\" \"$dir/\"",
+                "fi",
+                "id=$(btrfs inspect-internal rootid \"$dir\")",
+                AWAIT_CONSISTENT_QUOTAS,
+                "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
+                MOUNT));
+        // A promoted replica's share becomes exactly its last received snapshot: a writable snapshot of it, so it
+        // shares that snapshot's blocks (the old active's resync then sends only what is written after). The
+        // old subvolume (unexported first by the caller) is renamed into the snapshot directory before the new
+        // one is made, so that quotas are consistent when the limit is set, and only then deleted. Redone after
+        // a crash at any line, it ends the same: the share is the snapshot's data, nothing else is left.
+        SCRIPTS.put(REPLACE_FROM_SNAPSHOT, String.join("\n",
+                "set -e",
+                "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
+                CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"; old=\"$snaps/${dir##*/}@retired-0\"",
+                "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
+                "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
+                "if btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+                "  if btrfs subvolume show \"$old\" >/dev/null 2>&1; then btrfs -q subvolume delete -c \"$old\"; fi",
+                "  mv -T -- \"$dir\" \"$old\"",
+                "fi",
+                "btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
+                "id=$(btrfs inspect-internal rootid \"$dir\")",
+                AWAIT_CONSISTENT_QUOTAS,
+                "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
+                MOUNT,
+                "if btrfs subvolume show \"$old\" >/dev/null 2>&1; then",
+                "  btrfs -q subvolume delete -c \"$old\"",
+                "  btrfs qgroup clear-stale \"$root\" >/dev/null 2>&1 || true",
+                START_QUOTA_RESCAN,
+                "fi"));
         SCRIPTS.put(SET_READONLY, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3; flag=$4",

@@ -230,6 +230,55 @@ class SudoUserSystemIT {
                 .stdout()).isEmpty();
     }
 
+    /**
+     * A replica's share brought to a snapshot in place through the installed script: made from the first one,
+     * then changed, added and removed files follow each later one while the subvolume stays the same (its
+     * clients' handles stay valid); a link the tenant turned into a directory is replaced, never written through.
+     */
+    @Test
+    void theRestoreScriptBringsAShareToASnapshotInPlaceAndNeverWritesThroughALink() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String root = TestLab.storageRoot(1).toString();
+        String directory = root + "/" + id;
+        String source = root + "/.manila-snapshots";
+        try (ShareDriver driver = new LinuxShareDriverFactory().create(new BackendDefinition("lab1", options(),
+                List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))))) {
+            ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of());
+            org.manilaj.driver.ShareSnapshots snapshots = driver.snapshots().orElseThrow();
+            // three states of a share's data, made as snapshots of a scratch share of the same id, which then goes
+            driver.create(spec);
+            TestLab.onHost(1, List.of("sh", "-c", "echo one > \"$1/f\" && echo gone > \"$1/g\" && ln -s \"$2\" \"$1/out\"",
+                    "sh", directory, root)).orThrow("state 1");
+            snapshots.create(spec.ref(), id + "@repa-1");
+            TestLab.onHost(1, List.of("sh", "-c", "echo two > \"$1/f\" && rm \"$1/g\" \"$1/out\" && mkdir \"$1/out\""
+                    + " && echo planted > \"$1/out/planted\" && echo new > \"$1/h\"", "sh", directory)).orThrow("state 2");
+            snapshots.create(spec.ref(), id + "@repa-2");
+            driver.delete(spec.ref());
+
+            org.manilaj.driver.ShareExport export = snapshots.restore(spec.ref(), id + "@repa-1");
+            assertThat(export.locations().get(0).path()).endsWith("/" + id);
+            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f", directory + "/g")).stdout()).isEqualTo("one\ngone\n");
+            assertThat(TestLab.onHost(1, List.of("test", "-L", directory + "/out")).succeeded()).isTrue();
+            String subvolume = TestLab.onHost(1, List.of("btrfs", "inspect-internal", "rootid", directory)).stdout();
+
+            snapshots.restore(spec.ref(), id + "@repa-2");
+            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f", directory + "/h", directory + "/out/planted"))
+                    .stdout()).isEqualTo("two\nnew\nplanted\n");
+            assertThat(TestLab.onHost(1, List.of("test", "-e", directory + "/g")).succeeded()).as("removed file").isFalse();
+            assertThat(TestLab.onHost(1, List.of("test", "-e", root + "/planted")).succeeded()).as("written through the link")
+                    .isFalse();
+            assertThat(TestLab.onHost(1, List.of("btrfs", "inspect-internal", "rootid", directory)).stdout())
+                    .as("the same subvolume").isEqualTo(subvolume);
+            assertThatThrownBy(() -> snapshots.restore(spec.ref(), id + "@repa-3")).as("a snapshot that is not there")
+                    .isInstanceOf(RuntimeException.class);
+            driver.delete(spec.ref());
+            snapshots.delete(spec.ref(), id + "@repa-1");
+            snapshots.delete(spec.ref(), id + "@repa-2");
+        }
+        assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls \"$1\"/\"$2\"@* 2>/dev/null; true", "sh", source, id))
+                .stdout()).isEmpty();
+    }
+
     private static void unpack(org.manilaj.driver.ShareTrees trees, ShareSpec spec, byte[] archive) {
         try (org.manilaj.driver.ByteStream unpack = trees.unpack(spec.ref())) {
             unpack.input().write(archive);
