@@ -4,153 +4,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/**
- * The packaged jar replicating a share between its two local backends, killed with SIGKILL at random
- * moments of replica creates, syncs, promotions and deletes, and restarted: afterwards nothing is left in
- * a transitional status, exactly one replica is active, the books (quotas, pools' allocations) match the
- * replicas, and a secondary holds the active replica's files.
- */
+/** {@link ReplicationKillDrill} between the packaged jar's two local-directory backends (file-level copies). */
 class ReplicationKillNineSystemIT {
-    private static final int KILLS = 8;
-    private static final Set<String> TRANSITIONAL = Set.of("creating", "deleting", "replication_change");
 
     @Test
     void replicationKilledAtRandomMomentsConvergesAfterEachRestart() throws Exception {
-        Path work = Files.createTempDirectory("manila-replication-kill");
-        ServiceProcess service = new ServiceProcess(work, TwoBackendConfig.write(work),
-                List.of("-Ddw.replication.interval=1s"));
-        Random random = new Random();
-        try {
-            service.start();
-            ManilaClient client = new ManilaClient(service.port());
-            client.ensureDefaultType();
-            assertThat(client.post("/v2/types", "{\"share_type\": {\"name\": \"replicated\", \"extra_specs\":"
-                    + " {\"driver_handles_share_servers\": false, \"replication_type\": \"readable\"}}}").status())
-                    .isEqualTo(200);
-            ManilaClient.Reply created = client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1,"
-                    + " \"share_type\": \"replicated\"}}");
-            String shareId = (String) created.object("share").get("id");
-            client.awaitStatus(shareId, "available");
-            fill(work.resolve("var/shares").resolve(shareId));
-
-            for (int kill = 0; kill < KILLS; kill++) {
-                requestSomething(client, shareId);
-                Thread.sleep(random.nextInt(600));
-                service.kill();
-                service.start();
-                client = new ManilaClient(service.port());
-                awaitSettled(client, shareId);
-            }
-            List<Map<String, Object>> replicas = awaitSettled(client, shareId);
-            assertThat(replicas).filteredOn(replica -> "active".equals(replica.get("replica_state"))).hasSize(1);
-            assertThat(client.get("/v2/shares/" + shareId).object("share")).containsEntry("status", "available");
-            checkBooks(client, replicas);
-
-            // a secondary, synced after the last restart, holds what the active replica holds
-            if (replicas.size() == 1) {
-                assertThat(client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId + "\"}}")
-                        .status()).isEqualTo(202);
-                replicas = awaitSettled(client, shareId);
-            }
-            Map<String, Object> secondary = replicas.stream().filter(r -> !"active".equals(r.get("replica_state")))
-                    .findFirst().orElseThrow();
-            if (!"available".equals(secondary.get("status"))) {
-                throw new AssertionError("secondary not available after the kills: " + secondary);
-            }
-            String secondaryId = (String) secondary.get("id");
-            assertThat(client.post("/v2/share-replicas/" + secondaryId + "/action", "{\"resync\": null}").status())
-                    .isIn(202, 409);
-            awaitInSync(client, secondaryId, secondary.get("last_sync_at"));
-            String activeHost = (String) client.get("/v2/shares/" + shareId).object("share").get("host");
-            Path activeRoot = work.resolve(activeHost.equals(TwoBackendConfig.FIRST) ? "var/shares" : "var/second");
-            Path secondaryRoot = work.resolve(activeHost.equals(TwoBackendConfig.FIRST) ? "var/second" : "var/shares");
-            assertThat(MigrationChecks.checksums(secondaryRoot.resolve(shareId)))
-                    .isEqualTo(MigrationChecks.checksums(activeRoot.resolve(shareId)));
-        } finally {
-            service.close();
-        }
+        ReplicationKillDrill.run(new LocalSites(), 8);
     }
 
-    private static void fill(Path share) throws Exception {
-        for (int i = 0; i < 10; i++) {
-            byte[] chunk = new byte[4 << 20];
-            chunk[0] = (byte) i;
-            Files.write(share.resolve("part-" + i + ".bin"), chunk);
+    private static final class LocalSites implements ReplicationKillDrill.Sites {
+        @Override
+        public Path config(Path work) throws Exception {
+            return TwoBackendConfig.write(work);
         }
-        Files.createDirectories(share.resolve("small"));
-        for (int i = 0; i < 200; i++) {
-            Files.writeString(share.resolve("small/file-" + i + ".txt"), "file " + i + "\n");
-        }
-    }
 
-    /** Whatever the replicas allow now: a replica when there is none, else a promotion, a resync or a delete. */
-    private static void requestSomething(ManilaClient client, String shareId) {
-        List<Map<String, Object>> replicas = client.get("/v2/share-replicas/detail?share_id=" + shareId)
-                .list("share_replicas");
-        Map<String, Object> secondary = replicas.stream().filter(r -> !"active".equals(r.get("replica_state")))
-                .findFirst().orElse(null);
-        ManilaClient.Reply reply;
-        if (secondary == null) {
-            reply = client.post("/v2/share-replicas", "{\"share_replica\": {\"share_id\": \"" + shareId + "\"}}");
-        } else {
-            String id = (String) secondary.get("id");
-            reply = switch (new Random().nextInt(3)) {
-                case 0 -> client.post("/v2/share-replicas/" + id + "/action", "{\"promote\": null}");
-                case 1 -> client.post("/v2/share-replicas/" + id + "/action", "{\"resync\": null}");
-                default -> client.delete("/v2/share-replicas/" + id);
-            };
+        @Override
+        public List<String> pools() {
+            return List.of(TwoBackendConfig.FIRST, TwoBackendConfig.SECOND);
         }
-        assertThat(reply.status()).as(reply.raw().body()).isIn(202, 400, 409);
-    }
 
-    /** Waits until no replica and not the share is in a transitional status; returns the replicas. */
-    private static List<Map<String, Object>> awaitSettled(ManilaClient client, String shareId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        List<Map<String, Object>> replicas;
-        Map<String, Object> share;
-        do {
-            replicas = client.get("/v2/share-replicas/detail?share_id=" + shareId).list("share_replicas");
-            share = client.get("/v2/shares/" + shareId).object("share");
-            boolean busy = TRANSITIONAL.contains((String) share.get("status"))
-                    || replicas.stream().anyMatch(replica -> TRANSITIONAL.contains((String) replica.get("status")));
-            if (!busy) {
-                return replicas;
+        private static Path share(Path work, String pool, String shareId) {
+            return work.resolve(TwoBackendConfig.FIRST.equals(pool) ? "var/shares" : "var/second").resolve(shareId);
+        }
+
+        @Override
+        public void fill(Path work, String pool, String shareId) throws Exception {
+            Path share = share(work, pool, shareId);
+            for (int i = 0; i < 10; i++) {
+                byte[] chunk = new byte[4 << 20];
+                chunk[0] = (byte) i;
+                Files.write(share.resolve("part-" + i + ".bin"), chunk);
             }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("still busy after a restart: share " + share + ", replicas " + replicas);
-    }
-
-    private static void awaitInSync(ManilaClient client, String replicaId, Object lastSync) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, Object> replica;
-        do {
-            replica = client.get("/v2/share-replicas/" + replicaId).object("share_replica");
-            if ("in_sync".equals(replica.get("replica_state")) && replica.get("last_sync_at") != null
-                    && !replica.get("last_sync_at").equals(lastSync)) {
-                return;
+            Files.createDirectories(share.resolve("small"));
+            for (int i = 0; i < 200; i++) {
+                Files.writeString(share.resolve("small/file-" + i + ".txt"), "file " + i + "\n");
             }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("replica " + replicaId + " did not sync again: " + replica);
-    }
-
-    /** Each replica holds 1 GiB on its pool and counts once in the replica quotas. */
-    private static void checkBooks(ManilaClient client, List<Map<String, Object>> replicas) {
-        for (String pool : List.of(TwoBackendConfig.FIRST, TwoBackendConfig.SECOND)) {
-            long held = replicas.stream().filter(replica -> pool.equals(replica.get("host"))).count();
-            assertThat(MigrationChecks.allocated(client, pool)).as("allocated on " + pool).isEqualTo(held);
         }
-        Map<String, Object> quotas = client.get("/v2/quota-sets/" + ManilaClient.PROJECT + "/detail").object("quota_set");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> used = (Map<String, Object>) quotas.get("share_replicas");
-        assertThat(((Number) used.get("in_use")).longValue()).as("share_replicas in use").isEqualTo(replicas.size());
+
+        @Override
+        public Object checksums(Path work, String pool, String shareId) throws Exception {
+            return MigrationChecks.checksums(share(work, pool, shareId));
+        }
+
+        @Override
+        public void assertNothingLeft(Path work, String shareId) {
+            for (String pool : pools()) {
+                assertThat(share(work, pool, shareId)).as("share directory on " + pool).doesNotExist();
+            }
+        }
     }
 }

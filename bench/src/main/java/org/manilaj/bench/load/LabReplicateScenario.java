@@ -79,9 +79,9 @@ final class LabReplicateScenario {
             result.put("recovery_point_while_writing", recoveryPoint(http, replicaId, source));
 
             String oldActive = failover(http, id, replicaId, result);
-            MigrateScenario.expect(http.send("DELETE", "/share-replicas/" + oldActive, null), 202);
+            deleteWhenIdle(http, "/share-replicas/" + oldActive); // a periodic sync may be running
             awaitReplicaGone(http, oldActive);
-            MigrateScenario.expect(http.send("DELETE", "/shares/" + id, null), 202);
+            deleteWhenIdle(http, "/shares/" + id); // the run that deleted the replica may still be ending
         }
         return result;
     }
@@ -147,6 +147,18 @@ final class LabReplicateScenario {
         result.put("resync_after_return_ms", back.path("last_sync_ms").asLong());
         result.put("resync_after_return_bytes", back.path("last_sync_bytes").asLong());
         return oldActive;
+    }
+
+    private static void deleteWhenIdle(ManilaHttp http, String path) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            ManilaHttp.Reply reply = http.send("DELETE", path, null);
+            if (reply.status() != 409) {
+                MigrateScenario.expect(reply, 202);
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException(path + " stayed busy");
     }
 
     private static void awaitAccessActive(ManilaHttp http, String id) throws Exception {

@@ -71,31 +71,32 @@ final class BtrfsSnapshots implements ShareSnapshots {
 
     @Override
     public ShareExport adopt(ShareRef share, String name) {
-        ShareLocation location = locate.apply(share);
-        String mountPoint = layout.mountPoint(location);
-        host.check(HostScripts.argv(HostScripts.ADOPT_SNAPSHOT, location.root(), location.directory(), mountPoint,
-                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), timeout);
+        String mountPoint = fromSnapshot(HostScripts.ADOPT_SNAPSHOT, share, name, timeout);
         exports.export(share.shareId(), mountPoint, List.of());
         return new ShareExport(List.of(exports.location(mountPoint)));
     }
 
+    /** Its own timeout: copying what a sync changed into the share may take as long as the stream did. */
     @Override
     public ShareExport restore(ShareRef share, String name) {
-        ShareLocation location = locate.apply(share);
-        String mountPoint = layout.mountPoint(location);
-        host.check(HostScripts.argv(HostScripts.RESTORE_SNAPSHOT, location.root(), location.directory(), mountPoint,
-                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), STREAM_TIMEOUT);
-        return new ShareExport(List.of(exports.location(mountPoint)));
+        return new ShareExport(List.of(exports.location(fromSnapshot(HostScripts.RESTORE_SNAPSHOT, share, name,
+                STREAM_TIMEOUT))));
     }
 
     @Override
     public ShareExport replace(ShareRef share, String name) {
+        exports.unexport(share.shareId()); // Ganesha lets go of the old subvolume, so that it can be unmounted
+        return new ShareExport(List.of(exports.location(fromSnapshot(HostScripts.REPLACE_FROM_SNAPSHOT, share, name,
+                timeout))));
+    }
+
+    /** Runs a script that makes the share from snapshot {@code name}, with its limit; returns its mount point. */
+    private String fromSnapshot(String script, ShareRef share, String name, Duration limit) {
         ShareLocation location = locate.apply(share);
         String mountPoint = layout.mountPoint(location);
-        exports.unexport(share.shareId()); // Ganesha lets go of the old subvolume, so that it can be unmounted
-        host.check(HostScripts.argv(HostScripts.REPLACE_FROM_SNAPSHOT, location.root(), location.directory(), mountPoint,
-                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), timeout);
-        return new ShareExport(List.of(exports.location(mountPoint)));
+        host.check(HostScripts.argv(script, location.root(), location.directory(), mountPoint,
+                Long.toString(share.sizeGib() * GIB), ShareSnapshots.checkName(share, name)), limit);
+        return mountPoint;
     }
 
     @Override
