@@ -166,6 +166,54 @@ class ReplicationLabSystemIT {
         assertNoSnapshotsLeft(id);
     }
 
+    /**
+     * A planned promotion whose last copy fails while the active replica's host answers does not happen: the
+     * share stays where it is, writable, and nothing its clients wrote since the last sync is lost (it used to
+     * go on from the replica's last sync, as if the active site were lost).
+     */
+    @Test
+    void aPromotionWhoseLastCopyFailsWhileTheActiveAnswersDoesNotHappen() throws Exception {
+        String id = share("lab-readable");
+        allow(id);
+        String location = location(id);
+        Map<String, String> written = new TreeMap<>();
+        write(location, "before.bin", 1 << 20, written);
+        String replicaId = createReplica(id);
+        String snaps = TestLab.storageRoot(2) + "/.manila-snapshots";
+        TestLab.onHost(2, List.of("chattr", "+i", snaps)).orThrow("chattr on host 2"); // no receive works there now
+        try {
+            write(location, "after-last-sync.bin", 1 << 20, written);
+            assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
+            Map<String, Object> replica = awaitReplica(replicaId, r -> "available".equals(r.get("status"))
+                    && r.get("last_error") != null && ((String) r.get("last_error")).contains("last copy"), "refused");
+            assertThat(replica.get("replica_state")).isNotEqualTo("active");
+            Map<String, Object> share = client.awaitStatus(id, "available");
+            assertThat((String) share.get("host")).contains("lab1");
+            awaitAccessActive(id);
+            write(location, "after-refusal.bin", 1 << 20, written); // writable again
+            readsBack(location, written);
+        } finally {
+            TestLab.onHost(2, List.of("chattr", "-i", snaps));
+        }
+        awaitReplica(replicaId, r -> "in_sync".equals(r.get("replica_state")) && r.get("last_error") == null, "in sync");
+        assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
+        awaitReplica(replicaId, r -> "active".equals(r.get("replica_state")), "active");
+        client.awaitStatus(id, "available");
+        awaitAccessActive(id);
+        readsBack(location(id), written);
+        String demoted = activeReplicaBesides(id, replicaId);
+        assertThat(client.deleteWhenIdle("/v2/share-replicas/" + demoted).status()).isEqualTo(202);
+        awaitGone(demoted);
+        assertThat(client.deleteWhenIdle("/v2/shares/" + id).status()).isEqualTo(202);
+        client.awaitStatus(id, "gone");
+        assertNoSnapshotsLeft(id);
+    }
+
+    private String activeReplicaBesides(String shareId, String replicaId) {
+        return client.get("/v2/share-replicas/detail?share_id=" + shareId).list("share_replicas").stream()
+                .filter(replica -> !replicaId.equals(replica.get("id"))).findFirst().orElseThrow().get("id").toString();
+    }
+
     private String share(String type) {
         ManilaClient.Reply reply = client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1,"
                 + " \"share_type\": \"" + type + "\", \"availability_zone\": \"zone-a\"}}");

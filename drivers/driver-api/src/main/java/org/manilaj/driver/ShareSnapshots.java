@@ -13,7 +13,10 @@ public interface ShareSnapshots {
     /** What the streams carry; two backends exchange snapshots only when theirs are equal (e.g. {@code btrfs}). */
     String format();
 
-    /** A read-only snapshot of the share's current contents; an existing one of that name is kept as it is. */
+    /**
+     * A read-only snapshot of the share's current contents; one of that name left by an attempt cut short is
+     * taken again (it is older than the share now).
+     */
     void create(ShareRef share, String name);
 
     /** Removes the snapshot; removing one that does not exist succeeds. */
@@ -43,15 +46,17 @@ public interface ShareSnapshots {
     /**
      * Makes the share's files what received snapshot {@code name} holds, in place, so that its export and the
      * file handles of clients reading it stay valid (a replica refreshed after each sync); a share that does
-     * not exist yet is made from the snapshot, as {@link #adopt} does, sharing its blocks. Sets the share's
-     * limit and mounts it, but changes no access: returns where the share is exported once it has some.
+     * not exist yet is made from the snapshot, as {@link #adopt} does, sharing its blocks. Mounts it with no
+     * limit (a secondary holds what the active's limit let in), and changes no access: returns where the share
+     * is exported once it has some.
      */
     ShareExport restore(ShareRef share, String name);
 
     /**
      * Makes the share exactly received snapshot {@code name} (writable, sharing the snapshot's blocks), whatever
-     * it held: its old data and export go, so its clients must mount it again. For a promoted replica, whose
-     * next copies back to the old active then start from that snapshot. Publishes no access.
+     * it held: its old data and its export go (its clients have no access until it is exported again, and must
+     * mount it again), and it gets its limit. For a promoted replica, whose next copies back to the old active
+     * then start from that snapshot.
      */
     ShareExport replace(ShareRef share, String name);
 

@@ -30,9 +30,10 @@ public interface CopyEngine {
     }
 
     /**
-     * For a replica, after a recorded pass that returned {@code cursor}: the destination share holds what the
-     * pass copied, made when it does not exist yet, its access unchanged; the share's export when the engine
-     * made or changed the share, empty when it copies straight into the share and has nothing to do.
+     * For a replica, after a pass that returned {@code cursor} and before it is recorded (a crash redoes both):
+     * the destination share holds what the pass copied, made when it does not exist yet, its access unchanged;
+     * the share's export when the engine made or changed the share, empty when it copies straight into the
+     * share and has nothing to do.
      */
     default java.util.Optional<ShareExport> refreshDestination(CopyEnds ends, String cursor) {
         return java.util.Optional.empty();

@@ -52,7 +52,7 @@ public final class SnapshotStreamEngine implements CopyEngine {
         ShareSnapshots to = snapshots(ends.destination());
         ShareRef source = ends.sourceRef();
         String name = snapshotName(ends, source, pass);
-        from.create(source, name); // one taken before a crash is whole: snapshots are atomic
+        from.create(source, name); // taken again if an attempt cut short left one: a pass sends what is there now
         long snapshotted = System.nanoTime();
         String parent = parent(ends, pass, cursor);
         if (parent != null && !(from.list(source).contains(parent) && to.list(ends.destinationRef()).contains(parent))) {

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.manilaj.core.copy.CopyEngine;
 import org.manilaj.core.copy.CopyEnds;
-import org.manilaj.core.copy.CopyPass;
 import org.manilaj.core.copy.SnapshotStreamEngine;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.share.ExportLocation;
@@ -54,25 +53,28 @@ final class PromoteReplica {
             return;
         }
         Optional<CopyEngine> engine = activePool.flatMap(active -> copies.engine(share, active, targetPool.get()));
+        boolean fromSnapshots = engine.map(copier -> SnapshotStreamEngine.NAME.equals(copier.name())).orElse(false);
+        if (fromSnapshots && target.syncCursor() == null) {
+            failed(share, target, "it has received no snapshot since its copy started over: nothing to take over from",
+                    lease);
+            return;
+        }
+        boolean oldActiveAnswered = activePool.isPresent() && cutToReadOnly(share, activePool.get(), target);
         String cursor = target.syncCursor();
-        boolean oldActiveAnswered = false;
-        if (activePool.isPresent()) {
+        if (oldActiveAnswered) {
+            // its host answers: the promotion waits for what its clients wrote, or does not happen
             try {
-                activePool.get().driver().applyAccess(ReplicaCopies.ref(share, activePool.get()), copies.grants(share, true));
                 CopyEngine copier = engine.orElseThrow(() -> new DriverException("no engine can copy to " + target.host()));
-                CopyPass last = copier.copy(ReplicaCopies.ends(target, share, activePool.get(), targetPool.get()),
-                        target.syncPass() + 1, true, cursor, ReplicaCopies.QUIET);
-                cursor = last.cursor();
-                oldActiveAnswered = true;
+                cursor = copier.copy(ReplicaCopies.ends(target, share, activePool.get(), targetPool.get()),
+                        target.syncPass() + 1, true, cursor, ReplicaCopies.QUIET).cursor();
             } catch (Lease.LeaseLostException e) {
                 throw e;
-            } catch (RuntimeException e) { // whatever fails on the old side, the promotion goes on without it
-                LOG.warn("share {}: active replica on {} did not answer ({}); replica {} takes over from its last sync at {}",
-                        share.id(), share.host(), e.getMessage(), target.id(), target.lastSyncAt());
+            } catch (RuntimeException e) {
+                failed(share, target, "the last copy from the active replica, whose host answers, failed: " + e.getMessage(),
+                        lease);
+                return;
             }
         }
-        boolean fromSnapshots = engine.map(copier -> SnapshotStreamEngine.NAME.equals(copier.name())).orElse(false)
-                && cursor != null;
         ShareExport export;
         try {
             String snapshot = cursor;
@@ -98,7 +100,19 @@ final class PromoteReplica {
                         share.host(), e.getMessage());
             }
         }
-        copies.pruneAll(promoted);
+        copies.pruneAll(promoted, lease);
+    }
+
+    /** The active replica's clients cut to read-only; false when its host does not answer (its site is lost). */
+    private boolean cutToReadOnly(Share share, BackendRegistry.PoolEntry activePool, ShareReplica target) {
+        try {
+            activePool.driver().applyAccess(ReplicaCopies.ref(share, activePool), copies.grants(share, true));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("share {}: active replica on {} did not answer ({}); replica {} takes over from its last sync at {}",
+                    share.id(), share.host(), e.getMessage(), target.id(), target.lastSyncAt());
+            return false;
+        }
     }
 
     /**

@@ -34,8 +34,16 @@ final class ReplicaCopies {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaCopies.class);
     /** Every replica's snapshot chain starts so ({@link #chain}); no other copy of a share names its snapshots so. */
     private static final String CHAIN_PREFIX = "rep";
+    /**
+     * The snapshots replication owns: a chain's ({@code rep} and up to 12 letters a-p, {@link #chain}) and what a
+     * promotion cut short may leave of a replaced share's old data ({@code retired}); prune touches no other.
+     */
+    private static final java.util.regex.Pattern OWNED = java.util.regex.Pattern.compile("(rep[a-p]{1,12}|retired)-[0-9]+");
 
-    /** Syncs are short and bounded by the driver's timeouts; the runner's heartbeat keeps the lease meanwhile. */
+    /**
+     * Replication reports no progress and cannot stop a pass half-way: a sync ends when its streams do (bounded
+     * by the driver's stream timeout); the runner's heartbeat keeps the lease meanwhile.
+     */
     static final PassControl QUIET = new PassControl() {
         @Override
         public void total(long bytes) {
@@ -134,7 +142,7 @@ final class ReplicaCopies {
         ShareRef ref = ref(share, pool);
         try {
             for (String name : snapshots.get().list(ref)) {
-                if (name.startsWith(share.id() + "@" + CHAIN_PREFIX) && !keep.contains(name)) {
+                if (OWNED.matcher(name.substring(share.id().length() + 1)).matches() && !keep.contains(name)) {
                     snapshots.get().delete(ref, name);
                     LOG.debug("share {}: snapshot {} on {} pruned", share.id(), name, pool.fullName());
                 }
@@ -149,7 +157,8 @@ final class ReplicaCopies {
      * After the replicas' roles or cursors changed: every pool keeps only the snapshots its replicas sync from,
      * the active's pool those of every secondary.
      */
-    void pruneAll(Share share) {
+    void pruneAll(Share share, Lease lease) {
+        held(lease, "pruning", handle -> { }); // a run that lost its lease must not delete what the new owner syncs from
         List<ShareReplica> replicas = replicas(share.id());
         Set<String> activeKeeps = new java.util.HashSet<>();
         for (ShareReplica replica : replicas) {

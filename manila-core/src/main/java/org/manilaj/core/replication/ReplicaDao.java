@@ -63,8 +63,12 @@ public interface ReplicaDao {
             + " AND status = :from")
     int forceDeleting(@Bind("id") String id, @Bind("from") String from, @Bind("now") Instant now);
 
-    /** The share's secondaries but two start their copies over (after a promotion their source changed). */
-    @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, updated_at = :now WHERE share_id = :shareId"
+    /**
+     * The share's secondaries but two start their copies over (after a promotion their source changed): out of
+     * sync until their first copy from the new active.
+     */
+    @SqlUpdate("UPDATE share_replicas SET sync_pass = 0, sync_cursor = NULL, replica_state = CASE WHEN replica_state"
+            + " = 'in_sync' THEN 'out_of_sync' ELSE replica_state END, updated_at = :now WHERE share_id = :shareId"
             + " AND id <> :except AND id <> :alsoExcept")
     int restartSyncs(@Bind("shareId") String shareId, @Bind("except") String except, @Bind("alsoExcept") String alsoExcept,
                      @Bind("now") Instant now);
@@ -84,7 +88,9 @@ public interface ReplicaDao {
     @SqlUpdate("UPDATE share_replicas SET export_path = :path, updated_at = :now WHERE id = :id")
     int setExportPath(@Bind("id") String id, @Bind("path") String path, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE share_replicas SET status = 'available', replica_state = :state, sync_pass = :pass,"
+    /** A sync done: a replica being created is available now; a delete or promotion asked meanwhile stays asked. */
+    @SqlUpdate("UPDATE share_replicas SET status = CASE WHEN status = 'creating' THEN 'available' ELSE status END,"
+            + " replica_state = :state, sync_pass = :pass,"
             + " sync_cursor = :cursor, last_sync_at = :startedAt, last_sync_bytes = :bytes, last_sync_ms = :millis,"
             + " last_error = NULL, updated_at = :now WHERE id = :id")
     int recordSync(@Bind("id") String id, @Bind("state") String state, @Bind("pass") int pass,

@@ -95,7 +95,7 @@ public final class ReplicaService {
         jdbi.useTransaction(handle -> {
             quotas.reserveReplica(handle, share.projectId(), share.sizeGb());
             handle.attach(ReplicaDao.class).insert(replica);
-            runner.start(handle, shareId, OperationKind.REPLICATION);
+            runner.queueOrStart(handle, shareId, OperationKind.REPLICATION);
         });
         LOG.info("share {}: replica {} requested by project {} (zone {}, host {})", shareId, replica.id(),
                 context.projectId(), availabilityZone, onlyHost);
@@ -170,7 +170,7 @@ public final class ReplicaService {
                     : dao.transition(replicaId, view.replica().status(), ShareReplica.DELETING, now)) == 0) {
                 throw ManilaException.conflict("Replica " + replicaId + " changed meanwhile; try again.");
             }
-            runner.start(handle, view.share().id(), OperationKind.REPLICATION);
+            runner.queueOrStart(handle, view.share().id(), OperationKind.REPLICATION);
         });
         runner.submit(view.share().id());
     }
@@ -198,7 +198,7 @@ public final class ReplicaService {
                     clock.instant()) == 0) {
                 throw ManilaException.conflict("Replica " + replicaId + " changed meanwhile; try again.");
             }
-            runner.start(handle, view.share().id(), OperationKind.REPLICATION);
+            runner.queueOrStart(handle, view.share().id(), OperationKind.REPLICATION);
         });
         LOG.info("share {}: promotion of replica {} on {} requested by project {}", view.share().id(), replicaId,
                 view.replica().host(), context.projectId());

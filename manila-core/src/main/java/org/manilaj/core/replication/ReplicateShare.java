@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -93,21 +94,30 @@ public final class ReplicateShare implements ShareOperation {
             }
         }
         if (lease.operation().attempt() > 1) { // a run cut short may have left a snapshot no cursor names
-            copies.pruneAll(current);
+            copies.pruneAll(current, lease);
         }
         String shareId = share.id();
         jdbi.useTransaction(handle -> {
             if (!lease.hold(handle, "recording", 95)) {
                 return;
             }
-            // a promotion that will not happen (its replica reset, its operation dropped) leaves no share behind
-            if (handle.attach(ReplicaDao.class).forShare(shareId).stream()
-                    .noneMatch(replica -> ShareReplica.REPLICATION_CHANGE.equals(replica.status()))) {
-                handle.attach(ShareDao.class).finish(shareId, ShareStatus.REPLICATION_CHANGE.wireName(),
-                        ShareStatus.AVAILABLE.wireName(), clock.instant());
+            List<ShareReplica> now = handle.attach(ReplicaDao.class).forShare(shareId);
+            if (now.stream().anyMatch(ReplicateShare::asked)) {
+                // asked while this run went (queued on it): the runner runs it again, which takes it
+                handle.attach(OperationDao.class).resetAttempts(lease.operation().id(), lease.owner());
+                return;
             }
+            // a promotion that will not happen (its replica reset, its operation dropped) leaves no share behind
+            handle.attach(ShareDao.class).finish(shareId, ShareStatus.REPLICATION_CHANGE.wireName(),
+                    ShareStatus.AVAILABLE.wireName(), clock.instant());
             lease.finishOrHandOverToAccessSync(handle);
         });
+    }
+
+    /** A replica a request wants created, deleted or promoted: what a run that ends leaves none of. */
+    private static boolean asked(ShareReplica replica) {
+        return ShareReplica.CREATING.equals(replica.status()) || ShareReplica.DELETING.equals(replica.status())
+                || ShareReplica.REPLICATION_CHANGE.equals(replica.status());
     }
 
     /**
@@ -203,16 +213,21 @@ public final class ReplicateShare implements ShareOperation {
             return;
         }
         CopyEngine engine = found.get();
-        boolean intoShare = !SnapshotStreamEngine.NAME.equals(engine.name()); // else the share is made after the pass
         CopyEnds ends = ReplicaCopies.ends(replica, share, active.get(), pool.get());
         int pass = replica.syncPass() + 1;
+        // the snapshot engine makes a new replica's share from its first pass; one that exists (a copy started
+        // over after a promotion) stays, readable, until the first pass is brought into it
+        boolean snapshots = SnapshotStreamEngine.NAME.equals(engine.name());
+        boolean shareExists = !snapshots || pass > 1 || replica.exportPath() != null;
         long started = System.nanoTime();
         Instant syncStarted = clock.instant(); // what the replica will hold is the active's tree from about now
         try {
-            if (pass == 1) {
-                engine.prepare(ends); // (re)creates the destination, or removes it to be made from the first pass
+            if (pass == 1 && snapshots && shareExists) {
+                engine.clean(ends); // only the chain's snapshots of an earlier copy: the first pass sends everything
+            } else if (pass == 1) {
+                engine.prepare(ends); // the destination made ready, nothing of an earlier attempt in the way
             }
-            if (intoShare || pass > 1) {
+            if (shareExists) {
                 // before the copy, so that clients of an old active back from a lost site stop writing what it overwrites
                 copies.applyAccess(share, pool.get(), type);
             }

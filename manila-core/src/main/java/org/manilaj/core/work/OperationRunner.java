@@ -116,6 +116,16 @@ public final class OperationRunner implements AutoCloseable {
         startNew(handle, shareId, kind);
     }
 
+    /**
+     * In the caller's transaction: queues the work on the share's pending operation of the same kind (whose run
+     * looks for it before it ends), or records a new one; a pending operation of another kind is a 409.
+     */
+    public void queueOrStart(Handle handle, String shareId, OperationKind kind) {
+        if (handle.attach(OperationDao.class).requeue(shareId, kind.wireName(), clock.instant()) == 0) {
+            start(handle, shareId, kind);
+        }
+    }
+
     /** In the caller's transaction: the first operation of a share just inserted (nothing can be in its way). */
     public void startNew(Handle handle, String shareId, OperationKind kind) {
         String id = UUID.randomUUID().toString();

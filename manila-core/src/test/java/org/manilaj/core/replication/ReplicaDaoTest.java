@@ -94,4 +94,44 @@ class ReplicaDaoTest {
             assertThat(replica.host()).isNull();
         });
     }
+
+    /**
+     * A delete or promotion asked while a sync of the replica runs stays asked when the sync records itself (it
+     * used to set the replica available, and the request was lost); it is queued on the share's replication run
+     * instead of being refused, and after a promotion the other secondaries are out of sync until recopied.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void requestsMadeDuringASyncAreQueuedOnItsRunAndKept(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String shareId = insertShare(jdbi, "p");
+        ReplicaDao dao = jdbi.onDemand(ReplicaDao.class);
+        ShareReplica promoting = secondary(shareId, "h@b#p", T0);
+        ShareReplica deleting = secondary(shareId, "h@c#p", T0);
+        ShareReplica creating = new ShareReplica(UUID.randomUUID().toString(), shareId, "h@d#p", null, null,
+                ShareReplica.CREATING, null, 0, 0, null, null, 0, 0, null, false, null, T0, T0);
+        ShareReplica other = secondary(shareId, "h@e#p", T0);
+        List.of(promoting, deleting, creating, other).forEach(dao::insert);
+        OperationDao operations = jdbi.onDemand(OperationDao.class);
+        operations.insertIfIdle(UUID.randomUUID().toString(), shareId, "replication", T0); // a periodic sync's run
+
+        assertThat(operations.requeue(shareId, "replication", T0)).as("queued on the run").isEqualTo(1);
+        assertThat(operations.requeue(shareId, "access_sync", T0)).as("not on a run of another kind").isZero();
+        assertThat(operations.forShare(shareId)).get().extracting(org.manilaj.core.work.Operation::generation).isEqualTo(1);
+        dao.transition(promoting.id(), ShareReplica.AVAILABLE, ShareReplica.REPLICATION_CHANGE, T0);
+        dao.transition(deleting.id(), ShareReplica.AVAILABLE, ShareReplica.DELETING, T0);
+        for (ShareReplica replica : List.of(promoting, deleting, creating)) {
+            dao.recordSync(replica.id(), ShareReplica.IN_SYNC, 2, null, T0, 1, 1, T0);
+        }
+        assertThat(dao.find(promoting.id())).get().extracting(ShareReplica::status).isEqualTo(ShareReplica.REPLICATION_CHANGE);
+        assertThat(dao.find(deleting.id())).get().extracting(ShareReplica::status).isEqualTo(ShareReplica.DELETING);
+        assertThat(dao.find(creating.id())).get().extracting(ShareReplica::status).isEqualTo(ShareReplica.AVAILABLE);
+
+        dao.restartSyncs(shareId, promoting.id(), deleting.id(), T0);
+        assertThat(dao.find(other.id())).get().satisfies(replica -> {
+            assertThat(replica.replicaState()).isEqualTo(ShareReplica.OUT_OF_SYNC);
+            assertThat(replica.syncPass()).isZero();
+        });
+        assertThat(dao.find(promoting.id())).get().extracting(ShareReplica::syncPass).isEqualTo(2);
+    }
 }

@@ -29,7 +29,8 @@ public final class HostScripts {
             "  id=$(btrfs inspect-internal rootid \"$dir\")",
             "  dev=$(findmnt -n -o SOURCE --target \"$root\")",
             "  mkdir -p \"$mnt\"",
-            "  mount -o \"subvolid=$id\" \"${dev%%[*}\" \"$mnt\"",
+            // no set-id program or device file a tenant (or a received stream) planted works on the host
+            "  mount -o \"subvolid=$id,nosuid,nodev\" \"${dev%%[*}\" \"$mnt\"",
             "fi");
 
     /**
@@ -59,6 +60,20 @@ public final class HostScripts {
 
     /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
     static final String SNAPSHOT_DIR = ".manila-snapshots";
+
+    /** The purpose of the name a promotion gives a replaced share's old subvolume until it is deleted. */
+    static final String RETIRED = "retired";
+
+    /** Refuses to make the share where something that is not its subvolume stands (btrfs would nest it inside). */
+    private static final String NOT_A_STRAY_DIRECTORY = String.join("\n",
+            "if [ -e \"$dir\" ] && ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+            "  echo \"$dir exists and is not the share's subvolume\" >&2; exit 1",
+            "fi");
+
+    /** The snapshot directory, made root's alone: what snapshots hold (tenants' files) is no other host user's. */
+    private static final String SNAPSHOTS_MADE = String.join("\n",
+            "mkdir -p \"$snaps\"",
+            "chmod 700 \"$snaps\"");
 
     /**
      * Removes snapshot {@code $snaps/$name} if it exists, without waiting for btrfs's cleaner (a pass must not
@@ -116,7 +131,16 @@ public final class HostScripts {
                 CONFINE,
                 "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
                 "if [ -e \"$mnt\" ]; then rmdir -- \"$mnt\"; fi",
-                "btrfs subvolume show \"$dir\" >/dev/null 2>&1 || exit 0",
+                // the share's snapshots on this host go with it (those a copy or a crash left too)
+                "for s in \"$root/" + SNAPSHOT_DIR + "/${dir##*/}@\"*; do",
+                "  if btrfs subvolume show \"$s\" >/dev/null 2>&1; then btrfs -q subvolume delete -c \"$s\"; fi",
+                "done",
+                "rm -f -- \"$root/" + SNAPSHOT_DIR + "/.${dir##*/}.lock\"",
+                "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+                "  btrfs qgroup clear-stale \"$root\" >/dev/null 2>&1 || true",
+                START_QUOTA_RESCAN,
+                "  exit 0",
+                "fi",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
                 "btrfs -q subvolume delete -c \"$dir\"",
                 "btrfs subvolume sync \"$root\" \"$id\" >/dev/null",
@@ -139,10 +163,14 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; name=$4",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
-                "mkdir -p \"$snaps\"",
-                "if ! btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1; then",
-                "  btrfs -q subvolume snapshot -r \"$dir\" \"$snaps/$name\"",
-                "fi"));
+                SNAPSHOTS_MADE,
+                // one of that name is older than the share now (an attempt cut short): taken again, so that a pass
+                // never sends, nor a sync records as current, data older than its own start
+                "if btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1; then",
+                DROP_SNAPSHOT,
+                START_QUOTA_RESCAN,
+                "fi",
+                "btrfs -q subvolume snapshot -r \"$dir\" \"$snaps/$name\""));
         SCRIPTS.put(DELETE_SNAPSHOT, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3; name=$4",
@@ -170,7 +198,7 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; name=$4",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
-                "mkdir -p \"$snaps\"",
+                SNAPSHOTS_MADE,
                 DROP_SNAPSHOT,
                 "btrfs receive -q -e -C \"$snaps\"",
                 "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"the stream did not hold $name\" >&2; exit 1; }"));
@@ -188,31 +216,37 @@ public final class HostScripts {
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
                 MOUNT));
         // A replica's share follows its received snapshots: made from the first (a writable snapshot, sharing its
-        // blocks), then brought to each later one file by file, in place, so that the subvolume, its export and
-        // its clients' handles stay. rsync's size-and-time check alone would miss a file rewritten with its old
-        // size and time, so first every file the receive wrote (changed since the snapshot was made: unchanged
-        // ones keep the times of an older receive) is copied whatever its times say; then the tree follows, times
-        // compared to the nanosecond: entries added, renamed and removed, directories. rsync as root writes no
-        // farther than the share (it replaces a link in its way, never writes through one); numeric owners: the
-        // names may differ from the active's host.
+        // blocks), then brought to each later one on its host, so that the subvolume, its export and its readers'
+        // mounts stay. rsync's size-and-time check alone would miss a file rewritten with its old size and time,
+        // so first every file the receive wrote (changed since the snapshot was made: unchanged ones keep the
+        // ctime of an older receive) is copied whatever its times say; then the tree follows, times compared to
+        // the nanosecond: entries added, renamed and removed, directories. Each file is written beside and
+        // renamed over (a reader sees it whole; a hard link the active broke is broken here too), holes kept.
+        // No limit while it is a secondary (it holds what the active's limit let in, and a file being replaced
+        // counts twice for a moment); a promotion sets it. One refresh of a share at a time (lock): one left
+        // running by a killed service must not overwrite a newer one. rsync as root writes no farther than the
+        // share (it replaces a link in its way, never writes through one); owners by number: the names may
+        // differ from the active's host.
         SCRIPTS.put(RESTORE_SNAPSHOT, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
                 "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
+                "exec 9>\"$snaps/.${dir##*/}.lock\"",
+                "flock 9",
+                NOT_A_STRAY_DIRECTORY,
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
                 "else",
                 "  created=$(btrfs subvolume show \"$snaps/$name\" | sed -n 's/^[[:space:]]*Creation time:[[:space:]]*//p')",
                 "  since=$(( $(date -d \"$created\" +%s) - 1 ))",
                 "  (cd -P -- \"$snaps/$name\" && find . -xdev -newerct \"@$since\" ! -type d -print0) \\",
-                "    | rsync -a -H -A -X --numeric-ids --inplace --ignore-times --from0 --files-from=- -- \"$snaps/$name/\" \"$dir/\"",
-                "  rsync -a -H -A -X --numeric-ids --inplace --delete --modify-window=-1 -- \"$snaps/$name/\" \"$dir/\"",
+                "    | rsync -a -H -A -X -S --numeric-ids --ignore-times --from0 --files-from=- -- \"$snaps/$name/\" \"$dir/\"",
+                "  rsync -a -H -A -X -S --numeric-ids --delete --modify-window=-1 -- \"$snaps/$name/\" \"$dir/\"",
                 "fi",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
-                AWAIT_CONSISTENT_QUOTAS,
-                "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\"",
+                "btrfs qgroup limit none \"0/$id\" \"$root\"",
                 MOUNT));
         // A promoted replica's share becomes exactly its last received snapshot: a writable snapshot of it, so it
         // shares that snapshot's blocks (the old active's resync then sends only what is written after). The
@@ -223,8 +257,11 @@ public final class HostScripts {
                 "set -e",
                 "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
                 CONFINE,
-                "snaps=\"$root/" + SNAPSHOT_DIR + "\"; old=\"$snaps/${dir##*/}@retired-0\"",
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"; old=\"$snaps/${dir##*/}@" + RETIRED + "-0\"",
                 "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
+                "exec 9>\"$snaps/.${dir##*/}.lock\"",
+                "flock 9",
+                NOT_A_STRAY_DIRECTORY,
                 "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
                 "if btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  if btrfs subvolume show \"$old\" >/dev/null 2>&1; then btrfs -q subvolume delete -c \"$old\"; fi",

@@ -233,50 +233,82 @@ class SudoUserSystemIT {
     /**
      * A replica's share brought to a snapshot in place through the installed script: made from the first one,
      * then changed, added and removed files follow each later one while the subvolume stays the same (its
-     * clients' handles stay valid); a link the tenant turned into a directory is replaced, never written through.
+     * clients' handles stay valid). A file rewritten with its old size and time follows too, a hard link the
+     * active broke is broken, holes stay holes, and a link the tenant turned into a directory is replaced,
+     * never written through. A snapshot name taken again holds the share's data as it is then; the share is
+     * mounted nosuid,nodev; the snapshot directory is root's alone; the share's delete takes its snapshots.
      */
     @Test
     void theRestoreScriptBringsAShareToASnapshotInPlaceAndNeverWritesThroughALink() throws Exception {
         String id = UUID.randomUUID().toString();
         String root = TestLab.storageRoot(1).toString();
         String directory = root + "/" + id;
-        String source = root + "/.manila-snapshots";
+        String snaps = root + "/.manila-snapshots";
         try (ShareDriver driver = new LinuxShareDriverFactory().create(new BackendDefinition("lab1", options(),
                 List.of(new BackendDefinition.PoolDefinition("pool0", Map.of()))))) {
             ShareSpec spec = new ShareSpec(id, "pool0", 1, "NFS", Map.of());
             org.manilaj.driver.ShareSnapshots snapshots = driver.snapshots().orElseThrow();
-            // three states of a share's data, made as snapshots of a scratch share of the same id, which then goes
+            // a snapshot taken again holds the share's data as it is then; the share's delete takes its snapshots
             driver.create(spec);
-            TestLab.onHost(1, List.of("sh", "-c", "echo one > \"$1/f\" && echo gone > \"$1/g\" && ln -s \"$2\" \"$1/out\"",
-                    "sh", directory, root)).orThrow("state 1");
+            onHost1("cd \"$1\" && echo one > f", directory, root);
             snapshots.create(spec.ref(), id + "@repa-1");
-            TestLab.onHost(1, List.of("sh", "-c", "echo two > \"$1/f\" && rm \"$1/g\" \"$1/out\" && mkdir \"$1/out\""
-                    + " && echo planted > \"$1/out/planted\" && echo new > \"$1/h\"", "sh", directory)).orThrow("state 2");
-            snapshots.create(spec.ref(), id + "@repa-2");
+            onHost1("echo late > \"$1/late\"", directory, root);
+            snapshots.create(spec.ref(), id + "@repa-1"); // taken again: a pass cut short must not send stale data
+            assertThat(TestLab.onHost(1, List.of("cat", snaps + "/" + id + "@repa-1/late")).stdout()).isEqualTo("late\n");
             driver.delete(spec.ref());
+            assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls -d \"$1\"/\"$2\"@* 2>/dev/null; true", "sh", snaps, id))
+                    .stdout()).as("the share's snapshots go with it").isEmpty();
+            // two states of a share's data, received as a replica receives them, from a scratch subvolume
+            onHost1("if [ -e \"$1/x\" ]; then btrfs -q subvolume delete \"$1/x\"; fi" // left by a run cut short
+                    + " && btrfs -q subvolume create \"$1/x\" && echo one > \"$1/x/f\" && echo gone > \"$1/x/g\""
+                    + " && echo A > \"$1/x/a\" && ln \"$1/x/a\" \"$1/x/b\" && ln -s \"$2\" \"$1/x/out\"", snaps, root);
+            copyAsSnapshot(snaps, id, "repa-1");
+            onHost1("cp -p \"$1/x/f\" \"$1/x/f.orig\" && echo two > \"$1/x/f\" && touch -r \"$1/x/f.orig\" \"$1/x/f\""
+                    + " && cd \"$1/x\" && rm f.orig g b out && echo BB > b && mkdir out && echo planted > out/planted"
+                    + " && echo new > h && truncate -s 256M sparse", snaps, root);
+            copyAsSnapshot(snaps, id, "repa-2");
+            onHost1("btrfs -q subvolume delete \"$1/x\"", snaps, root);
 
             org.manilaj.driver.ShareExport export = snapshots.restore(spec.ref(), id + "@repa-1");
             assertThat(export.locations().get(0).path()).endsWith("/" + id);
             assertThat(TestLab.onHost(1, List.of("cat", directory + "/f", directory + "/g")).stdout()).isEqualTo("one\ngone\n");
             assertThat(TestLab.onHost(1, List.of("test", "-L", directory + "/out")).succeeded()).isTrue();
             String subvolume = TestLab.onHost(1, List.of("btrfs", "inspect-internal", "rootid", directory)).stdout();
+            assertThat(TestLab.onHost(1, List.of("findmnt", "-n", "-o", "OPTIONS", TestLab.exportRoot(1) + "/" + id))
+                    .stdout()).contains("nosuid", "nodev");
+            assertThat(TestLab.onHost(1, List.of("stat", "-c", "%a", snaps)).stdout().trim()).isEqualTo("700");
 
             snapshots.restore(spec.ref(), id + "@repa-2");
-            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f", directory + "/h", directory + "/out/planted"))
-                    .stdout()).isEqualTo("two\nnew\nplanted\n");
+            assertThat(TestLab.onHost(1, List.of("cat", directory + "/f", directory + "/h", directory + "/out/planted",
+                    directory + "/a", directory + "/b")).stdout()).isEqualTo("two\nnew\nplanted\nA\nBB\n");
             assertThat(TestLab.onHost(1, List.of("test", "-e", directory + "/g")).succeeded()).as("removed file").isFalse();
             assertThat(TestLab.onHost(1, List.of("test", "-e", root + "/planted")).succeeded()).as("written through the link")
                     .isFalse();
+            assertThat(Long.parseLong(TestLab.onHost(1, List.of("du", "-k", directory + "/sparse")).stdout().split("\\s")[0]))
+                    .as("KiB a 256 MiB hole takes").isLessThan(1024);
             assertThat(TestLab.onHost(1, List.of("btrfs", "inspect-internal", "rootid", directory)).stdout())
                     .as("the same subvolume").isEqualTo(subvolume);
             assertThatThrownBy(() -> snapshots.restore(spec.ref(), id + "@repa-3")).as("a snapshot that is not there")
                     .isInstanceOf(RuntimeException.class);
             driver.delete(spec.ref());
-            snapshots.delete(spec.ref(), id + "@repa-1");
-            snapshots.delete(spec.ref(), id + "@repa-2");
         }
-        assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls \"$1\"/\"$2\"@* 2>/dev/null; true", "sh", source, id))
+        assertThat(TestLab.onHost(1, List.of("sh", "-c", "ls -a \"$1\" | grep -F \"$2\"; true", "sh", snaps, id))
                 .stdout()).isEmpty();
+    }
+
+    /** A shell command on host 1, as root, with {@code $1} and {@code $2}. */
+    private static void onHost1(String command, String one, String two) {
+        TestLab.onHost(1, List.of("sh", "-c", command, "sh", one, two)).orThrow("host 1: " + command);
+    }
+
+    /**
+     * Snapshot {@code <id>@<purpose>} as a replica receives it: scratch subvolume {@code x} sent into the snapshot
+     * directory by btrfs itself, so its files carry the receive's ctime as in a real sync.
+     */
+    private static void copyAsSnapshot(String snaps, String id, String purpose) {
+        onHost1("mkdir -p \"$1/scratch\" && btrfs -q subvolume snapshot -r \"$1/x\" \"$1/scratch/$2\""
+                + " && btrfs send -q \"$1/scratch/$2\" | btrfs receive -q \"$1\" && btrfs -q subvolume delete \"$1/scratch/$2\""
+                + " && rmdir \"$1/scratch\"", snaps, id + "@" + purpose);
     }
 
     private static void unpack(org.manilaj.driver.ShareTrees trees, ShareSpec spec, byte[] archive) {
