@@ -124,6 +124,14 @@ class AuthIsolationTest {
                 memberA.get("/v2/shares?all_tenants=1"))) {
             assertStatus(reply, 403, "forbidden");
         }
+        // the admin-only replica actions are refused before the replica is even looked up
+        String replica = "/v2/share-replicas/" + java.util.UUID.randomUUID() + "/action";
+        for (String body : List.of("{\"resync\": null}", "{\"reset_status\": {\"status\": \"error\"}}",
+                "{\"reset_replica_state\": {\"replica_state\": \"error\"}}", "{\"force_delete\": null}",
+                "{\"promote\": {\"force\": true}}")) {
+            assertStatus(memberA.post(replica, body), 403, "forbidden");
+        }
+        assertStatus(memberA.post(replica, "{\"promote\": null}"), 404, "itemNotFound");
         assertThat(memberA.get("/v2/types").status()).isEqualTo(200);
         assertThat(memberA.get("/v2/quota-sets/" + PROJECT_A).object("quota_set")).containsEntry("shares", 3);
         assertThat(memberA.get("/v2/shares/" + shareA).object("share")).doesNotContainKey("host");

@@ -31,6 +31,9 @@ final class ReplicationKillDrill {
         /** Writes the share's first files on {@code pool}. */
         void fill(Path work, String pool, String shareId) throws Exception;
 
+        /** Writes file {@code name} of fresh random bytes into the share on {@code pool}, as a client would. */
+        void write(Path work, String pool, String shareId, String name) throws Exception;
+
         /** The share's files on {@code pool} with their checksums, in a comparable form. */
         Object checksums(Path work, String pool, String shareId) throws Exception;
 
@@ -64,6 +67,9 @@ final class ReplicationKillDrill {
                 service.kill();
                 service.start();
                 client = new ManilaClient(service.port());
+                // new data on the active after every kill: a copy that sent what an earlier attempt left would miss it
+                String active = (String) client.get("/v2/shares/" + shareId).object("share").get("host");
+                sites.write(work, active, shareId, "after-kill-" + kill + ".bin");
                 awaitSettled(client, shareId);
             }
             List<Map<String, Object>> replicas = awaitSettled(client, shareId);

@@ -45,6 +45,13 @@ class ReplicationKillNineSystemIT {
         }
 
         @Override
+        public void write(Path work, String pool, String shareId, String name) throws Exception {
+            byte[] bytes = new byte[1 << 20];
+            new java.util.Random().nextBytes(bytes);
+            Files.write(share(work, pool, shareId).resolve(name), bytes);
+        }
+
+        @Override
         public Object checksums(Path work, String pool, String shareId) throws Exception {
             return MigrationChecks.checksums(share(work, pool, shareId));
         }

@@ -53,6 +53,12 @@ class ReplicationLabKillNineSystemIT {
         }
 
         @Override
+        public void write(Path work, String pool, String shareId, String name) {
+            TestLab.onHost(host(pool), List.of("sh", "-c", "head -c 1048576 /dev/urandom > \"$1/$2\"", "sh",
+                    TestLab.storageRoot(host(pool)) + "/" + shareId, name)).orThrow("write on " + pool);
+        }
+
+        @Override
         public Object checksums(Path work, String pool, String shareId) {
             return TestLab.onHost(host(pool), List.of("sh", "-c", "cd \"$1\" && find . -type f -exec sha256sum {} + | sort",
                     "sh", TestLab.storageRoot(host(pool)) + "/" + shareId)).orThrow("checksums on " + pool).stdout();

@@ -179,8 +179,9 @@ class ReplicationLabSystemIT {
         Map<String, String> written = new TreeMap<>();
         write(location, "before.bin", 1 << 20, written);
         String replicaId = createReplica(id);
-        String snaps = TestLab.storageRoot(2) + "/.manila-snapshots";
-        TestLab.onHost(2, List.of("chattr", "+i", snaps)).orThrow("chattr on host 2"); // no receive works there now
+        // host 1 answers (its exports can be cut to read-only) but can take no snapshot: the last copy fails
+        String snaps = TestLab.storageRoot(1) + "/.manila-snapshots";
+        TestLab.onHost(1, List.of("chattr", "+i", snaps)).orThrow("chattr on host 1");
         try {
             write(location, "after-last-sync.bin", 1 << 20, written);
             assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
@@ -193,7 +194,7 @@ class ReplicationLabSystemIT {
             write(location, "after-refusal.bin", 1 << 20, written); // writable again
             readsBack(location, written);
         } finally {
-            TestLab.onHost(2, List.of("chattr", "-i", snaps));
+            TestLab.onHost(1, List.of("chattr", "-i", snaps));
         }
         awaitReplica(replicaId, r -> "in_sync".equals(r.get("replica_state")) && r.get("last_error") == null, "in sync");
         assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);

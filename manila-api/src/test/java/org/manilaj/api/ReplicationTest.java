@@ -198,17 +198,26 @@ class ReplicationTest {
     }
 
     @Test
-    void promotionSucceedsWhenTheActiveSiteIsLostAndResyncBringsItBack() throws Exception {
+    void promotionFromABrokenActiveIsRefusedUnlessAnAdminForcesItAndResyncBringsItBack() throws Exception {
         String shareId = replicatedShare();
         String activeId = (String) replicas(shareId).get(0).get("id");
         String replicaId = createReplica(shareId, "zone-b");
         awaitReplica(replicaId, replica -> "in_sync".equals(replica.get("replica_state")), "in_sync");
+        Object activeHost = client.get("/v2/shares/" + shareId).object("share").get("host");
         Path activeData = ALPHA.resolve(shareId);
         Path lost = ALPHA.resolve("lost-" + shareId);
-        Files.move(activeData, lost); // the site is gone: nothing of the active replica answers,
+        Files.move(activeData, lost); // the active's storage is broken while its backend answers,
         Files.writeString(activeData, "not a share"); // and no sync can make it a replica again meanwhile
 
+        // its host answers, so the last copy's failure stops the promotion: what it holds may be newer
         assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
+        awaitReplica(replicaId, replica -> "available".equals(replica.get("status")) && replica.get("last_error") != null
+                && ((String) replica.get("last_error")).contains("last copy"), "refused");
+        assertThat(client.awaitStatus(shareId, "available").get("host")).as("where it was").isEqualTo(activeHost);
+        assertThat(replica(replicaId)).extracting(replica -> replica.get("replica_state")).isNotEqualTo("active");
+        assertThat(action(replicaId, "{\"promote\": {\"force\": \"yes\"}}").status()).isEqualTo(400);
+
+        assertThat(action(replicaId, "{\"promote\": {\"force\": true}}").status()).isEqualTo(202);
         awaitReplica(replicaId, replica -> "active".equals(replica.get("replica_state")), "active");
         client.awaitStatus(shareId, "available");
         assertThat(replica(activeId)).containsEntry("replica_state", "out_of_sync");

@@ -122,7 +122,7 @@ public final class ShareReplicasResource {
         RequestContext context = context(request);
         switch (action) {
             case "promote" -> {
-                ReplicaService.ReplicaView replica = replicas.promote(context, replicaId);
+                ReplicaService.ReplicaView replica = replicas.promote(context, replicaId, force(arguments));
                 Map<String, Object> view = Map.of("share_replica", ShareReplicaView.detail(replica, context.admin(),
                         replicas.readable(replica.share())));
                 // 200 when it was the active replica already
@@ -136,6 +136,18 @@ public final class ShareReplicasResource {
             default -> throw ManilaException.badRequest("There is no such action: " + action);
         }
         return Response.accepted().build();
+    }
+
+    /** {@code "promote": {"force": true}}: an admin's extension to Manila's body (null, or an object of options). */
+    private static boolean force(JsonNode arguments) {
+        if (arguments == null || arguments.isNull() || !arguments.isObject() || !arguments.has("force")) {
+            return false;
+        }
+        JsonNode force = arguments.get("force");
+        if (!force.isBoolean()) {
+            throw ManilaException.badRequest("force must be true or false.");
+        }
+        return force.asBoolean();
     }
 
     private static JsonNode object(JsonNode arguments, String action) {

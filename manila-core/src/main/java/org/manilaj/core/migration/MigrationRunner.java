@@ -20,6 +20,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessRules;
+import org.manilaj.core.db.ErrorText;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolDao;
@@ -238,7 +239,7 @@ public final class MigrationRunner {
                 LOG.error("share {}: migration {} failed in {}: {}", migration.shareId(), migrationId, phase.wireName(),
                         e.getMessage(), e);
                 jdbi.useExtension(MigrationDao.class, dao -> dao.fail(migrationId, phase.wireName(), node,
-                        truncate(e.getMessage()), clock.instant()));
+                        ErrorText.of(e.getMessage()), clock.instant()));
             }
         }
     }
@@ -460,10 +461,5 @@ public final class MigrationRunner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static String truncate(String message) {
-        String text = message == null ? "unknown failure" : message;
-        return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 }

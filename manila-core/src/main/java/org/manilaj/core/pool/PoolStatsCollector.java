@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.db.ErrorText;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.PoolStats;
@@ -65,7 +66,8 @@ public final class PoolStatsCollector {
             stats = driver.stats();
         } catch (RuntimeException e) {
             LOG.warn("backend {}: cannot read pool stats: {}", backend, e.getMessage());
-            jdbi.useExtension(PoolDao.class, pools -> pools.recordStatsAttempt(backend, clock.instant(), truncate(e.getMessage())));
+            jdbi.useExtension(PoolDao.class, pools -> pools.recordStatsAttempt(backend, clock.instant(),
+                    ErrorText.of(e.getMessage())));
             return;
         }
         jdbi.useTransaction(handle -> {
@@ -89,10 +91,5 @@ public final class PoolStatsCollector {
             free = free == null ? null : Math.min(free, total);
         }
         pools.updateStats(entry.fullName(), total, free, PoolCapabilities.toJson(stats.capabilities()), clock.instant());
-    }
-
-    private static String truncate(String message) {
-        String text = String.valueOf(message);
-        return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 }

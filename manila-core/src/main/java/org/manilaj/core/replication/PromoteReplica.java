@@ -70,9 +70,16 @@ final class PromoteReplica {
             } catch (Lease.LeaseLostException e) {
                 throw e;
             } catch (RuntimeException e) {
-                failed(share, target, "the last copy from the active replica, whose host answers, failed: " + e.getMessage(),
-                        lease);
-                return;
+                if (!copies.jdbi().withExtension(ReplicaDao.class, dao -> dao.forcePromote(target.id()))) {
+                    failed(share, target, "the last copy from the active replica, whose host answers, failed (an admin"
+                            + " can force the promotion from the last sync): " + e.getMessage(), lease);
+                    return;
+                }
+                LOG.warn("share {}: the last copy from the active replica on {} failed ({}); forced: replica {} takes over"
+                        + " from its last sync at {}", share.id(), share.host(), e.getMessage(), target.id(),
+                        target.lastSyncAt());
+                oldActiveAnswered = false; // what it holds since its last sync is not on the target
+                cursor = target.syncCursor();
             }
         }
         ShareExport export;
@@ -156,7 +163,7 @@ final class PromoteReplica {
             Instant now = copies.clock().instant();
             ReplicaDao dao = handle.attach(ReplicaDao.class);
             dao.recordFailure(target.id(), target.replicaState(), reason, now);
-            dao.setStatus(target.id(), ShareReplica.AVAILABLE, now);
+            dao.endPromotion(target.id(), now);
             restoreActive(handle, share.id(), now);
         });
     }

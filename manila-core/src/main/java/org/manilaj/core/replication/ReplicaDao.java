@@ -9,6 +9,7 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.manilaj.core.db.ErrorText;
 
 /** Replica rows. Changes of status are conditional on the status seen, so that racing requests lose cleanly. */
 @RegisterConstructorMapper(ShareReplica.class)
@@ -73,6 +74,19 @@ public interface ReplicaDao {
     int restartSyncs(@Bind("shareId") String shareId, @Bind("except") String except, @Bind("alsoExcept") String alsoExcept,
                      @Bind("now") Instant now);
 
+    /** A promotion that did not happen: the replica available again, as it was. */
+    @SqlUpdate("UPDATE share_replicas SET status = 'available', force_promote = FALSE, updated_at = :now WHERE id = :id"
+            + " AND status = 'replication_change'")
+    int endPromotion(@Bind("id") String id, @Bind("now") Instant now);
+
+    /** A promotion asked: {@code force} (an admin's) goes on from the last sync even if the active's last copy fails. */
+    @SqlUpdate("UPDATE share_replicas SET status = 'replication_change', force_promote = :force, updated_at = :now"
+            + " WHERE id = :id AND status = 'available'")
+    int startPromotion(@Bind("id") String id, @Bind("force") boolean force, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT force_promote FROM share_replicas WHERE id = :id")
+    boolean forcePromote(@Bind("id") String id);
+
     @SqlUpdate("UPDATE share_replicas SET status = :status, updated_at = :now WHERE id = :id")
     int setStatus(@Bind("id") String id, @Bind("status") String status, @Bind("now") Instant now);
 
@@ -97,16 +111,22 @@ public interface ReplicaDao {
                    @Bind("cursor") String cursor, @Bind("startedAt") Instant startedAt, @Bind("bytes") long bytes,
                    @Bind("millis") long millis, @Bind("now") Instant now);
 
+    /** A failure's state and reason (cut to fit its column: a driver's message can quote a whole script). */
+    default int recordFailure(String id, String state, String error, Instant now) {
+        return recordFailureText(id, state, ErrorText.of(error), now);
+    }
+
     @SqlUpdate("UPDATE share_replicas SET replica_state = :state, last_error = :error, updated_at = :now WHERE id = :id")
-    int recordFailure(@Bind("id") String id, @Bind("state") String state, @Bind("error") String error,
-                      @Bind("now") Instant now);
+    int recordFailureText(@Bind("id") String id, @Bind("state") String state, @Bind("error") String error,
+                          @Bind("now") Instant now);
 
     /**
      * The roles of a promotion: the new active takes the share's place (host NULL), the old one its own, syncing
      * on from pass {@code syncPass} and {@code syncCursor} (a snapshot both hold), or from scratch (0, NULL).
      */
     @SqlUpdate("UPDATE share_replicas SET host = :host, availability_zone = :availabilityZone, reserved_gb = :reservedGb,"
-            + " replica_state = :state, status = 'available', export_path = :exportPath, sync_pass = :syncPass,"
+            + " replica_state = :state, status = 'available', force_promote = FALSE, export_path = :exportPath,"
+            + " sync_pass = :syncPass,"
             + " sync_cursor = :syncCursor, last_sync_at = :syncedAt, updated_at = :now WHERE id = :id")
     int assignRole(@Bind("id") String id, @Bind("host") String host, @Bind("availabilityZone") String availabilityZone,
                    @Bind("reservedGb") int reservedGb, @Bind("state") String state, @Bind("exportPath") String exportPath,

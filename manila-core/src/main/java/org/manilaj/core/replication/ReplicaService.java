@@ -93,6 +93,10 @@ public final class ReplicaService {
                 ShareReplica.CREATING, null, 0, 0, null, null, 0, 0, null, false, null, now, now);
         quotas.prepare(share.projectId());
         jdbi.useTransaction(handle -> {
+            // a migration finishing (its old source still to remove) could take a replica placed on that host with it
+            if (handle.attach(org.manilaj.core.migration.MigrationDao.class).findByShare(shareId).isPresent()) {
+                throw ManilaException.badRequest("Share " + shareId + " is being migrated; add a replica once it is done.");
+            }
             quotas.reserveReplica(handle, share.projectId(), share.sizeGb());
             handle.attach(ReplicaDao.class).insert(replica);
             runner.queueOrStart(handle, shareId, OperationKind.REPLICATION);
@@ -158,6 +162,9 @@ public final class ReplicaService {
         if (view.replica().isActive()) {
             throw ManilaException.badRequest("Replica " + replicaId + " is the active replica and cannot be deleted.");
         }
+        if (ShareReplica.REPLICATION_CHANGE.equals(view.replica().status())) {
+            throw ManilaException.conflict("Replica " + replicaId + " is being promoted; try again when it is done.");
+        }
         startDeleting(view, replicaId, true);
         LOG.warn("share {}: replica {} force-deleted by {}", view.share().id(), replicaId, context.userId());
     }
@@ -175,8 +182,15 @@ public final class ReplicaService {
         runner.submit(view.share().id());
     }
 
-    /** The replica as it is now; Manila answers 200 when it is the active one already, else 202. */
-    public ReplicaView promote(RequestContext context, String replicaId) {
+    /**
+     * The replica as it is now; Manila answers 200 when it is the active one already, else 202. {@code force}
+     * (admins only, beyond Manila) takes over from the replica's last sync even when the active replica's host
+     * answers but its last copy fails: for an active whose storage is failing.
+     */
+    public ReplicaView promote(RequestContext context, String replicaId, boolean force) {
+        if (force) {
+            requireAdmin(context, "promote with force");
+        }
         ReplicaView view = get(context, replicaId);
         if (view.replica().isActive()) {
             return view;
@@ -194,14 +208,13 @@ public final class ReplicaService {
                     ShareStatus.REPLICATION_CHANGE.wireName(), null, clock.instant()) == 0) {
                 throw ManilaException.badRequest("Share " + view.share().id() + " must be available for a promotion.");
             }
-            if (handle.attach(ReplicaDao.class).transition(replicaId, ShareReplica.AVAILABLE, ShareReplica.REPLICATION_CHANGE,
-                    clock.instant()) == 0) {
+            if (handle.attach(ReplicaDao.class).startPromotion(replicaId, force, clock.instant()) == 0) {
                 throw ManilaException.conflict("Replica " + replicaId + " changed meanwhile; try again.");
             }
             runner.queueOrStart(handle, view.share().id(), OperationKind.REPLICATION);
         });
-        LOG.info("share {}: promotion of replica {} on {} requested by project {}", view.share().id(), replicaId,
-                view.replica().host(), context.projectId());
+        LOG.info("share {}: promotion of replica {} on {} requested by project {}{}", view.share().id(), replicaId,
+                view.replica().host(), context.projectId(), force ? " (forced)" : "");
         runner.submit(view.share().id());
         return get(context, replicaId);
     }

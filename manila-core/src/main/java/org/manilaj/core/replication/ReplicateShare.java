@@ -110,7 +110,14 @@ public final class ReplicateShare implements ShareOperation {
             // a promotion that will not happen (its replica reset, its operation dropped) leaves no share behind
             handle.attach(ShareDao.class).finish(shareId, ShareStatus.REPLICATION_CHANGE.wireName(),
                     ShareStatus.AVAILABLE.wireName(), clock.instant());
-            lease.finishOrHandOverToAccessSync(handle);
+            // access work is pending when the share says so, whichever round of this run it was queued on
+            boolean accessPending = handle.attach(ShareReadDao.class).find(shareId)
+                    .map(row -> "syncing".equals(row.accessRulesStatus())).orElse(false);
+            if (accessPending) {
+                handle.attach(OperationDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), clock.instant());
+            } else {
+                lease.finishOrHandOverToAccessSync(handle);
+            }
         });
     }
 
@@ -136,7 +143,7 @@ public final class ReplicateShare implements ShareOperation {
                 if (ShareReplica.CREATING.equals(replica.status()) || ShareReplica.DELETING.equals(replica.status())) {
                     dao.setStatus(replica.id(), ShareReplica.ERROR, now);
                 } else if (ShareReplica.REPLICATION_CHANGE.equals(replica.status())) {
-                    dao.setStatus(replica.id(), ShareReplica.AVAILABLE, now);
+                    dao.endPromotion(replica.id(), now);
                 }
             }
             PromoteReplica.restoreActive(handle, share.id(), now);
@@ -296,13 +303,13 @@ public final class ReplicateShare implements ShareOperation {
         return cursors;
     }
 
-    /** A replica that could not be made: in error, for its owner to delete. */
+    /** A replica that could not be made: in error, for its owner to delete (unless a delete was asked meanwhile). */
     private void fail(ShareReplica replica, String reason, Lease lease) {
         LOG.error("share {}: replica {}: {}", replica.shareId(), replica.id(), reason);
         copies.held(lease, "replica failed", handle -> {
             ReplicaDao dao = handle.attach(ReplicaDao.class);
             dao.recordFailure(replica.id(), ShareReplica.ERROR, reason, clock.instant());
-            dao.setStatus(replica.id(), ShareReplica.ERROR, clock.instant());
+            dao.transition(replica.id(), ShareReplica.CREATING, ShareReplica.ERROR, clock.instant());
         });
     }
 

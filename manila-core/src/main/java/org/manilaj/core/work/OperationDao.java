@@ -74,8 +74,11 @@ public interface OperationDao {
             + " AND kind IN ('access_sync', 'replication')")
     int requeueAccessSync(@Bind("shareId") String shareId, @Bind("now") Instant now);
 
-    /** Queues more work on the share's pending operation of {@code kind}; zero when it has none of that kind. */
-    @SqlUpdate("UPDATE operations SET generation = generation + 1, updated_at = :now WHERE share_id = :shareId"
+    /**
+     * Queues more work on the share's pending operation of {@code kind}, whose count of attempts starts again (the
+     * new work gets its own tries); zero when it has none of that kind.
+     */
+    @SqlUpdate("UPDATE operations SET generation = generation + 1, attempt = 0, updated_at = :now WHERE share_id = :shareId"
             + " AND kind = :kind")
     int requeue(@Bind("shareId") String shareId, @Bind("kind") String kind, @Bind("now") Instant now);
 

@@ -114,8 +114,13 @@ class ReplicaDaoTest {
         List.of(promoting, deleting, creating, other).forEach(dao::insert);
         OperationDao operations = jdbi.onDemand(OperationDao.class);
         operations.insertIfIdle(UUID.randomUUID().toString(), shareId, "replication", T0); // a periodic sync's run
+        String runId = operations.forShare(shareId).orElseThrow().id();
+        operations.claim(runId, "node", T0.plusSeconds(60), T0);
+        operations.claim(runId, "node", T0.plusSeconds(60), T0); // a run that failed once already
 
         assertThat(operations.requeue(shareId, "replication", T0)).as("queued on the run").isEqualTo(1);
+        assertThat(operations.forShare(shareId)).get().extracting(org.manilaj.core.work.Operation::attempt)
+                .as("the queued work gets its own tries").isEqualTo(0);
         assertThat(operations.requeue(shareId, "access_sync", T0)).as("not on a run of another kind").isZero();
         assertThat(operations.forShare(shareId)).get().extracting(org.manilaj.core.work.Operation::generation).isEqualTo(1);
         dao.transition(promoting.id(), ShareReplica.AVAILABLE, ShareReplica.REPLICATION_CHANGE, T0);

@@ -70,6 +70,14 @@ public final class HostScripts {
             "  echo \"$dir exists and is not the share's subvolume\" >&2; exit 1",
             "fi");
 
+    /**
+     * One script at a time on a share's subvolume (refresh, replace, delete): one a killed service left running
+     * must not undo a newer one. Whatever it was waiting to do is checked again once it holds the lock.
+     */
+    private static final String LOCKED = String.join("\n",
+            "exec 9>\"$snaps/.${dir##*/}.lock\"",
+            "flock 9");
+
     /** The snapshot directory, made root's alone: what snapshots hold (tenants' files) is no other host user's. */
     private static final String SNAPSHOTS_MADE = String.join("\n",
             "mkdir -p \"$snaps\"",
@@ -129,13 +137,17 @@ public final class HostScripts {
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
                 CONFINE,
+                "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                SNAPSHOTS_MADE,
+                LOCKED,
                 "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
                 "if [ -e \"$mnt\" ]; then rmdir -- \"$mnt\"; fi",
                 // the share's snapshots on this host go with it (those a copy or a crash left too)
                 "for s in \"$root/" + SNAPSHOT_DIR + "/${dir##*/}@\"*; do",
                 "  if btrfs subvolume show \"$s\" >/dev/null 2>&1; then btrfs -q subvolume delete -c \"$s\"; fi",
                 "done",
-                "rm -f -- \"$root/" + SNAPSHOT_DIR + "/.${dir##*/}.lock\"",
+                // a script waiting for the lock holds the old file: it finds no snapshot and stops
+                "rm -f -- \"$snaps/.${dir##*/}.lock\" \"$snaps/.${dir##*/}.changed\"",
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  btrfs qgroup clear-stale \"$root\" >/dev/null 2>&1 || true",
                 START_QUOTA_RESCAN,
@@ -223,8 +235,7 @@ public final class HostScripts {
         // the nanosecond: entries added, renamed and removed, directories. Each file is written beside and
         // renamed over (a reader sees it whole; a hard link the active broke is broken here too), holes kept.
         // No limit while it is a secondary (it holds what the active's limit let in, and a file being replaced
-        // counts twice for a moment); a promotion sets it. One refresh of a share at a time (lock): one left
-        // running by a killed service must not overwrite a newer one. rsync as root writes no farther than the
+        // counts twice for a moment); a promotion sets it. rsync as root writes no farther than the
         // share (it replaces a link in its way, never writes through one); owners by number: the names may
         // differ from the active's host.
         SCRIPTS.put(RESTORE_SNAPSHOT, String.join("\n",
@@ -232,17 +243,20 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
+                SNAPSHOTS_MADE,
+                LOCKED,
                 "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
-                "exec 9>\"$snaps/.${dir##*/}.lock\"",
-                "flock 9",
                 NOT_A_STRAY_DIRECTORY,
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
                 "  btrfs -q subvolume snapshot \"$snaps/$name\" \"$dir\"",
                 "else",
                 "  created=$(btrfs subvolume show \"$snaps/$name\" | sed -n 's/^[[:space:]]*Creation time:[[:space:]]*//p')",
                 "  since=$(( $(date -d \"$created\" +%s) - 1 ))",
-                "  (cd -P -- \"$snaps/$name\" && find . -xdev -newerct \"@$since\" ! -type d -print0) \\",
-                "    | rsync -a -H -A -X -S --numeric-ids --ignore-times --from0 --files-from=- -- \"$snaps/$name/\" \"$dir/\"",
+                // a list in a file, not a pipe: a find that fails must stop the script (sh has no pipefail)
+                "  changed=\"$snaps/.${dir##*/}.changed\"",
+                "  (cd -P -- \"$snaps/$name\" && find . -xdev -newerct \"@$since\" ! -type d -print0) > \"$changed\"",
+                "  rsync -a -H -A -X -S --numeric-ids --ignore-times --from0 --files-from=\"$changed\" -- \"$snaps/$name/\" \"$dir/\"",
+                "  rm -f -- \"$changed\"",
                 "  rsync -a -H -A -X -S --numeric-ids --delete --modify-window=-1 -- \"$snaps/$name/\" \"$dir/\"",
                 "fi",
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
@@ -258,9 +272,9 @@ public final class HostScripts {
                 "root=$1; dir=$2; mnt=$3; limit=$4; name=$5",
                 CONFINE,
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"; old=\"$snaps/${dir##*/}@" + RETIRED + "-0\"",
+                SNAPSHOTS_MADE,
+                LOCKED,
                 "btrfs subvolume show \"$snaps/$name\" >/dev/null 2>&1 || { echo \"no snapshot $name\" >&2; exit 1; }",
-                "exec 9>\"$snaps/.${dir##*/}.lock\"",
-                "flock 9",
                 NOT_A_STRAY_DIRECTORY,
                 "if mountpoint -q \"$mnt\"; then umount \"$mnt\"; fi",
                 "if btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
