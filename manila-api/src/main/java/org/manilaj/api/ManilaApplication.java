@@ -37,6 +37,7 @@ import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
+import org.manilaj.api.resources.ServicesResource;
 import org.manilaj.api.resources.ShareCapacityResource;
 import org.manilaj.api.resources.QuotaSetsResource;
 import org.manilaj.api.resources.ShareAccessRulesResource;
@@ -57,6 +58,7 @@ import org.manilaj.core.migration.MigrationRunner;
 import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.BackendServices;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
@@ -265,6 +267,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new MessagesResource(messages));
         environment.jersey().register(new QuotaSetsResource(quotas));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
+        environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
+                placement::availabilityZoneOf, clock)));
     }
 
     /**

@@ -121,7 +121,10 @@ class AuthIsolationTest {
                 memberA.put("/v2/quota-sets/" + PROJECT_A, "{\"quota_set\": {\"shares\": 100}}"),
                 memberA.delete("/v2/quota-sets/" + PROJECT_A),
                 memberA.get("/v2/quota-sets/" + PROJECT_B),
-                memberA.get("/v2/shares?all_tenants=1"))) {
+                memberA.get("/v2/shares?all_tenants=1"),
+                memberA.get("/v2/services"),
+                memberA.put("/v2/services/disable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
+                memberA.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"))) {
             assertStatus(reply, 403, "forbidden");
         }
         // the admin-only replica actions are refused before the replica is even looked up

@@ -95,6 +95,10 @@ class ManilaCliSystemIT {
             cli.ok("access-deny", "x", rule);
             cli.ok("quota-show", "--tenant", PROJECT).contains("shares", "gigabytes");
             cli.ok("pool-list").contains("manila@local#pool0", TwoBackendConfig.SECOND);
+            cli.ok("service-list").contains("manila-share", "manila@local", "manila@second", "enabled", "up");
+            cli.ok("service-disable", "manila@second", "manila-share").contains("manila@second", "False");
+            cli.ok("service-list", "--status", "disabled").contains("manila@second").doesNotContain("manila@local");
+            cli.ok("service-enable", "manila@second", "manila-share").contains("manila@second", "True");
 
             String[] guarantees = {"--writable", "False", "--preserve-metadata", "False", "--preserve-snapshots", "False",
                 "--nondisruptive", "False"};

@@ -231,7 +231,7 @@ public final class PlacementService {
     public Optional<String> refusal(String poolName, int sizeGib, Map<String, String> extraSpecs) {
         Optional<PoolState> pool = snapshot().stream().filter(state -> state.name().equals(poolName)).findFirst();
         if (pool.isEmpty()) {
-            return Optional.of("Destination host " + poolName + " is not up (no recent stats).");
+            return Optional.of("Destination host " + poolName + " is not up (no recent stats) or its backend is disabled.");
         }
         if (scheduler.rank(PlacementRequest.create(sizeGib, extraSpecs, null), List.of(pool.get())).isEmpty()) {
             return Optional.of("Destination host " + poolName + " did not pass the capacity and capabilities filters for a "
@@ -240,12 +240,12 @@ public final class PlacementService {
         return Optional.empty();
     }
 
-    /** The configured pools that are up, with their last stats and current allocations. */
+    /** The configured pools that are up and whose backend is enabled, with their last stats and allocations. */
     public List<PoolState> snapshot() {
         List<PoolState> states = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
             Optional<BackendRegistry.PoolEntry> configured = registry.pool(row.name());
-            if (configured.isEmpty() || !health.isUp(row.statsUpdatedAt())) {
+            if (configured.isEmpty() || !health.isUp(row.statsUpdatedAt()) || row.backendDisabled()) {
                 continue;
             }
             BackendRegistry.PoolEntry entry = configured.get();

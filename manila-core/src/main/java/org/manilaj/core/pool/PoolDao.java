@@ -62,7 +62,23 @@ public interface PoolDao {
     @SqlUpdate("DELETE FROM backends WHERE name NOT IN (<keep>)")
     int deleteBackendsExcept(@BindList("keep") Collection<String> keep);
 
-    @SqlQuery("SELECT name, backend, pool, total_capacity_gb, free_capacity_gb, allocated_capacity_gb, capabilities,"
-            + " stats_updated_at FROM pools ORDER BY name")
+    @SqlQuery("SELECT p.name, p.backend, p.pool, p.total_capacity_gb, p.free_capacity_gb, p.allocated_capacity_gb,"
+            + " p.capabilities, p.stats_updated_at, b.disabled AS backend_disabled FROM pools p JOIN backends b"
+            + " ON b.name = p.backend ORDER BY p.name")
     List<PoolRow> list();
+
+    /** A backend as Manila's services API shows it: its last stats attempt and an admin's disable. */
+    record BackendRow(String name, Instant statsUpdatedAt, String statsError, boolean disabled, String disabledReason,
+                      Instant statusUpdatedAt) {
+    }
+
+    @SqlQuery("SELECT name, stats_updated_at, stats_error, disabled, disabled_reason, status_updated_at FROM backends"
+            + " ORDER BY name")
+    @RegisterConstructorMapper(BackendRow.class)
+    List<BackendRow> backends();
+
+    @SqlUpdate("UPDATE backends SET disabled = :disabled, disabled_reason = :reason, status_updated_at = :now"
+            + " WHERE name = :name")
+    int setDisabled(@Bind("name") String name, @Bind("disabled") boolean disabled, @Bind("reason") String reason,
+                    @Bind("now") Instant now);
 }

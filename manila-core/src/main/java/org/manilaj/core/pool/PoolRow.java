@@ -2,7 +2,10 @@ package org.manilaj.core.pool;
 
 import java.time.Instant;
 
-/** A pool's last reported stats; capacities in GiB, {@code null} = unknown. */
+/**
+ * A pool's last reported stats; capacities in GiB, {@code null} = unknown; {@code backendDisabled}: an admin
+ * disabled its backend (it gets no new shares).
+ */
 public record PoolRow(String name, String backend, String pool, Double totalCapacityGb, Double freeCapacityGb,
-                      long allocatedCapacityGb, String capabilities, Instant statsUpdatedAt) {
+                      long allocatedCapacityGb, String capabilities, Instant statsUpdatedAt, boolean backendDisabled) {
 }
