@@ -1,12 +1,16 @@
 package org.manilaj.scheduler.rebalance;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.manilaj.scheduler.CapabilitiesFilter;
 import org.manilaj.scheduler.CapacityFilter;
 import org.manilaj.scheduler.PlacementRequest;
@@ -22,12 +26,20 @@ final class Cluster {
     private static final CapabilitiesFilter CAPABILITIES = new CapabilitiesFilter();
     private static final CapacityFilter CAPACITY = new CapacityFilter();
 
+    /** A pool's shares, smallest first (then by id): what a rebalance picks from. */
+    static final Comparator<PlanShare> SMALLEST_FIRST = Comparator.comparingInt(PlanShare::sizeGb)
+            .thenComparing(PlanShare::id);
+
     private final Map<String, PlanPool> pools = new TreeMap<>();
     private final Map<String, PlanShare> shares = new LinkedHashMap<>();
+    private final Map<String, NavigableSet<PlanShare>> byPool = new HashMap<>();
 
     Cluster(List<PlanPool> pools, List<PlanShare> shares) {
         pools.forEach(pool -> this.pools.put(pool.name(), pool));
-        shares.stream().sorted(Comparator.comparing(PlanShare::id)).forEach(share -> this.shares.put(share.id(), share));
+        shares.stream().sorted(Comparator.comparing(PlanShare::id)).forEach(share -> {
+            this.shares.put(share.id(), share);
+            byPool.computeIfAbsent(share.pool(), name -> new TreeSet<>(SMALLEST_FIRST)).add(share);
+        });
     }
 
     Cluster copy() {
@@ -47,8 +59,9 @@ final class Cluster {
         return pools.values().stream().filter(pool -> pool.usable() && pool.capacityGb() > 0).toList();
     }
 
-    List<PlanShare> sharesOn(String pool) {
-        return shares.values().stream().filter(share -> share.pool().equals(pool)).toList();
+    /** The pool's shares, smallest first. */
+    NavigableSet<PlanShare> sharesOn(String pool) {
+        return Collections.unmodifiableNavigableSet(byPool.getOrDefault(pool, new TreeSet<>(SMALLEST_FIRST)));
     }
 
     /** Why the share cannot move at all, or empty when it may. */
@@ -95,8 +108,11 @@ final class Cluster {
         PlanPool toAfter = with(to, share.sizeGb(), -share.sizeGb());
         pools.put(from.name(), fromAfter);
         pools.put(to.name(), toAfter);
-        shares.put(share.id(), new PlanShare(share.id(), share.sizeGb(), share.extraSpecs(), share.zone(), to.name(),
-                share.status(), share.hasReplicas()));
+        PlanShare moved = new PlanShare(share.id(), share.sizeGb(), share.extraSpecs(), share.zone(), to.name(),
+                share.status(), share.hasReplicas());
+        shares.put(share.id(), moved);
+        byPool.get(from.name()).remove(share);
+        byPool.computeIfAbsent(to.name(), name -> new TreeSet<>(SMALLEST_FIRST)).add(moved);
         return new Move(share.id(), share.sizeGb(), from.name(), to.name(), fromBefore, fromAfter.utilisation(), toBefore,
                 toAfter.utilisation());
     }

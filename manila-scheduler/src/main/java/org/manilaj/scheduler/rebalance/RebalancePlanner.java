@@ -90,24 +90,35 @@ public final class RebalancePlanner {
     private static Optional<Candidate> bestMove(Cluster cluster, PlanPool source, Set<String> moved, double high,
                                                 double low, long budget) {
         double excessGb = (source.utilisation() - high) * source.capacityGb();
-        List<Candidate> candidates = new ArrayList<>();
+        // the smallest share that is enough alone (and leaves the source within the band), smallest first
         for (PlanShare share : cluster.sharesOn(source.name())) {
-            if (moved.contains(share.id()) || Cluster.immovable(share).isPresent() || share.sizeGb() > budget
-                    || Cluster.utilisationWith(source, -share.sizeGb()) < low - 1e-9 && excessGb <= 0) {
+            if (share.sizeGb() < excessGb || !movable(share, moved, budget)
+                    || Cluster.utilisationWith(source, -share.sizeGb()) < low - 1e-9) {
                 continue;
             }
-            destination(cluster, share, source, high).ifPresent(to -> candidates.add(new Candidate(share, to)));
+            Optional<PlanPool> to = destination(cluster, share, source, high);
+            if (to.isPresent()) {
+                return Optional.of(new Candidate(share, to.get()));
+            }
         }
-        Comparator<Candidate> bySize = Comparator.comparingInt((Candidate candidate) -> candidate.share().sizeGb())
-                .thenComparing(candidate -> candidate.share().id());
-        Optional<Candidate> enough = candidates.stream().filter(candidate -> candidate.share().sizeGb() >= excessGb)
-                .filter(candidate -> Cluster.utilisationWith(source, -candidate.share().sizeGb()) >= low - 1e-9)
-                .min(bySize);
-        if (enough.isPresent()) {
-            return enough;
+        // else the largest that helps, largest first (ties: the smaller id first)
+        List<PlanShare> descending = new ArrayList<>(cluster.sharesOn(source.name()));
+        descending.sort(Comparator.comparingInt(PlanShare::sizeGb).reversed().thenComparing(PlanShare::id));
+        for (PlanShare share : descending) {
+            if (excessGb > 0 && share.sizeGb() >= excessGb || !movable(share, moved, budget)
+                    || excessGb <= 0 && Cluster.utilisationWith(source, -share.sizeGb()) < low - 1e-9) {
+                continue;
+            }
+            Optional<PlanPool> to = destination(cluster, share, source, high);
+            if (to.isPresent()) {
+                return Optional.of(new Candidate(share, to.get()));
+            }
         }
-        return candidates.stream().filter(candidate -> candidate.share().sizeGb() < excessGb || excessGb <= 0)
-                .max(bySize.thenComparing(candidate -> candidate.share().id(), Comparator.reverseOrder()));
+        return Optional.empty();
+    }
+
+    private static boolean movable(PlanShare share, Set<String> moved, long budget) {
+        return !moved.contains(share.id()) && Cluster.immovable(share).isEmpty() && share.sizeGb() <= budget;
     }
 
     private static Optional<PlanPool> destination(Cluster cluster, PlanShare share, PlanPool source, double high) {
