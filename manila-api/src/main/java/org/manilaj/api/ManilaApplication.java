@@ -35,12 +35,13 @@ import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.resources.AdminRebalanceResource;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
-import org.manilaj.api.resources.ServicesResource;
-import org.manilaj.api.resources.ShareCapacityResource;
 import org.manilaj.api.resources.QuotaSetsResource;
+import org.manilaj.api.resources.ServicesResource;
 import org.manilaj.api.resources.ShareAccessRulesResource;
+import org.manilaj.api.resources.ShareCapacityResource;
 import org.manilaj.api.resources.ShareReplicasResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
@@ -50,9 +51,6 @@ import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DaoMetadata;
 import org.manilaj.core.jobs.QuartzJobs;
-import org.manilaj.core.replication.ReplicaService;
-import org.manilaj.core.replication.ReplicaSyncJob;
-import org.manilaj.core.replication.ReplicationSettings;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.migration.MigrationRunner;
 import org.manilaj.core.migration.MigrationService;
@@ -63,6 +61,10 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.rebalance.RebalanceService;
+import org.manilaj.core.replication.ReplicaService;
+import org.manilaj.core.replication.ReplicaSyncJob;
+import org.manilaj.core.replication.ReplicationSettings;
 import org.manilaj.core.share.ShareOperations;
 import org.manilaj.core.share.ShareResizeService;
 import org.manilaj.core.share.ShareService;
@@ -269,6 +271,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
+        environment.jersey().register(new AdminRebalanceResource(new RebalanceService(jdbi, registry, health, placement,
+                shareTypes)));
     }
 
     /**

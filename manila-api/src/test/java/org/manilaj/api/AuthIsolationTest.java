@@ -124,7 +124,10 @@ class AuthIsolationTest {
                 memberA.get("/v2/shares?all_tenants=1"),
                 memberA.get("/v2/services"),
                 memberA.put("/v2/services/disable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
-                memberA.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"))) {
+                memberA.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
+                memberA.get("/v2/admin/pools/utilization"),
+                memberA.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true}}"),
+                memberA.post("/v2/admin/backends/local/drain", "{\"drain\": {\"dry_run\": true}}"))) {
             assertStatus(reply, 403, "forbidden");
         }
         // the admin-only replica actions are refused before the replica is even looked up

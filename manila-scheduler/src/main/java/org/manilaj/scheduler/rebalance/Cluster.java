@@ -84,15 +84,23 @@ final class Cluster {
         return CAPABILITIES.passes(request, to.state()) && CAPACITY.passes(request, to.state());
     }
 
-    /** The reason no pool can take the share (none in its zone accepts its type, or none has room). */
+    /** The reason no pool can take the share: no other enabled pool in its zone, none accepts its type, or no room. */
     String nowhere(PlanShare share, String excludedBackend) {
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), share.extraSpecs(), share.zone());
-        boolean accepted = pools.values().stream().anyMatch(pool -> pool.usable() && !pool.name().equals(share.pool())
-                && !pool.backend().equals(excludedBackend) && sameZone(share, pool)
-                && CAPABILITIES.passes(request, pool.state()));
+        List<PlanPool> others = pools.values().stream().filter(pool -> pool.usable() && !pool.name().equals(share.pool())
+                && !pool.backend().equals(excludedBackend) && sameZone(share, pool)).toList();
         String zone = share.zone() == null ? "any zone" : "zone " + share.zone();
+        if (others.isEmpty()) {
+            return "no other enabled pool in " + zone;
+        }
+        boolean accepted = others.stream().anyMatch(pool -> CAPABILITIES.passes(request, pool.state()));
         return accepted ? "no enabled pool in " + zone + " has room for " + share.sizeGb() + " GiB"
                 : "no enabled pool in " + zone + " accepts its share type";
+    }
+
+    /** Whether some usable pool could take the share now, band or not. */
+    boolean anywhere(PlanShare share) {
+        return pools.values().stream().anyMatch(pool -> fits(share, pool));
     }
 
     private static boolean sameZone(PlanShare share, PlanPool pool) {

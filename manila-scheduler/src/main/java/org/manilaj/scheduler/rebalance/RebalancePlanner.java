@@ -52,6 +52,13 @@ public final class RebalancePlanner {
             Optional<Candidate> best = bestMove(cluster, source.get(), moved, high, low, budget);
             if (best.isEmpty()) {
                 stuck.add(source.get().name());
+                for (PlanShare share : cluster.sharesOn(source.get().name())) { // why the others stay too
+                    if (!moved.contains(share.id()) && Cluster.immovable(share).isEmpty()) {
+                        unmovable.putIfAbsent(share.id(), new Unmovable(share.id(), share.pool(), cluster.anywhere(share)
+                                ? "no pool in its zone can take it without ending above the band or above its pool"
+                                : cluster.nowhere(share, null)));
+                    }
+                }
                 continue;
             }
             moves.add(cluster.apply(best.get().share(), best.get().to()));

@@ -64,7 +64,7 @@ class RebalancePlannerTest {
                 Arguments.of(new PlanShare("platinum", 10, Map.of("tier", "platinum"), "z1", "manila@a#pool0", "available",
                         false), "no enabled pool in zone z1 accepts its share type"),
                 Arguments.of(new PlanShare("elsewhere", 10, Map.of(), "z9", "manila@a#pool0", "available", false),
-                        "no enabled pool in zone z9 accepts its share type"),
+                        "no other enabled pool in zone z9"),
                 Arguments.of(new PlanShare("huge", 5000, Map.of(), "z1", "manila@a#pool0", "available", false),
                         "no enabled pool in zone z1 has room for 5000 GiB"));
     }

@@ -1,0 +1,146 @@
+package org.manilaj.api.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.manilaj.api.filters.RequestAttributes;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.rebalance.RebalanceService;
+import org.manilaj.scheduler.rebalance.Move;
+import org.manilaj.scheduler.rebalance.PlanOptions;
+import org.manilaj.scheduler.rebalance.PlanPool;
+import org.manilaj.scheduler.rebalance.RebalancePlan;
+
+/**
+ * Manila-J's admin extension (not Manila's API): the pools' utilisation, and rebalancing and drain plans over the
+ * live state. Plans are dry runs for now: they say what would move, and nothing is carried out.
+ */
+@Path("/v2/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public final class AdminRebalanceResource {
+    private final RebalanceService rebalance;
+
+    public AdminRebalanceResource(RebalanceService rebalance) {
+        this.rebalance = rebalance;
+    }
+
+    /** Each pool: zone, size, provisioned GiB, overcommit, utilisation (provisioned ÷ size × ratio), usable. */
+    @GET
+    @Path("pools/utilization")
+    public Map<String, Object> utilization(@Context ContainerRequestContext request) {
+        List<PlanPool> pools = rebalance.pools(RequestAttributes.context(request));
+        return Map.of("pools", pools.stream().map(AdminRebalanceResource::pool).toList());
+    }
+
+    /** {@code {"rebalance_plan": {"dry_run": true, "band": 10, "max_moves": 1000, "max_gib": ...}}}. */
+    @POST
+    @Path("rebalance-plans")
+    public Map<String, Object> plan(@Context ContainerRequestContext request, JsonNode body) {
+        JsonNode plan = body == null ? null : body.get("rebalance_plan");
+        if (plan == null || !plan.isObject()) {
+            throw ManilaException.badRequest("Malformed request body: 'rebalance_plan' is required.");
+        }
+        requireDryRun(plan);
+        RebalanceService.Planned planned = rebalance.rebalance(RequestAttributes.context(request), options(plan));
+        return Map.of("rebalance_plan", view(planned.plan()));
+    }
+
+    /** {@code {"drain": {"dry_run": true, "max_moves": ..., "max_gib": ...}}}: a plan that empties the backend. */
+    @POST
+    @Path("backends/{backend}/drain")
+    public Map<String, Object> drain(@Context ContainerRequestContext request, @PathParam("backend") String backend,
+                                     JsonNode body) {
+        JsonNode drain = body == null ? null : body.get("drain");
+        if (drain == null || !drain.isObject()) {
+            throw ManilaException.badRequest("Malformed request body: 'drain' is required.");
+        }
+        requireDryRun(drain);
+        RebalanceService.Planned planned = rebalance.drain(RequestAttributes.context(request), backend, options(drain));
+        return Map.of("rebalance_plan", view(planned.plan()));
+    }
+
+    private static void requireDryRun(JsonNode body) {
+        JsonNode dryRun = body.get("dry_run");
+        if (dryRun == null || !dryRun.isBoolean()) {
+            throw ManilaException.badRequest("dry_run (true or false) is required.");
+        }
+        if (!dryRun.asBoolean()) {
+            throw ManilaException.badRequest("Only dry runs are available: carrying out a plan through migrations is"
+                    + " not built yet.");
+        }
+    }
+
+    private static PlanOptions options(JsonNode body) {
+        double band = number(body, "band", PlanOptions.DEFAULTS.bandPoints(), 0, 100);
+        int maxMoves = (int) number(body, "max_moves", PlanOptions.DEFAULTS.maxMoves(), 0, 100_000);
+        long maxGib = (long) number(body, "max_gib", 1e15, 0, 1e15);
+        return new PlanOptions(band, maxMoves, maxGib);
+    }
+
+    private static double number(JsonNode body, String field, double fallback, double min, double max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+            throw ManilaException.badRequest(field + " must be a number from " + (long) min + " to " + (long) max + ".");
+        }
+        return value.asDouble();
+    }
+
+    private static Map<String, Object> pool(PlanPool pool) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", pool.name());
+        view.put("backend", pool.backend());
+        view.put("availability_zone", pool.state().availabilityZone());
+        view.put("total_capacity_gb", pool.state().totalCapacityGb());
+        view.put("provisioned_capacity_gb", pool.state().provisionedCapacityGb());
+        view.put("thin_provisioning", pool.state().thinProvisioning());
+        view.put("max_over_subscription_ratio", pool.state().maxOverSubscriptionRatio());
+        view.put("utilization", finite(pool.utilisation()));
+        view.put("usable", pool.usable());
+        return view;
+    }
+
+    private static Map<String, Object> view(RebalancePlan plan) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("dry_run", true);
+        view.put("complete", plan.complete());
+        view.put("moves", plan.moves().stream().map(AdminRebalanceResource::move).toList());
+        view.put("gib_moved", plan.gibMoved());
+        view.put("unmovable", plan.unmovable().stream().map(share -> Map.of("share_id", share.shareId(), "pool",
+                share.pool(), "reason", share.reason())).toList());
+        view.put("spread_before", finite(plan.spreadBefore()));
+        view.put("spread_after", finite(plan.spreadAfter()));
+        Map<String, Object> pools = new LinkedHashMap<>();
+        plan.before().keySet().stream().sorted().forEach(name -> pools.put(name,
+                Map.of("before", finite(plan.before().get(name)), "after", finite(plan.after().get(name)))));
+        view.put("utilization", pools);
+        return view;
+    }
+
+    private static Map<String, Object> move(Move move) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("share_id", move.shareId());
+        view.put("size_gb", move.sizeGb());
+        view.put("from", move.from());
+        view.put("to", move.to());
+        view.put("from_utilization", List.of(finite(move.fromBefore()), finite(move.fromAfter())));
+        view.put("to_utilization", List.of(finite(move.toBefore()), finite(move.toAfter())));
+        return view;
+    }
+
+    /** A utilisation rounded to 4 places; a pool of unknown size has none ({@code -1}: JSON has no NaN). */
+    private static double finite(Double value) {
+        return value == null || value.isNaN() ? -1 : Math.round(value * 10_000) / 10_000.0;
+    }
+}

@@ -1,0 +1,82 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The admin extension's plans over the live state of four local backends: one pool filled while the others were
+ * disabled, then a rebalance plan that brings every pool within the band and a drain plan that empties it; both
+ * dry runs. Bad options are 400s, an unknown backend a 404.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RebalancePlanTest {
+    private static final Path VAR = TestPaths.tempDirectory("manila-rebalance");
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
+            ManilaApplication.class, ResourceHelpers.resourceFilePath("test-replication.yml"),
+            ConfigOverride.config("database.url", "jdbc:h2:file:" + VAR.resolve("db/manila")),
+            ConfigOverride.config("backends[0].storage_root", VAR.resolve("alpha").toString()),
+            ConfigOverride.config("backends[1].storage_root", VAR.resolve("beta").toString()),
+            ConfigOverride.config("backends[2].storage_root", VAR.resolve("gamma").toString()),
+            ConfigOverride.config("backends[3].storage_root", VAR.resolve("loner").toString()));
+
+    @Test
+    void aFullPoolIsLeveledAndDrainedOnPaper() {
+        ManilaClient client = new ManilaClient(APP.getLocalPort());
+        client.ensureDefaultType();
+        for (String backend : List.of("alpha", "gamma", "loner")) { // beta (zone-b) takes the shares
+            assertThat(client.put("/v2/services/disable", "{\"host\": \"manila@" + backend + "\", \"binary\":"
+                    + " \"manila-share\"}").status()).isEqualTo(200);
+        }
+        for (int i = 0; i < 9; i++) {
+            String id = client.createShare(10);
+            assertThat(client.awaitStatus(id, "available")).containsEntry("host", "manila@beta#pool0");
+        }
+        for (String backend : List.of("alpha", "gamma", "loner")) {
+            client.put("/v2/services/enable", "{\"host\": \"manila@" + backend + "\", \"binary\": \"manila-share\"}");
+        }
+        List<Map<String, Object>> pools = client.get("/v2/admin/pools/utilization").list("pools");
+        assertThat(pools).filteredOn(pool -> "manila@beta#pool0".equals(pool.get("name"))).singleElement()
+                .satisfies(pool -> assertThat(pool).containsEntry("utilization", 0.045).containsEntry("usable", true));
+        // thin pools at 20x: 90 GiB of 100 is 4.5 % of what beta may hold, within 10 points of any mean: a tighter band
+
+        Map<String, Object> plan = client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true,"
+                + " \"band\": 1}}").object("rebalance_plan");
+        assertThat(plan).containsEntry("dry_run", true).containsEntry("complete", true);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> moves = (List<Map<String, Object>>) plan.get("moves");
+        assertThat(moves).isNotEmpty().allSatisfy(move -> assertThat(move).containsEntry("from", "manila@beta#pool0")
+                .extracting(m -> m.get("to")).isIn("manila@gamma#pool0", "manila@loner#pool0"));
+        assertThat(((Number) plan.get("spread_after")).doubleValue())
+                .isLessThan(((Number) plan.get("spread_before")).doubleValue());
+
+        Map<String, Object> drain = client.post("/v2/admin/backends/beta/drain", "{\"drain\": {\"dry_run\": true}}")
+                .object("rebalance_plan");
+        assertThat(drain).containsEntry("complete", true).containsEntry("gib_moved", 90);
+        assertThat(client.get("/v2/admin/pools/utilization").list("pools")).filteredOn(pool -> "manila@beta#pool0"
+                .equals(pool.get("name"))).singleElement().satisfies(pool -> assertThat(pool).containsEntry("utilization", 0.045)); // nothing carried out
+    }
+
+    @Test
+    void badPlansAreRefused() {
+        ManilaClient client = new ManilaClient(APP.getLocalPort());
+        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false}}").status())
+                .as("carrying out is not built yet").isEqualTo(400);
+        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {}}").status()).isEqualTo(400);
+        assertThat(client.post("/v2/admin/rebalance-plans", "{}").status()).isEqualTo(400);
+        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"band\": 101}}")
+                .status()).isEqualTo(400);
+        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"max_moves\":"
+                + " \"many\"}}").status()).isEqualTo(400);
+        assertThat(client.post("/v2/admin/backends/nowhere/drain", "{\"drain\": {\"dry_run\": true}}").status())
+                .isEqualTo(404);
+    }
+}

@@ -1,0 +1,117 @@
+package org.manilaj.core.rebalance;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.RequestContext;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolCapabilities;
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.pool.PoolHealth;
+import org.manilaj.core.pool.PoolRow;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.scheduler.PoolState;
+import org.manilaj.scheduler.rebalance.PlanOptions;
+import org.manilaj.scheduler.rebalance.PlanPool;
+import org.manilaj.scheduler.rebalance.PlanShare;
+import org.manilaj.scheduler.rebalance.RebalancePlan;
+import org.manilaj.scheduler.rebalance.RebalancePlanner;
+
+/**
+ * Plans over the service's live state (admins only): the pools as the stats job last saw them, usable when up and
+ * enabled, and every placed share with its type's extra specs and whether it has replicas; the planner itself is
+ * the pure function in {@code manila-scheduler}.
+ */
+public final class RebalanceService {
+
+    /** A placed share as the planner needs it. */
+    public record ShareRow(String id, int sizeGb, String shareTypeId, String availabilityZone, String host, String status,
+                           boolean hasReplicas) {
+    }
+
+    /** The shares placed on a pool. */
+    public interface PlanDao {
+        @SqlQuery("SELECT s.id, s.size_gb, s.share_type_id, s.availability_zone, s.host, s.status,"
+                + " EXISTS (SELECT 1 FROM share_replicas r WHERE r.share_id = s.id AND r.replica_state <> 'active')"
+                + " AS has_replicas FROM shares s WHERE s.host IS NOT NULL ORDER BY s.id")
+        @RegisterConstructorMapper(ShareRow.class)
+        List<ShareRow> placedShares();
+    }
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final PoolHealth health;
+    private final PlacementService placement;
+    private final ShareTypeService shareTypes;
+
+    public RebalanceService(Jdbi jdbi, BackendRegistry registry, PoolHealth health, PlacementService placement,
+                            ShareTypeService shareTypes) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.health = health;
+        this.placement = placement;
+        this.shareTypes = shareTypes;
+    }
+
+    /** Every configured pool with known stats; usable when its backend is up and enabled. */
+    public List<PlanPool> pools(RequestContext context) {
+        requireAdmin(context);
+        List<PlanPool> pools = new ArrayList<>();
+        for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
+            Optional<BackendRegistry.PoolEntry> entry = registry.pool(row.name());
+            if (entry.isEmpty()) {
+                continue;
+            }
+            PoolState state = new PoolState(row.name(), row.totalCapacityGb(), row.freeCapacityGb(),
+                    row.allocatedCapacityGb(), entry.get().config().reservedPercentage(),
+                    entry.get().config().reservedShareExtendPercentage(), entry.get().config().thinProvisioning(),
+                    entry.get().config().maxOverSubscriptionRatio(), placement.availabilityZoneOf(entry.get()),
+                    PoolCapabilities.of(entry.get(), row));
+            pools.add(new PlanPool(state, row.backend(), health.isUp(row.statsUpdatedAt()) && !row.backendDisabled()));
+        }
+        return pools;
+    }
+
+    /** A plan that levels the pools (nothing is carried out: the plan only says what would move). */
+    public Planned rebalance(RequestContext context, PlanOptions options) {
+        List<PlanPool> pools = pools(context);
+        return new Planned(pools, RebalancePlanner.rebalance(pools, shares(), options));
+    }
+
+    /** A plan that empties {@code backend} (nothing is carried out). */
+    public Planned drain(RequestContext context, String backend, PlanOptions options) {
+        List<PlanPool> pools = pools(context);
+        if (pools.stream().noneMatch(pool -> pool.backend().equals(backend))) {
+            throw ManilaException.notFound("Backend " + backend + " could not be found.");
+        }
+        return new Planned(pools, RebalancePlanner.drain(backend, pools, shares(), options));
+    }
+
+    /** A plan and the pools it was made from. */
+    public record Planned(List<PlanPool> pools, RebalancePlan plan) {
+    }
+
+    private List<PlanShare> shares() {
+        Map<String, Map<String, String>> specs = new HashMap<>();
+        List<PlanShare> shares = new ArrayList<>();
+        for (ShareRow row : jdbi.withExtension(PlanDao.class, PlanDao::placedShares)) {
+            Map<String, String> extraSpecs = specs.computeIfAbsent(row.shareTypeId(), shareTypes::extraSpecs);
+            shares.add(new PlanShare(row.id(), row.sizeGb(), extraSpecs, row.availabilityZone(), row.host(), row.status(),
+                    row.hasReplicas()));
+        }
+        return shares;
+    }
+
+    private static void requireAdmin(RequestContext context) {
+        if (!context.admin()) {
+            throw ManilaException.forbidden("Policy doesn't allow rebalancing to be performed.");
+        }
+    }
+}
