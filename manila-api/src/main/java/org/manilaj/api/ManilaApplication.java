@@ -61,6 +61,7 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.rebalance.RebalanceService;
 import org.manilaj.core.replication.ReplicaService;
 import org.manilaj.core.replication.ReplicaSyncJob;
@@ -81,6 +82,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
     /** The durable job that carries a migration on (see MigrationRunner). */
     private static final String MIGRATION_JOB = "migration";
+    /** How often applied rebalance plans move on: a migration's first phase waits at most this for its completion. */
+    private static final java.time.Duration REBALANCE_TICK = java.time.Duration.ofSeconds(2);
 
     public static void main(String[] args) throws Exception {
         new ManilaApplication().run(args);
@@ -203,6 +206,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
+        RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, clock);
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -240,6 +244,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 });
                 names.add("sync-replicas");
                 jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);
+                names.add("rebalance");
+                jobs.scheduleEvery("rebalance", REBALANCE_TICK, rebalancer::advance);
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));

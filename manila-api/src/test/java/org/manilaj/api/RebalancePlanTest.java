@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The admin extension's plans over the live state of four local backends: one pool filled while the others were
  * disabled, then a rebalance plan that brings every pool within the band and a drain plan that empties it; both
- * dry runs. Bad options are 400s, an unknown backend a 404.
+ * dry runs, then the rebalance applied: carried out through migrations, every share on the pool the plan chose
+ * with its data, the pools' books equal to the shares they hold. Bad options are 400s, an unknown backend a 404.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RebalancePlanTest {
@@ -29,7 +30,7 @@ class RebalancePlanTest {
             ConfigOverride.config("backends[3].storage_root", VAR.resolve("loner").toString()));
 
     @Test
-    void aFullPoolIsLeveledAndDrainedOnPaper() {
+    void aFullPoolIsLeveledOnPaperThenForReal() throws Exception {
         ManilaClient client = new ManilaClient(APP.getLocalPort());
         client.ensureDefaultType();
         for (String backend : List.of("alpha", "gamma", "loner")) { // beta (zone-b) takes the shares
@@ -39,6 +40,7 @@ class RebalancePlanTest {
         for (int i = 0; i < 9; i++) {
             String id = client.createShare(10);
             assertThat(client.awaitStatus(id, "available")).containsEntry("host", "manila@beta#pool0");
+            java.nio.file.Files.writeString(VAR.resolve("beta").resolve(id).resolve("data.txt"), "data of " + id);
         }
         for (String backend : List.of("alpha", "gamma", "loner")) {
             client.put("/v2/services/enable", "{\"host\": \"manila@" + backend + "\", \"binary\": \"manila-share\"}");
@@ -63,13 +65,56 @@ class RebalancePlanTest {
         assertThat(drain).containsEntry("complete", true).containsEntry("gib_moved", 90);
         assertThat(client.get("/v2/admin/pools/utilization").list("pools")).filteredOn(pool -> "manila@beta#pool0"
                 .equals(pool.get("name"))).singleElement().satisfies(pool -> assertThat(pool).containsEntry("utilization", 0.045)); // nothing carried out
+
+        ManilaClient.Reply applied = client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false,"
+                + " \"band\": 1}}");
+        assertThat(applied.status()).isEqualTo(202);
+        String planId = (String) applied.object("rebalance_plan").get("id");
+        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false}}").status())
+                .as("one plan at a time").isEqualTo(409);
+        Map<String, Object> done = awaitPlan(client, planId, "done");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> carried = (List<Map<String, Object>>) done.get("moves");
+        assertThat(carried).hasSameSizeAs(moves).allSatisfy(move -> assertThat(move).containsEntry("status", "done"));
+        for (Map<String, Object> move : carried) {
+            String shareId = (String) move.get("share_id");
+            Map<String, Object> share = client.get("/v2/shares/" + shareId).object("share");
+            assertThat(share).containsEntry("status", "available").containsEntry("host", move.get("to"));
+            String backend = ((String) move.get("to")).replaceAll(".*@(.*)#.*", "$1");
+            assertThat(VAR.resolve(backend).resolve(shareId).resolve("data.txt")).hasContent("data of " + shareId);
+        }
+        for (Map<String, Object> pool : client.get("/v2/admin/pools/utilization").list("pools")) {
+            long held = client.get("/v2/shares/detail").list("shares").stream()
+                    .filter(share -> pool.get("name").equals(share.get("host")))
+                    .mapToLong(share -> ((Number) share.get("size")).longValue()).sum();
+            assertThat(((Number) pool.get("provisioned_capacity_gb")).longValue()).as("books of " + pool.get("name"))
+                    .isEqualTo(held);
+        }
+        assertThat(client.get("/v2/admin/rebalance-plans").list("rebalance_plans"))
+                .anySatisfy(listed -> assertThat(listed).containsEntry("id", planId).containsEntry("status", "done"));
+    }
+
+    static Map<String, Object> awaitPlan(ManilaClient client, String id, String status) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        Map<String, Object> plan;
+        do {
+            plan = client.get("/v2/admin/rebalance-plans/" + id).object("rebalance_plan");
+            if (status.equals(plan.get("status"))) {
+                return plan;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("plan " + id + " did not become " + status + ": " + plan);
     }
 
     @Test
     void badPlansAreRefused() {
         ManilaClient client = new ManilaClient(APP.getLocalPort());
-        assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false}}").status())
-                .as("carrying out is not built yet").isEqualTo(400);
         assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {}}").status()).isEqualTo(400);
         assertThat(client.post("/v2/admin/rebalance-plans", "{}").status()).isEqualTo(400);
         assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"band\": 101}}")

@@ -9,11 +9,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.manilaj.api.filters.RequestAttributes;
+import org.manilaj.api.views.Timestamps;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.RequestContext;
 import org.manilaj.core.rebalance.RebalanceService;
 import org.manilaj.scheduler.rebalance.Move;
 import org.manilaj.scheduler.rebalance.PlanOptions;
@@ -22,7 +25,8 @@ import org.manilaj.scheduler.rebalance.RebalancePlan;
 
 /**
  * Manila-J's admin extension (not Manila's API): the pools' utilisation, and rebalancing and drain plans over the
- * live state. Plans are dry runs for now: they say what would move, and nothing is carried out.
+ * live state: dry runs that say what would move, or applied plans that the rebalancing job carries out through
+ * migrations, with their progress and a cancel.
  */
 @Path("/v2/admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,42 +45,114 @@ public final class AdminRebalanceResource {
         return Map.of("pools", pools.stream().map(AdminRebalanceResource::pool).toList());
     }
 
-    /** {@code {"rebalance_plan": {"dry_run": true, "band": 10, "max_moves": 1000, "max_gib": ...}}}. */
+    /**
+     * {@code {"rebalance_plan": {"dry_run": true, "band": 10, "max_moves": 1000, "max_gib": ...}}}: the plan (200);
+     * with {@code dry_run: false} it is stored and carried out through migrations (202, with its id).
+     */
     @POST
     @Path("rebalance-plans")
-    public Map<String, Object> plan(@Context ContainerRequestContext request, JsonNode body) {
+    public Response plan(@Context ContainerRequestContext request, JsonNode body) {
         JsonNode plan = body == null ? null : body.get("rebalance_plan");
         if (plan == null || !plan.isObject()) {
             throw ManilaException.badRequest("Malformed request body: 'rebalance_plan' is required.");
         }
-        requireDryRun(plan);
-        RebalanceService.Planned planned = rebalance.rebalance(RequestAttributes.context(request), options(plan));
-        return Map.of("rebalance_plan", view(planned.plan()));
+        return planned(request, null, plan);
     }
 
-    /** {@code {"drain": {"dry_run": true, "max_moves": ..., "max_gib": ...}}}: a plan that empties the backend. */
+    /**
+     * {@code {"drain": {"dry_run": true, "max_moves": ..., "max_gib": ...}}}: a plan that empties the backend; applied
+     * ({@code dry_run: false}), the backend is disabled first.
+     */
     @POST
     @Path("backends/{backend}/drain")
-    public Map<String, Object> drain(@Context ContainerRequestContext request, @PathParam("backend") String backend,
-                                     JsonNode body) {
+    public Response drain(@Context ContainerRequestContext request, @PathParam("backend") String backend, JsonNode body) {
         JsonNode drain = body == null ? null : body.get("drain");
         if (drain == null || !drain.isObject()) {
             throw ManilaException.badRequest("Malformed request body: 'drain' is required.");
         }
-        requireDryRun(drain);
-        RebalanceService.Planned planned = rebalance.drain(RequestAttributes.context(request), backend, options(drain));
-        return Map.of("rebalance_plan", view(planned.plan()));
+        return planned(request, backend, drain);
     }
 
-    private static void requireDryRun(JsonNode body) {
+    private Response planned(ContainerRequestContext request, String drainBackend, JsonNode body) {
         JsonNode dryRun = body.get("dry_run");
         if (dryRun == null || !dryRun.isBoolean()) {
             throw ManilaException.badRequest("dry_run (true or false) is required.");
         }
-        if (!dryRun.asBoolean()) {
-            throw ManilaException.badRequest("Only dry runs are available: carrying out a plan through migrations is"
-                    + " not built yet.");
+        RequestContext context = RequestAttributes.context(request);
+        PlanOptions options = options(body);
+        if (dryRun.asBoolean()) {
+            RebalanceService.Planned planned = drainBackend == null ? rebalance.rebalance(context, options)
+                    : rebalance.drain(context, drainBackend, options);
+            return Response.ok(Map.of("rebalance_plan", view(planned.plan()))).build();
         }
+        RebalanceService.Planned applied = rebalance.apply(context, drainBackend, options);
+        Map<String, Object> view = view(applied.plan());
+        view.put("id", applied.id());
+        view.put("dry_run", false);
+        view.put("status", "running");
+        return Response.accepted(Map.of("rebalance_plan", view)).build();
+    }
+
+    @GET
+    @Path("rebalance-plans")
+    public Map<String, Object> applied(@Context ContainerRequestContext request) {
+        return Map.of("rebalance_plans", rebalance.appliedPlans(RequestAttributes.context(request)).stream()
+                .map(plan -> Map.of("id", plan.id(), "kind", plan.kind(), "status", plan.status(),
+                        "created_at", Timestamps.format(plan.createdAt()))).toList());
+    }
+
+    /** An applied plan's progress: its status, each move's, and the counts and GiB by state. */
+    @GET
+    @Path("rebalance-plans/{id}")
+    public Map<String, Object> status(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        return Map.of("rebalance_plan", applied(rebalance.applied(RequestAttributes.context(request), id)));
+    }
+
+    /** {@code {"cancel": {"in_flight": "finish"}}} (the default) or {@code "cancel"} for the moves under way. */
+    @POST
+    @Path("rebalance-plans/{id}/cancel")
+    public Response cancel(@Context ContainerRequestContext request, @PathParam("id") String id, JsonNode body) {
+        JsonNode cancel = body == null ? null : body.get("cancel");
+        JsonNode inFlight = cancel == null || !cancel.isObject() ? null : cancel.get("in_flight");
+        if (inFlight != null && !(inFlight.isTextual() && List.of("finish", "cancel").contains(inFlight.asText()))) {
+            throw ManilaException.badRequest("in_flight must be 'finish' or 'cancel'.");
+        }
+        boolean cancelInFlight = inFlight != null && "cancel".equals(inFlight.asText());
+        return Response.accepted(Map.of("rebalance_plan",
+                applied(rebalance.cancel(RequestAttributes.context(request), id, cancelInFlight)))).build();
+    }
+
+    private static Map<String, Object> applied(RebalanceService.Applied applied) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", applied.plan().id());
+        view.put("kind", applied.plan().kind());
+        view.put("backend", applied.plan().backend());
+        view.put("status", applied.plan().status());
+        view.put("created_at", Timestamps.format(applied.plan().createdAt()));
+        view.put("updated_at", Timestamps.format(applied.plan().updatedAt()));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Long> gib = new LinkedHashMap<>();
+        for (String state : List.of("pending", "running", "done", "failed", "skipped", "cancelled")) {
+            counts.put(state, 0);
+            gib.put(state, 0L);
+        }
+        applied.moves().forEach(move -> {
+            counts.merge(move.status(), 1, Integer::sum);
+            gib.merge(move.status(), (long) move.sizeGb(), Long::sum);
+        });
+        view.put("moves_by_status", counts);
+        view.put("gib_by_status", gib);
+        view.put("moves", applied.moves().stream().map(move -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("share_id", move.shareId());
+            row.put("size_gb", move.sizeGb());
+            row.put("from", move.fromPool());
+            row.put("to", move.toPool());
+            row.put("status", move.status());
+            row.put("error", move.error());
+            return row;
+        }).toList());
+        return view;
     }
 
     private static PlanOptions options(JsonNode body) {

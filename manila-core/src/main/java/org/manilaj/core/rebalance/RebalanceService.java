@@ -94,8 +94,71 @@ public final class RebalanceService {
         return new Planned(pools, RebalancePlanner.drain(backend, pools, shares(), options));
     }
 
-    /** A plan and the pools it was made from. */
-    public record Planned(List<PlanPool> pools, RebalancePlan plan) {
+    /** A plan and the pools it was made from; {@code id} when it was applied (stored, to be carried out). */
+    public record Planned(List<PlanPool> pools, RebalancePlan plan, String id) {
+        public Planned(List<PlanPool> pools, RebalancePlan plan) {
+            this(pools, plan, null);
+        }
+    }
+
+    /** An applied plan as it stands: its row and its moves. */
+    public record Applied(RebalanceDao.PlanRow plan, List<RebalanceDao.MoveRow> moves) {
+    }
+
+    /**
+     * Stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409 while
+     * another runs). A drain disables its backend first, so that nothing new lands there meanwhile.
+     */
+    public Planned apply(RequestContext context, String drainBackend, PlanOptions options) {
+        requireAdmin(context);
+        if (!jdbi.withExtension(RebalanceDao.class, RebalanceDao::active).isEmpty()) {
+            throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
+        }
+        if (drainBackend != null) {
+            if (jdbi.withExtension(PoolDao.class, dao -> dao.setDisabled(drainBackend, true, "draining",
+                    java.time.Instant.now())) == 0) {
+                throw ManilaException.notFound("Backend " + drainBackend + " could not be found.");
+            }
+        }
+        Planned planned = drainBackend == null ? rebalance(context, options) : drain(context, drainBackend, options);
+        String id = java.util.UUID.randomUUID().toString();
+        java.time.Instant now = java.time.Instant.now();
+        jdbi.useTransaction(handle -> {
+            RebalanceDao dao = handle.attach(RebalanceDao.class);
+            if (!dao.active().isEmpty()) {
+                throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
+            }
+            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now);
+            int seq = 0;
+            for (org.manilaj.scheduler.rebalance.Move move : planned.plan().moves()) {
+                dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now);
+            }
+        });
+        return new Planned(planned.pools(), planned.plan(), id);
+    }
+
+    public Applied applied(RequestContext context, String id) {
+        requireAdmin(context);
+        return jdbi.withHandle(handle -> {
+            RebalanceDao dao = handle.attach(RebalanceDao.class);
+            RebalanceDao.PlanRow plan = dao.plan(id).orElseThrow(() ->
+                    ManilaException.notFound("Rebalance plan " + id + " could not be found."));
+            return new Applied(plan, dao.moves(id));
+        });
+    }
+
+    public List<RebalanceDao.PlanRow> appliedPlans(RequestContext context) {
+        requireAdmin(context);
+        return jdbi.withExtension(RebalanceDao.class, RebalanceDao::plans);
+    }
+
+    /** Stops starting moves; the ones under way are cancelled ({@code cancelInFlight}) or finish. */
+    public Applied cancel(RequestContext context, String id, boolean cancelInFlight) {
+        Applied applied = applied(context, id);
+        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.cancel(id, cancelInFlight, java.time.Instant.now())) == 0) {
+            throw ManilaException.conflict("Rebalance plan " + id + " is " + applied.plan().status() + ", not running.");
+        }
+        return applied(context, id);
     }
 
     private List<PlanShare> shares() {

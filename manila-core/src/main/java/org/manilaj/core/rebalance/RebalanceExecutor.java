@@ -1,0 +1,218 @@
+package org.manilaj.core.rebalance;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.ManilaException;
+import org.manilaj.core.RequestContext;
+import org.manilaj.core.copy.CopyEngines;
+import org.manilaj.core.db.ErrorText;
+import org.manilaj.core.migration.MigrationDao;
+import org.manilaj.core.migration.MigrationPhase;
+import org.manilaj.core.migration.MigrationRequest;
+import org.manilaj.core.migration.MigrationService;
+import org.manilaj.core.migration.ShareMigration;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.replication.ReplicaDao;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.TaskState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out applied plans, a tick at a time (a Quartz job, on one node of a cluster): each move is a migration
+ * of its share, started when the limits allow it (two at a time, one per source backend and one per destination
+ * backend), completed as soon as its first phase is done, and recorded done, failed or cancelled from what the
+ * migration left. Everything is read back from the database at every tick, so a restart carries on: a move
+ * marked running whose migration never started is started again.
+ */
+public final class RebalanceExecutor {
+    static final int MAX_RUNNING = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceExecutor.class);
+    private static final RequestContext REBALANCER = new RequestContext("rebalance", "admin", true);
+    private static final Set<MigrationPhase> CANCELLABLE = Set.of(MigrationPhase.STARTING, MigrationPhase.COPYING,
+            MigrationPhase.PHASE1_DONE);
+
+    private final Jdbi jdbi;
+    private final BackendRegistry registry;
+    private final MigrationService migrations;
+    private final Clock clock;
+
+    public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock) {
+        this.jdbi = jdbi;
+        this.registry = registry;
+        this.migrations = migrations;
+        this.clock = clock;
+    }
+
+    /** One tick of every plan in flight. */
+    public void advance() {
+        for (RebalanceDao.PlanRow plan : dao(RebalanceDao::active)) {
+            try {
+                advance(plan);
+            } catch (RuntimeException e) { // the next tick tries again; another plan is not held up
+                LOG.error("rebalance plan {}: tick failed: {}", plan.id(), e.getMessage(), e);
+            }
+        }
+    }
+
+    private void advance(RebalanceDao.PlanRow plan) {
+        boolean cancelling = "cancelling".equals(plan.status());
+        for (RebalanceDao.MoveRow move : moves(plan)) {
+            if ("running".equals(move.status())) {
+                follow(move, cancelling && plan.cancelInFlight());
+            }
+        }
+        List<RebalanceDao.MoveRow> moves = moves(plan);
+        if (cancelling) {
+            moves.stream().filter(move -> "pending".equals(move.status()))
+                    .forEach(move -> record(move, "pending", "cancelled", "the plan was cancelled"));
+            if (moves(plan).stream().noneMatch(move -> "running".equals(move.status()))) {
+                jdbi.useExtension(RebalanceDao.class, dao -> dao.planTo(plan.id(), "cancelling", "cancelled", clock.instant()));
+                LOG.info("rebalance plan {} cancelled", plan.id());
+            }
+            return;
+        }
+        startWithinLimits(moves);
+        if (moves(plan).stream().noneMatch(move -> "pending".equals(move.status()) || "running".equals(move.status()))) {
+            jdbi.useExtension(RebalanceDao.class, dao -> dao.planTo(plan.id(), "running", "done", clock.instant()));
+            LOG.info("rebalance plan {} done", plan.id());
+        }
+    }
+
+    /** A running move's migration: completed after its first phase, recorded when it ended, started if it never was. */
+    private void follow(RebalanceDao.MoveRow move, boolean cancelInFlight) {
+        Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(move.shareId()));
+        if (share.isEmpty()) {
+            record(move, "running", "failed", "the share is gone");
+            return;
+        }
+        Optional<ShareMigration> migration = jdbi.withExtension(MigrationDao.class, dao -> dao.findByShare(move.shareId()));
+        if (migration.isPresent()) {
+            if (!migration.get().destHost().equals(move.toPool())) {
+                record(move, "running", "failed", "another migration of the share, to " + migration.get().destHost());
+            } else if (cancelInFlight && CANCELLABLE.contains(migration.get().migrationPhase())) {
+                call(move, () -> migrations.cancel(REBALANCER, move.shareId()));
+            } else if (migration.get().migrationPhase() == MigrationPhase.PHASE1_DONE) {
+                call(move, () -> migrations.complete(REBALANCER, move.shareId()));
+            }
+            return;
+        }
+        Share now = share.get();
+        Optional<TaskState> task = now.task();
+        if (move.toPool().equals(now.host())) {
+            record(move, "running", "done", null);
+            LOG.info("rebalance plan {}: share {} moved to {}", move.planId(), move.shareId(), move.toPool());
+        } else if (task.isPresent() && (task.get() == TaskState.MIGRATION_ERROR || task.get() == TaskState.MIGRATION_CANCELLED)) {
+            record(move, "running", task.get() == TaskState.MIGRATION_CANCELLED ? "cancelled" : "failed",
+                    "the migration ended in " + now.taskState());
+        } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
+            startMigration(move); // marked running, then the service stopped before the migration was recorded
+        }
+    }
+
+    private void startWithinLimits(List<RebalanceDao.MoveRow> moves) {
+        Map<String, Integer> fromBackend = new HashMap<>();
+        Map<String, Integer> toBackend = new HashMap<>();
+        int running = 0;
+        for (RebalanceDao.MoveRow move : moves) {
+            if ("running".equals(move.status())) {
+                running++;
+                fromBackend.merge(backend(move.fromPool()), 1, Integer::sum);
+                toBackend.merge(backend(move.toPool()), 1, Integer::sum);
+            }
+        }
+        for (RebalanceDao.MoveRow move : moves) {
+            if (running >= MAX_RUNNING) {
+                return;
+            }
+            if (!"pending".equals(move.status()) || fromBackend.getOrDefault(backend(move.fromPool()), 0) > 0
+                    || toBackend.getOrDefault(backend(move.toPool()), 0) > 0) {
+                continue;
+            }
+            Optional<String> changed = changed(move);
+            if (changed.isPresent()) {
+                record(move, "pending", "skipped", changed.get());
+                continue;
+            }
+            if (record(move, "pending", "running", null) && startMigration(move)) {
+                running++;
+                fromBackend.merge(backend(move.fromPool()), 1, Integer::sum);
+                toBackend.merge(backend(move.toPool()), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** Why the move no longer holds (the share changed since the plan), or empty. */
+    private Optional<String> changed(RebalanceDao.MoveRow move) {
+        Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(move.shareId()));
+        if (share.isEmpty()) {
+            return Optional.of("the share is gone");
+        }
+        if (!move.fromPool().equals(share.get().host())) {
+            return Optional.of("the share is on " + share.get().host() + " now");
+        }
+        if (!"available".equals(share.get().status())) {
+            return Optional.of("the share is " + share.get().status());
+        }
+        if (jdbi.withExtension(ReplicaDao.class, replicas -> replicas.secondaries(move.shareId())) > 0) {
+            return Optional.of("the share has replicas now");
+        }
+        return Optional.empty();
+    }
+
+    /** Starts the move's migration: writable unless the source cannot stop writes for the cut-over (export: none). */
+    private boolean startMigration(RebalanceDao.MoveRow move) {
+        Optional<BackendRegistry.PoolEntry> from = registry.pool(move.fromPool());
+        Optional<BackendRegistry.PoolEntry> to = registry.pool(move.toPool());
+        if (from.isEmpty() || to.isEmpty()) {
+            record(move, "running", "failed", "pool " + (from.isEmpty() ? move.fromPool() : move.toPool())
+                    + " is not configured any more");
+            return false;
+        }
+        boolean writable = from.get().driver().capabilities().enforcesAccess() || CopyEngines.snapshotsMatch(from.get(), to.get());
+        try {
+            migrations.start(REBALANCER, move.shareId(), new MigrationRequest(move.toPool(), writable, false, false, false,
+                    false, null));
+            LOG.info("rebalance plan {}: share {} ({} GiB) moving from {} to {}", move.planId(), move.shareId(),
+                    move.sizeGb(), move.fromPool(), move.toPool());
+            return true;
+        } catch (ManilaException e) {
+            record(move, "running", "failed", e.getMessage());
+            return false;
+        }
+    }
+
+    private void call(RebalanceDao.MoveRow move, Runnable step) {
+        try {
+            step.run();
+        } catch (ManilaException e) { // the migration moved on meanwhile: the next tick sees where it is
+            LOG.debug("rebalance plan {}: share {}: {}", move.planId(), move.shareId(), e.getMessage());
+        }
+    }
+
+    private boolean record(RebalanceDao.MoveRow move, String from, String to, String error) {
+        if (error != null && !"done".equals(to)) {
+            LOG.warn("rebalance plan {}: move of share {} {}: {}", move.planId(), move.shareId(), to, error);
+        }
+        return jdbi.withExtension(RebalanceDao.class, dao -> dao.moveTo(move.planId(), move.seq(), from, to,
+                error == null ? null : ErrorText.of(error), clock.instant())) == 1;
+    }
+
+    private List<RebalanceDao.MoveRow> moves(RebalanceDao.PlanRow plan) {
+        return jdbi.withExtension(RebalanceDao.class, dao -> dao.moves(plan.id()));
+    }
+
+    private <T> T dao(java.util.function.Function<RebalanceDao, T> query) {
+        return jdbi.withExtension(RebalanceDao.class, query::apply);
+    }
+
+    private String backend(String pool) {
+        return registry.pool(pool).map(BackendRegistry.PoolEntry::backend).orElse(pool);
+    }
+}
