@@ -25,7 +25,12 @@ import java.util.HashSet;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
+import org.manilaj.api.cli.DrainCommand;
 import org.manilaj.api.cli.HostScriptsCommand;
+import org.manilaj.api.cli.PoolsCommand;
+import org.manilaj.api.cli.RebalanceCancelCommand;
+import org.manilaj.api.cli.RebalanceCommand;
+import org.manilaj.api.cli.RebalanceStatusCommand;
 import org.manilaj.api.cli.TokenCreateCommand;
 import org.manilaj.api.cli.TokenListCommand;
 import org.manilaj.api.cli.TokenRevokeCommand;
@@ -102,6 +107,11 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         bootstrap.addCommand(new TokenListCommand());
         bootstrap.addCommand(new TokenRevokeCommand());
         bootstrap.addCommand(new HostScriptsCommand());
+        bootstrap.addCommand(new PoolsCommand());
+        bootstrap.addCommand(new RebalanceCommand());
+        bootstrap.addCommand(new RebalanceStatusCommand());
+        bootstrap.addCommand(new RebalanceCancelCommand());
+        bootstrap.addCommand(new DrainCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(ManilaConfiguration configuration) {

@@ -1,0 +1,108 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin commands of the packaged jar against the packaged jar running as a service (two local backends):
+ * {@code pools}, {@code rebalance --dry-run}, {@code drain --dry-run} and {@code drain} carried out and followed,
+ * {@code rebalance-status}, {@code --json}, and the exit codes and messages of a wrong URL, no token, a bad
+ * option and a refused request.
+ */
+class AdminCommandsSystemIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void theAdminCommandsShowPlanAndCarryOutMoves() throws Exception {
+        Path work = Files.createTempDirectory("manila-admin-commands");
+        ServiceProcess service = new ServiceProcess(work, TwoBackendConfig.write(work), List.of());
+        try {
+            service.start();
+            ManilaClient client = new ManilaClient(service.port());
+            client.ensureDefaultType();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String id = client.createShare(10);
+                client.awaitStatus(id, "available");
+                ids.add(id);
+            }
+            Path tokenFile = Files.writeString(work.resolve("token"), ManilaClient.TOKEN + "\n");
+            String url = "http://127.0.0.1:" + service.port();
+            List<String> auth = List.of("--url", url, "--token-file", tokenFile.toString());
+
+            Run pools = run(work, null, concat(List.of("pools"), auth));
+            assertThat(pools.exit()).as(pools.err()).isZero();
+            assertThat(pools.out()).contains("POOL", "UTILISATION", TwoBackendConfig.FIRST, TwoBackendConfig.SECOND, "#");
+            Run poolsJson = run(work, Map.of("MANILA_TOKEN", ManilaClient.TOKEN), List.of("pools", "--url", url, "--json"));
+            assertThat(JSON.readTree(poolsJson.out()).path("pools")).hasSize(2);
+
+            Run dry = run(work, null, concat(List.of("rebalance", "--dry-run", "--band", "0.5"), auth));
+            assertThat(dry.exit()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("SHARE", "FROM BEFORE -> AFTER", "spread");
+            Run drainPlan = run(work, null, concat(List.of("drain", "local", "--dry-run", "--json"), auth));
+            JsonNode plan = JSON.readTree(drainPlan.out());
+            assertThat(plan.path("moves")).hasSize(3);
+            assertThat(plan.path("complete").asBoolean()).isTrue();
+
+            Run drain = run(work, null, concat(List.of("drain", "local"), auth));
+            assertThat(drain.exit()).as(drain.out() + drain.err()).isZero();
+            assertThat(drain.out()).contains("3 move(s), 30 GiB", "done, 0 running, 0 left, 0 failed; 30 GiB moved");
+            for (String id : ids) {
+                assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("host", TwoBackendConfig.SECOND);
+            }
+            Run status = run(work, null, concat(List.of("rebalance-status"), auth));
+            assertThat(status.out()).contains("drain", "done");
+
+            Run noService = run(work, null, List.of("pools", "--url", "http://127.0.0.1:1", "--token-file",
+                    tokenFile.toString()));
+            assertThat(noService.exit()).isEqualTo(2);
+            assertThat(noService.err()).contains("cannot reach the service at http://127.0.0.1:1").doesNotContain("Exception");
+            Run badUrl = run(work, null, List.of("pools", "--url", "ftp://x", "--token-file", tokenFile.toString()));
+            assertThat(badUrl.exit()).isEqualTo(2);
+            assertThat(badUrl.err()).contains("is not a service URL");
+            Run noToken = run(work, Map.of("MANILA_TOKEN", ""), List.of("pools", "--url", url));
+            assertThat(noToken.exit()).isEqualTo(2);
+            assertThat(noToken.err()).contains("no token");
+            Run both = run(work, null, concat(List.of("rebalance", "--dry-run", "--apply"), auth));
+            assertThat(both.exit()).isEqualTo(2);
+            Run refused = run(work, null, concat(List.of("drain", "nowhere", "--dry-run"), auth));
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("404", "Backend nowhere could not be found");
+        } finally {
+            service.close();
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static Run run(Path work, Map<String, String> env, List<String> command) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                ServiceProcess.JAR.toString()));
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(work.toFile())
+                .redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
+        builder.environment().remove("MANILA_TOKEN");
+        if (env != null) {
+            builder.environment().putAll(env);
+        }
+        Process process = builder.start();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("command " + command + " ends").isTrue();
+        return new Run(process.exitValue(), Files.readString(work.resolve("out.txt")), Files.readString(work.resolve("err.txt")));
+    }
+}
