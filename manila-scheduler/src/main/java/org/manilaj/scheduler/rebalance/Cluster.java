@@ -75,9 +75,14 @@ final class Cluster {
         return Optional.empty();
     }
 
-    /** Whether the share may go to {@code to} now: usable, another pool, its own zone, its type's capabilities, room. */
+    /**
+     * Whether the share may go to {@code to} now: usable, on another backend (a migration moves shares between
+     * backends: a backend keeps one directory and export per share), its own zone, its type's capabilities, room.
+     */
     boolean fits(PlanShare share, PlanPool to) {
-        if (!to.usable() || to.name().equals(share.pool()) || !sameZone(share, to)) {
+        PlanPool from = pools.get(share.pool());
+        if (!to.usable() || to.name().equals(share.pool()) || from != null && from.backend().equals(to.backend())
+                || !sameZone(share, to)) {
             return false;
         }
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), share.extraSpecs(), share.zone());
@@ -87,11 +92,13 @@ final class Cluster {
     /** The reason no pool can take the share: no other enabled pool in its zone, none accepts its type, or no room. */
     String nowhere(PlanShare share, String excludedBackend) {
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), share.extraSpecs(), share.zone());
+        PlanPool from = pools.get(share.pool());
         List<PlanPool> others = pools.values().stream().filter(pool -> pool.usable() && !pool.name().equals(share.pool())
-                && !pool.backend().equals(excludedBackend) && sameZone(share, pool)).toList();
+                && !pool.backend().equals(excludedBackend) && (from == null || !from.backend().equals(pool.backend()))
+                && sameZone(share, pool)).toList();
         String zone = share.zone() == null ? "any zone" : "zone " + share.zone();
         if (others.isEmpty()) {
-            return "no other enabled pool in " + zone;
+            return "no enabled pool of another backend in " + zone;
         }
         boolean accepted = others.stream().anyMatch(pool -> CAPABILITIES.passes(request, pool.state()));
         return accepted ? "no enabled pool in " + zone + " has room for " + share.sizeGb() + " GiB"

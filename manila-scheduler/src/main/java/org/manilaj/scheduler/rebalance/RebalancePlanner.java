@@ -18,6 +18,7 @@ import java.util.Set;
  * was, so the highest utilisation never rises.
  */
 public final class RebalancePlanner {
+    static final String LIMIT = "left for a later plan (limit on moves or GiB)";
     /** A drain of at most this many shares that the greedy pass cannot place is searched exhaustively. */
     static final int EXHAUSTIVE_SHARES = 12;
     private static final int SEARCH_NODES = 200_000;
@@ -49,12 +50,15 @@ public final class RebalancePlanner {
                         new Unmovable(share.id(), share.pool(), reason)));
             }
             long budget = options.maxGib() - gib;
-            Optional<Candidate> best = bestMove(cluster, source.get(), moved, high, low, budget);
+            // with no pool above the band, data only goes to a pool below it (moves between pools inside it help nothing)
+            boolean catchUp = source.get().utilisation() <= high + 1e-9;
+            Optional<Candidate> best = bestMove(cluster, source.get(), moved, high, low, budget, catchUp);
             if (best.isEmpty()) {
                 stuck.add(source.get().name());
                 for (PlanShare share : cluster.sharesOn(source.get().name())) { // why the others stay too
                     if (!moved.contains(share.id()) && Cluster.immovable(share).isEmpty()) {
-                        unmovable.putIfAbsent(share.id(), new Unmovable(share.id(), share.pool(), cluster.anywhere(share)
+                        unmovable.putIfAbsent(share.id(), new Unmovable(share.id(), share.pool(), share.sizeGb() > budget
+                                ? LIMIT : cluster.anywhere(share)
                                 ? "no pool in its zone can take it without ending above the band or above its pool"
                                 : cluster.nowhere(share, null)));
                     }
@@ -64,6 +68,15 @@ public final class RebalancePlanner {
             moves.add(cluster.apply(best.get().share(), best.get().to()));
             moved.add(best.get().share().id());
             gib += best.get().share().sizeGb();
+        }
+        if (moves.size() >= options.maxMoves()) { // what the limit left behind on the pools still above the band
+            for (PlanPool pool : cluster.balanced()) {
+                if (pool.utilisation() > high + 1e-9) {
+                    cluster.sharesOn(pool.name()).stream().filter(share -> !moved.contains(share.id())
+                            && Cluster.immovable(share).isEmpty()).forEach(share -> unmovable.putIfAbsent(share.id(),
+                            new Unmovable(share.id(), share.pool(), LIMIT)));
+                }
+            }
         }
         boolean complete = cluster.balanced().stream()
                 .allMatch(pool -> pool.utilisation() <= high + 1e-9 && pool.utilisation() >= low - 1e-9);
@@ -95,7 +108,7 @@ public final class RebalancePlanner {
      * ending above the band or above the source's utilisation, and without leaving the source below the band.
      */
     private static Optional<Candidate> bestMove(Cluster cluster, PlanPool source, Set<String> moved, double high,
-                                                double low, long budget) {
+                                                double low, long budget, boolean catchUp) {
         double excessGb = (source.utilisation() - high) * source.capacityGb();
         // the smallest share that is enough alone (and leaves the source within the band), smallest first
         for (PlanShare share : cluster.sharesOn(source.name())) {
@@ -103,7 +116,7 @@ public final class RebalancePlanner {
                     || Cluster.utilisationWith(source, -share.sizeGb()) < low - 1e-9) {
                 continue;
             }
-            Optional<PlanPool> to = destination(cluster, share, source, high);
+            Optional<PlanPool> to = destination(cluster, share, source, high, catchUp ? low : Double.POSITIVE_INFINITY);
             if (to.isPresent()) {
                 return Optional.of(new Candidate(share, to.get()));
             }
@@ -116,7 +129,7 @@ public final class RebalancePlanner {
                     || excessGb <= 0 && Cluster.utilisationWith(source, -share.sizeGb()) < low - 1e-9) {
                 continue;
             }
-            Optional<PlanPool> to = destination(cluster, share, source, high);
+            Optional<PlanPool> to = destination(cluster, share, source, high, catchUp ? low : Double.POSITIVE_INFINITY);
             if (to.isPresent()) {
                 return Optional.of(new Candidate(share, to.get()));
             }
@@ -128,9 +141,11 @@ public final class RebalancePlanner {
         return !moved.contains(share.id()) && Cluster.immovable(share).isEmpty() && share.sizeGb() <= budget;
     }
 
-    private static Optional<PlanPool> destination(Cluster cluster, PlanShare share, PlanPool source, double high) {
+    /** The least utilised pool after taking the share, among those below {@code belowBefore} that may take it. */
+    private static Optional<PlanPool> destination(Cluster cluster, PlanShare share, PlanPool source, double high,
+                                                  double belowBefore) {
         double sourceBefore = source.utilisation();
-        return cluster.balanced().stream().filter(to -> cluster.fits(share, to))
+        return cluster.balanced().stream().filter(to -> to.utilisation() < belowBefore - 1e-9 && cluster.fits(share, to))
                 .filter(to -> {
                     double after = Cluster.utilisationWith(to, share.sizeGb());
                     return after <= high + 1e-9 && after < sourceBefore - 1e-9;
@@ -179,7 +194,7 @@ public final class RebalancePlanner {
         }
         List<Move> limited = limit(moves, options);
         for (Move move : moves.subList(limited.size(), moves.size())) {
-            unmovable.add(new Unmovable(move.shareId(), move.from(), "left for a later plan (limit on moves or GiB)"));
+            unmovable.add(new Unmovable(move.shareId(), move.from(), LIMIT));
         }
         Cluster after = replay(start.copy(), toMove, limited);
         return new RebalancePlan(limited, unmovable, before, after.utilisations(), spreadBefore, after.spread(),

@@ -226,6 +226,7 @@ class RebalancePlannerPropertyTest {
         boolean allows(PlanShare share, String poolName) {
             PlanPool pool = pools.get(poolName);
             if (!pool.usable() || pool.backend().equals(drained) || poolName.equals(share.pool())
+                    || pools.get(share.pool()).backend().equals(pool.backend())
                     || !share.zone().equals(pool.state().availabilityZone())) {
                 return false;
             }

@@ -64,7 +64,7 @@ class RebalancePlannerTest {
                 Arguments.of(new PlanShare("platinum", 10, Map.of("tier", "platinum"), "z1", "manila@a#pool0", "available",
                         false), "no enabled pool in zone z1 accepts its share type"),
                 Arguments.of(new PlanShare("elsewhere", 10, Map.of(), "z9", "manila@a#pool0", "available", false),
-                        "no other enabled pool in zone z9"),
+                        "no enabled pool of another backend in zone z9"),
                 Arguments.of(new PlanShare("huge", 5000, Map.of(), "z1", "manila@a#pool0", "available", false),
                         "no enabled pool in zone z1 has room for 5000 GiB"));
     }
@@ -79,6 +79,40 @@ class RebalancePlannerTest {
         assertThat(plan.moves()).isEmpty();
         assertThat(plan.complete()).isFalse();
         assertThat(plan.unmovable()).containsExactly(new Unmovable(share.id(), "manila@a#pool0", reason));
+    }
+
+    /** Two pools of one backend: a migration cannot move a share between them, so neither may a plan. */
+    @Test
+    void sharesNeverMoveWithinTheirBackend() {
+        List<PlanPool> pools = List.of(new PlanPool(pool("a", 1000, 900, "z1", "gold", true).state(), "same", true),
+                new PlanPool(new PoolState("manila@same#pool1", 1000.0, 1000.0, 0, 0, 0, true, 1, "z1", Map.of("tier", "gold")),
+                        "same", true));
+        RebalancePlan plan = RebalancePlanner.rebalance(pools, shares("a", 9, 100), PlanOptions.DEFAULTS);
+        assertThat(plan.moves()).isEmpty();
+        assertThat(plan.unmovable()).hasSize(9).allSatisfy(share ->
+                assertThat(share.reason()).isEqualTo("no enabled pool of another backend in zone z1"));
+    }
+
+    /** With no pool above the band, data goes only to a pool below it (here none can take it: another zone). */
+    @Test
+    void noMovesBetweenPoolsAlreadyInsideTheBand() {
+        List<PlanPool> pools = List.of(pool("a", 1000, 330, "z1", "gold", true), pool("b", 1000, 300, "z1", "gold", true),
+                pool("c", 1000, 70, "z2", "gold", true));
+        List<PlanShare> shares = new ArrayList<>(shares("a", 33, 10));
+        RebalancePlan plan = RebalancePlanner.rebalance(pools, shares, PlanOptions.DEFAULTS);
+        assertThat(plan.moves()).isEmpty();
+    }
+
+    @Test
+    void aRebalanceCutShortByItsLimitsSaysSo() {
+        List<PlanPool> pools = List.of(pool("a", 1000, 900, "z1", "gold", true), pool("b", 1000, 0, "z1", "gold", true),
+                pool("c", 1000, 0, "z1", "gold", true));
+        for (PlanOptions options : List.of(new PlanOptions(10, 2, 10_000), new PlanOptions(10, 1000, 150))) {
+            RebalancePlan plan = RebalancePlanner.rebalance(pools, shares("a", 9, 100), options);
+            assertThat(plan.complete()).isFalse();
+            assertThat(plan.unmovable()).isNotEmpty().allSatisfy(share ->
+                    assertThat(share.reason()).isEqualTo(RebalancePlanner.LIMIT));
+        }
     }
 
     @Test
