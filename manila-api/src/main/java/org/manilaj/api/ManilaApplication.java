@@ -288,7 +288,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
         environment.jersey().register(new AdminRebalanceResource(new RebalanceService(jdbi, registry, health, placement,
-                shareTypes)));
+                shareTypes, clock)));
     }
 
     /**

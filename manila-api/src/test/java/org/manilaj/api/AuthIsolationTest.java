@@ -127,7 +127,11 @@ class AuthIsolationTest {
                 memberA.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
                 memberA.get("/v2/admin/pools/utilization"),
                 memberA.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true}}"),
-                memberA.post("/v2/admin/backends/local/drain", "{\"drain\": {\"dry_run\": true}}"))) {
+                memberA.post("/v2/admin/backends/local/drain", "{\"drain\": {\"dry_run\": true}}"),
+                memberA.get("/v2/admin/rebalance-plans"),
+                memberA.get("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID()),
+                memberA.post("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID() + "/cancel", "{}"),
+                memberA.withHeader("X-OpenStack-Manila-API-Version", "2.6").get("/v2/os-services"))) {
             assertStatus(reply, 403, "forbidden");
         }
         // the admin-only replica actions are refused before the replica is even looked up

@@ -55,6 +55,9 @@ class ServicesTest {
         assertThat(client.awaitStatus(placed, "available").get("host")).as("not on the disabled backend")
                 .isNotEqualTo("manila@loner#pool0");
         assertThat(client.get("/v2/shares/" + kept).object("share")).containsEntry("status", "available");
+        assertThat(client.post("/v2/shares/" + kept + "/action", "{\"extend\": {\"new_size\": 2}}").status())
+                .as("its own shares still grow").isEqualTo(202);
+        assertThat(client.awaitStatus(kept, "available")).containsEntry("size", 2);
         assertThat(client.post("/v2/shares/" + placed + "/action", "{\"migration_start\": {\"host\":"
                 + " \"manila@loner#pool0\", \"writable\": true, \"preserve_metadata\": false, \"nondisruptive\": false,"
                 + " \"preserve_snapshots\": false}}").status()).as("no migration to it").isEqualTo(400);

@@ -79,6 +79,9 @@ final class AdminClient {
                         .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             }
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) { // a header value with a line break or another control character
+            throw new AdminCommand.Failure("the token holds characters an HTTP header cannot carry: check --token-file"
+                    + " or MANILA_TOKEN", 2);
         } catch (java.net.ConnectException e) {
             throw new AdminCommand.Failure("cannot reach the service at " + base + ": connection refused (is it running,"
                     + " and is --url right?)", 2);

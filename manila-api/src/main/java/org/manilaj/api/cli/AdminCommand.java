@@ -12,7 +12,9 @@ import net.sourceforge.argparse4j.inf.Subparser;
 /**
  * Base of the admin commands that talk to a running service over REST ({@code --url}, {@code --token-file} or
  * {@code MANILA_TOKEN}, {@code --json}). A failure prints one line saying what went wrong and exits non-zero:
- * 1 for a refused request or a failed plan, 2 for no service or no token, 3 for a token refused or not an admin's.
+ * 1 for a refused request or a plan that did not reach its goal (and, from Dropwizard's parser, for an option
+ * it does not know, with the usage), 2 for no service, no token or conflicting options, 3 for a token refused or
+ * not an admin's.
  */
 abstract class AdminCommand extends Command {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -69,6 +69,10 @@ public class RebalanceCommand extends AdminCommand {
         }
         if (apply) {
             follow(client, plan.path("id").asText(), json);
+            if (!plan.path("complete").asBoolean()) { // e.g. a drain that leaves shares: not safe to decommission
+                throw new Failure(plan.path("unmovable").size() + " share(s) stay where they are (see above): the plan's"
+                        + " goal is not reached", 1);
+            }
         }
     }
 
@@ -114,9 +118,11 @@ public class RebalanceCommand extends AdminCommand {
                 if (json) {
                     printJson(plan);
                 }
-                if (counts.path("failed").asLong() > 0 || !status.equals("done")) {
-                    throw new Failure("plan " + id + " ended " + status + " with " + counts.path("failed").asLong()
-                            + " failed move(s)", 1);
+                long failed = counts.path("failed").asLong();
+                long skipped = counts.path("skipped").asLong();
+                if (failed > 0 || skipped > 0 || !status.equals("done")) {
+                    throw new Failure("plan " + id + " ended " + status + " with " + failed + " failed and " + skipped
+                            + " skipped move(s): rebalance-status " + id + " says why", 1);
                 }
                 return;
             }

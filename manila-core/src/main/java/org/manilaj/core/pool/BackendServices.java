@@ -67,9 +67,10 @@ public final class BackendServices {
             PoolDao.BackendRow row = rows.get(pool.backend());
             boolean disabled = row != null && row.disabled();
             Instant reported = row == null ? null : row.statsUpdatedAt();
+            // down when its stats stopped or its last attempt failed (placement skips it then too)
+            boolean up = health.isUp(reported) && (row == null || row.statsError() == null);
             Service service = new Service(id, BINARY, host(pool.backend()), zoneOf.apply(pool),
-                    disabled ? "disabled" : "enabled", health.isUp(reported) ? "up" : "down", reported,
-                    disabled ? row.disabledReason() : null);
+                    disabled ? "disabled" : "enabled", up ? "up" : "down", reported, disabled ? row.disabledReason() : null);
             if (filter.matches(service)) {
                 services.add(service);
             }

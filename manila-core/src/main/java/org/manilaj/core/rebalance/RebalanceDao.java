@@ -57,6 +57,12 @@ public interface RebalanceDao {
     int moveTo(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("from") String from, @Bind("to") String to,
                @Bind("error") String error, @Bind("now") Instant now);
 
+    /** A pending move started, only while its plan runs (a cancel that came first wins). */
+    @SqlUpdate("UPDATE rebalance_moves SET status = 'running', updated_at = :now WHERE plan_id = :planId AND seq = :seq"
+            + " AND status = 'pending' AND EXISTS (SELECT 1 FROM rebalance_plans p WHERE p.id = :planId"
+            + " AND p.status = 'running')")
+    int startMove(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("now") Instant now);
+
     @SqlUpdate("UPDATE rebalance_plans SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
     int planTo(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 

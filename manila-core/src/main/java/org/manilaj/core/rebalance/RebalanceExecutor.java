@@ -1,6 +1,7 @@
 package org.manilaj.core.rebalance;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +39,25 @@ public final class RebalanceExecutor {
     private static final Set<MigrationPhase> CANCELLABLE = Set.of(MigrationPhase.STARTING, MigrationPhase.COPYING,
             MigrationPhase.PHASE1_DONE);
 
+    /** A running move that nothing can carry on (no migration, the share neither moved nor movable) fails after this. */
+    static final Duration STUCK_AFTER = Duration.ofMinutes(5);
+
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final MigrationService migrations;
     private final Clock clock;
+    private final Duration stuckAfter;
 
     public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock) {
+        this(jdbi, registry, migrations, clock, STUCK_AFTER);
+    }
+
+    RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock, Duration stuckAfter) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.migrations = migrations;
         this.clock = clock;
+        this.stuckAfter = stuckAfter;
     }
 
     /** One tick of every plan in flight. */
@@ -96,7 +106,7 @@ public final class RebalanceExecutor {
         if (migration.isPresent()) {
             if (!migration.get().destHost().equals(move.toPool())) {
                 record(move, "running", "failed", "another migration of the share, to " + migration.get().destHost());
-            } else if (cancelInFlight && CANCELLABLE.contains(migration.get().migrationPhase())) {
+            } else if (CANCELLABLE.contains(migration.get().migrationPhase()) && (cancelInFlight || cancelledInFlight(move))) {
                 call(move, () -> migrations.cancel(REBALANCER, move.shareId()));
             } else if (migration.get().migrationPhase() == MigrationPhase.PHASE1_DONE) {
                 call(move, () -> migrations.complete(REBALANCER, move.shareId()));
@@ -112,8 +122,27 @@ public final class RebalanceExecutor {
             record(move, "running", task.get() == TaskState.MIGRATION_CANCELLED ? "cancelled" : "failed",
                     "the migration ended in " + now.taskState());
         } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
-            startMigration(move); // marked running, then the service stopped before the migration was recorded
+            if (planRunning(move)) {
+                startMigration(move); // marked running, then the service stopped before the migration was recorded
+            } else {
+                record(move, "running", "cancelled", "the plan was cancelled before its migration started");
+            }
+        } else if (move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
+            record(move, "running", "failed", "the share is " + now.status() + (now.taskState() == null ? ""
+                    : " (task " + now.taskState() + ")") + " and no migration of it runs: nothing moves it");
         }
+    }
+
+    /** Whether the move's plan still runs (read now: a cancel may have come since the tick began). */
+    private boolean planRunning(RebalanceDao.MoveRow move) {
+        return jdbi.withExtension(RebalanceDao.class, dao -> dao.plan(move.planId()))
+                .map(plan -> "running".equals(plan.status())).orElse(false);
+    }
+
+    /** Whether the move's plan was cancelled, since the tick began, with its moves under way cancelled too. */
+    private boolean cancelledInFlight(RebalanceDao.MoveRow move) {
+        return jdbi.withExtension(RebalanceDao.class, dao -> dao.plan(move.planId()))
+                .map(plan -> "cancelling".equals(plan.status()) && plan.cancelInFlight()).orElse(false);
     }
 
     private void startWithinLimits(List<RebalanceDao.MoveRow> moves) {
@@ -127,20 +156,22 @@ public final class RebalanceExecutor {
                 toBackend.merge(backend(move.toPool()), 1, Integer::sum);
             }
         }
+        // in the plan's order: a move may rely on the room an earlier one makes, so none overtakes a blocked one
         for (RebalanceDao.MoveRow move : moves) {
-            if (running >= MAX_RUNNING) {
-                return;
-            }
-            if (!"pending".equals(move.status()) || fromBackend.getOrDefault(backend(move.fromPool()), 0) > 0
-                    || toBackend.getOrDefault(backend(move.toPool()), 0) > 0) {
+            if (!"pending".equals(move.status())) {
                 continue;
+            }
+            if (running >= MAX_RUNNING || fromBackend.getOrDefault(backend(move.fromPool()), 0) > 0
+                    || toBackend.getOrDefault(backend(move.toPool()), 0) > 0) {
+                return;
             }
             Optional<String> changed = changed(move);
             if (changed.isPresent()) {
                 record(move, "pending", "skipped", changed.get());
                 continue;
             }
-            if (record(move, "pending", "running", null) && startMigration(move)) {
+            if (jdbi.withExtension(RebalanceDao.class, dao -> dao.startMove(move.planId(), move.seq(), clock.instant())) == 1
+                    && startMigration(move)) {
                 running++;
                 fromBackend.merge(backend(move.fromPool()), 1, Integer::sum);
                 toBackend.merge(backend(move.toPool()), 1, Integer::sum);
@@ -183,6 +214,14 @@ public final class RebalanceExecutor {
                     move.sizeGb(), move.fromPool(), move.toPool());
             return true;
         } catch (ManilaException e) {
+            Optional<ShareMigration> running = jdbi.withExtension(MigrationDao.class, dao -> dao.findByShare(move.shareId()));
+            if (running.isPresent() && running.get().destHost().equals(move.toPool())) {
+                return true; // started meanwhile (a tick of another node): followed from now on
+            }
+            if (e.getMessage() != null && e.getMessage().contains("busy")) { // an operation of the share: next tick
+                record(move, "running", "pending", null);
+                return false;
+            }
             record(move, "running", "failed", e.getMessage());
             return false;
         }

@@ -39,10 +39,31 @@ public final class RebalanceService {
     /** The shares placed on a pool. */
     public interface PlanDao {
         @SqlQuery("SELECT s.id, s.size_gb, s.share_type_id, s.availability_zone, s.host, s.status,"
-                + " EXISTS (SELECT 1 FROM share_replicas r WHERE r.share_id = s.id AND r.replica_state <> 'active')"
-                + " AS has_replicas FROM shares s WHERE s.host IS NOT NULL ORDER BY s.id")
+                + " EXISTS (SELECT 1 FROM share_replicas r WHERE r.share_id = s.id"
+                + " AND (r.replica_state IS NULL OR r.replica_state <> 'active')) AS has_replicas"
+                + " FROM shares s WHERE s.host IS NOT NULL ORDER BY s.id")
         @RegisterConstructorMapper(ShareRow.class)
         List<ShareRow> placedShares();
+
+        /** Secondary replicas and the pool each is on: a drain must say they stay. */
+        @SqlQuery("SELECT share_id, host FROM share_replicas WHERE host IS NOT NULL ORDER BY share_id, host")
+        @RegisterConstructorMapper(ReplicaPlace.class)
+        List<ReplicaPlace> secondaryReplicas();
+
+        /** Serializes applies: every apply locks the backends' rows before it checks that no plan runs. */
+        @SqlQuery("SELECT name FROM backends ORDER BY name FOR UPDATE")
+        List<String> lockBackends();
+
+        /** A drain's disable: an admin's earlier reason is kept. */
+        @org.jdbi.v3.sqlobject.statement.SqlUpdate("UPDATE backends SET disabled = TRUE, disabled_reason ="
+                + " COALESCE(disabled_reason, :reason), status_updated_at = :now WHERE name = :name")
+        int disableForDrain(@org.jdbi.v3.sqlobject.customizer.Bind("name") String name,
+                            @org.jdbi.v3.sqlobject.customizer.Bind("reason") String reason,
+                            @org.jdbi.v3.sqlobject.customizer.Bind("now") java.time.Instant now);
+    }
+
+    /** A secondary replica of a share on a pool. */
+    public record ReplicaPlace(String shareId, String host) {
     }
 
     private final Jdbi jdbi;
@@ -50,14 +71,16 @@ public final class RebalanceService {
     private final PoolHealth health;
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
+    private final java.time.Clock clock;
 
     public RebalanceService(Jdbi jdbi, BackendRegistry registry, PoolHealth health, PlacementService placement,
-                            ShareTypeService shareTypes) {
+                            ShareTypeService shareTypes, java.time.Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.health = health;
         this.placement = placement;
         this.shareTypes = shareTypes;
+        this.clock = clock;
     }
 
     /** Every configured pool with known stats; usable when its backend is up and enabled. */
@@ -85,13 +108,29 @@ public final class RebalanceService {
         return new Planned(pools, RebalancePlanner.rebalance(pools, shares(), options));
     }
 
-    /** A plan that empties {@code backend} (nothing is carried out). */
+    /**
+     * A plan that empties {@code backend} (nothing is carried out); the secondary replicas on it stay (a replica
+     * moves by deleting it and creating another), so the plan says so and is not complete.
+     */
     public Planned drain(RequestContext context, String backend, PlanOptions options) {
         List<PlanPool> pools = pools(context);
         if (pools.stream().noneMatch(pool -> pool.backend().equals(backend))) {
             throw ManilaException.notFound("Backend " + backend + " could not be found.");
         }
-        return new Planned(pools, RebalancePlanner.drain(backend, pools, shares(), options));
+        RebalancePlan plan = RebalancePlanner.drain(backend, pools, shares(), options);
+        List<org.manilaj.scheduler.rebalance.Unmovable> replicas = new ArrayList<>();
+        for (ReplicaPlace replica : jdbi.withExtension(PlanDao.class, PlanDao::secondaryReplicas)) {
+            registry.pool(replica.host()).filter(pool -> pool.backend().equals(backend)).ifPresent(pool ->
+                    replicas.add(new org.manilaj.scheduler.rebalance.Unmovable(replica.shareId(), replica.host(),
+                            "a replica of the share is on this backend: delete it (and create one elsewhere)")));
+        }
+        if (!replicas.isEmpty()) {
+            List<org.manilaj.scheduler.rebalance.Unmovable> unmovable = new ArrayList<>(plan.unmovable());
+            unmovable.addAll(replicas);
+            plan = new RebalancePlan(plan.moves(), unmovable, plan.before(), plan.after(), plan.spreadBefore(),
+                    plan.spreadAfter(), false);
+        }
+        return new Planned(pools, plan);
     }
 
     /** A plan and the pools it was made from; {@code id} when it was applied (stored, to be carried out). */
@@ -107,26 +146,21 @@ public final class RebalanceService {
 
     /**
      * Stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409 while
-     * another runs). A drain disables its backend first, so that nothing new lands there meanwhile.
+     * another runs). A drain disables its backend in the same transaction (an admin's reason is kept).
      */
     public Planned apply(RequestContext context, String drainBackend, PlanOptions options) {
         requireAdmin(context);
-        if (!jdbi.withExtension(RebalanceDao.class, RebalanceDao::active).isEmpty()) {
-            throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
-        }
-        if (drainBackend != null) {
-            if (jdbi.withExtension(PoolDao.class, dao -> dao.setDisabled(drainBackend, true, "draining",
-                    java.time.Instant.now())) == 0) {
-                throw ManilaException.notFound("Backend " + drainBackend + " could not be found.");
-            }
-        }
         Planned planned = drainBackend == null ? rebalance(context, options) : drain(context, drainBackend, options);
         String id = java.util.UUID.randomUUID().toString();
-        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
+            handle.attach(PlanDao.class).lockBackends(); // one apply at a time, on every node
             RebalanceDao dao = handle.attach(RebalanceDao.class);
             if (!dao.active().isEmpty()) {
                 throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
+            }
+            if (drainBackend != null) { // nothing new lands there while it empties
+                handle.attach(PlanDao.class).disableForDrain(drainBackend, "draining (rebalance plan " + id + ")", now);
             }
             dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now);
             int seq = 0;
@@ -155,7 +189,7 @@ public final class RebalanceService {
     /** Stops starting moves; the ones under way are cancelled ({@code cancelInFlight}) or finish. */
     public Applied cancel(RequestContext context, String id, boolean cancelInFlight) {
         Applied applied = applied(context, id);
-        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.cancel(id, cancelInFlight, java.time.Instant.now())) == 0) {
+        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.cancel(id, cancelInFlight, clock.instant())) == 0) {
             throw ManilaException.conflict("Rebalance plan " + id + " is " + applied.plan().status() + ", not running.");
         }
         return applied(context, id);
