@@ -3,7 +3,6 @@ package org.manilaj.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.OutputStream;
@@ -24,13 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReplicationQueueTest {
     private static final Path VAR = TestPaths.tempDirectory("manila-replication-queue");
     private static final Path ALPHA = VAR.resolve("alpha");
-    private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
-            ManilaApplication.class, ResourceHelpers.resourceFilePath("test-replication.yml"),
-            ConfigOverride.config("database.url", "jdbc:h2:file:" + VAR.resolve("db/manila")),
-            ConfigOverride.config("backends[0].storage_root", ALPHA.toString()),
-            ConfigOverride.config("backends[1].storage_root", VAR.resolve("beta").toString()),
-            ConfigOverride.config("backends[2].storage_root", VAR.resolve("gamma").toString()),
-            ConfigOverride.config("backends[3].storage_root", VAR.resolve("loner").toString()),
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = FourLocalBackends.app(VAR,
             ConfigOverride.config("replication.interval", "60s"),
             ConfigOverride.config("work.reconcile_interval", "60s"));
 

@@ -2,8 +2,6 @@ package org.manilaj.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Path;
@@ -20,13 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ServicesTest {
     private static final Path VAR = TestPaths.tempDirectory("manila-services");
-    private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
-            ManilaApplication.class, ResourceHelpers.resourceFilePath("test-replication.yml"),
-            ConfigOverride.config("database.url", "jdbc:h2:file:" + VAR.resolve("db/manila")),
-            ConfigOverride.config("backends[0].storage_root", VAR.resolve("alpha").toString()),
-            ConfigOverride.config("backends[1].storage_root", VAR.resolve("beta").toString()),
-            ConfigOverride.config("backends[2].storage_root", VAR.resolve("gamma").toString()),
-            ConfigOverride.config("backends[3].storage_root", VAR.resolve("loner").toString()));
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = FourLocalBackends.app(VAR);
 
     @Test
     void aDisabledBackendKeepsItsSharesButGetsNoNewOnesUntilEnabled() {
