@@ -216,8 +216,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
-        RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock);
-        RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
+        RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, clock);
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -288,7 +287,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
-        environment.jersey().register(new AdminRebalanceResource(rebalance));
+        environment.jersey().register(new AdminRebalanceResource(new RebalanceService(jdbi, registry, health, placement,
+                shareTypes, clock)));
     }
 
     /**

@@ -128,7 +128,6 @@ public final class AdminRebalanceResource {
         view.put("kind", applied.plan().kind());
         view.put("backend", applied.plan().backend());
         view.put("status", applied.plan().status());
-        view.put("replans", applied.plan().replans());
         view.put("created_at", Timestamps.format(applied.plan().createdAt()));
         view.put("updated_at", Timestamps.format(applied.plan().updatedAt()));
         Map<String, Integer> counts = new LinkedHashMap<>();

@@ -10,15 +10,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Applied plans and their moves; changes of status are conditional on the status seen. */
 public interface RebalanceDao {
-    String PLAN_COLUMNS = "id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at, band, max_moves,"
-            + " max_gib, replans";
 
-    /**
-     * A plan as stored: {@code status} running, cancelling, done or cancelled; its options, and how many times the
-     * job planned again after moves failed or were skipped.
-     */
+    /** A plan as stored: {@code status} running, cancelling, done or cancelled. */
     record PlanRow(String id, String kind, String backend, String status, boolean cancelInFlight, String createdBy,
-                   Instant createdAt, Instant updatedAt, double band, int maxMoves, long maxGib, int replans) {
+                   Instant createdAt, Instant updatedAt) {
     }
 
     /** A move as stored: {@code status} pending, running, done, failed, skipped or cancelled. */
@@ -26,20 +21,10 @@ public interface RebalanceDao {
                    String error, Instant updatedAt) {
     }
 
-    @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at,"
-            + " band, max_moves, max_gib, replans) VALUES (:id, :kind, :backend, 'running', FALSE, :createdBy, :now, :now,"
-            + " :band, :maxMoves, :maxGib, 0)")
+    @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at)"
+            + " VALUES (:id, :kind, :backend, 'running', FALSE, :createdBy, :now, :now)")
     void insertPlan(@Bind("id") String id, @Bind("kind") String kind, @Bind("backend") String backend,
-                    @Bind("createdBy") String createdBy, @Bind("now") Instant now, @Bind("band") double band,
-                    @Bind("maxMoves") int maxMoves, @Bind("maxGib") long maxGib);
-
-    /** Counts a new plan made from the state reached, once (another node's tick may try the same). */
-    @SqlUpdate("UPDATE rebalance_plans SET replans = replans + 1, updated_at = :now WHERE id = :id AND replans = :seen"
-            + " AND status = 'running'")
-    int replanned(@Bind("id") String id, @Bind("seen") int seen, @Bind("now") Instant now);
-
-    @SqlQuery("SELECT COALESCE(MAX(seq), -1) + 1 FROM rebalance_moves WHERE plan_id = :planId")
-    int nextSeq(@Bind("planId") String planId);
+                    @Bind("createdBy") String createdBy, @Bind("now") Instant now);
 
     @SqlUpdate("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at)"
             + " VALUES (:planId, :seq, :shareId, :sizeGb, :fromPool, :toPool, 'pending', :now)")
@@ -47,16 +32,18 @@ public interface RebalanceDao {
                     @Bind("sizeGb") int sizeGb, @Bind("fromPool") String fromPool, @Bind("toPool") String toPool,
                     @Bind("now") Instant now);
 
-    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans WHERE id = :id")
+    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
+            + " WHERE id = :id")
     @RegisterConstructorMapper(PlanRow.class)
     Optional<PlanRow> plan(@Bind("id") String id);
 
-    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans ORDER BY created_at DESC, id")
+    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
+            + " ORDER BY created_at DESC, id")
     @RegisterConstructorMapper(PlanRow.class)
     List<PlanRow> plans();
 
-    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans WHERE status IN ('running', 'cancelling')"
-            + " ORDER BY created_at, id")
+    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
+            + " WHERE status IN ('running', 'cancelling') ORDER BY created_at, id")
     @RegisterConstructorMapper(PlanRow.class)
     List<PlanRow> active();
 

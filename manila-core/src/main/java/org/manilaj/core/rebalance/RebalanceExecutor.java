@@ -2,7 +2,6 @@ package org.manilaj.core.rebalance;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,27 +42,20 @@ public final class RebalanceExecutor {
     /** A running move that nothing can carry on (no migration, the share neither moved nor movable) fails after this. */
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
 
-    /** How many times a plan is made again from the state reached when moves failed or were skipped. */
-    static final int MAX_REPLANS = 2;
-
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final MigrationService migrations;
-    private final Replanner replanner;
     private final Clock clock;
     private final Duration stuckAfter;
 
-    public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Replanner replanner,
-                             Clock clock) {
-        this(jdbi, registry, migrations, replanner, clock, STUCK_AFTER);
+    public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock) {
+        this(jdbi, registry, migrations, clock, STUCK_AFTER);
     }
 
-    RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Replanner replanner, Clock clock,
-                      Duration stuckAfter) {
+    RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock, Duration stuckAfter) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.migrations = migrations;
-        this.replanner = replanner;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
     }
@@ -97,44 +89,10 @@ public final class RebalanceExecutor {
             return;
         }
         startWithinLimits(moves);
-        List<RebalanceDao.MoveRow> now = moves(plan);
-        if (now.stream().noneMatch(move -> "pending".equals(move.status()) || "running".equals(move.status()))) {
-            boolean setBack = now.stream().anyMatch(move -> "failed".equals(move.status()) || "skipped".equals(move.status()));
-            if (setBack && plan.replans() < MAX_REPLANS && replan(plan)) {
-                return;
-            }
+        if (moves(plan).stream().noneMatch(move -> "pending".equals(move.status()) || "running".equals(move.status()))) {
             jdbi.useExtension(RebalanceDao.class, dao -> dao.planTo(plan.id(), "running", "done", clock.instant()));
             LOG.info("rebalance plan {} done", plan.id());
         }
-    }
-
-    /**
-     * Moves failed or were skipped: a fresh plan from the state reached, with the plan's options, appended as new
-     * moves; false when it has none (the plan then ends as it is).
-     */
-    private boolean replan(RebalanceDao.PlanRow plan) {
-        org.manilaj.scheduler.rebalance.RebalancePlan fresh = replanner.plan("drain".equals(plan.kind()) ? plan.backend() : null,
-                new org.manilaj.scheduler.rebalance.PlanOptions(plan.band(), plan.maxMoves(), plan.maxGib()));
-        if (fresh.moves().isEmpty()) {
-            return false;
-        }
-        Instant now = clock.instant();
-        boolean appended = jdbi.inTransaction(handle -> {
-            RebalanceDao dao = handle.attach(RebalanceDao.class);
-            if (dao.replanned(plan.id(), plan.replans(), now) == 0) {
-                return false;
-            }
-            int seq = dao.nextSeq(plan.id());
-            for (org.manilaj.scheduler.rebalance.Move move : fresh.moves()) {
-                dao.insertMove(plan.id(), seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now);
-            }
-            return true;
-        });
-        if (appended) {
-            LOG.info("rebalance plan {}: moves failed or were skipped; planned again from the state reached: {} more move(s)",
-                    plan.id(), fresh.moves().size());
-        }
-        return appended;
     }
 
     /** A running move's migration: completed after its first phase, recorded when it ended, started if it never was. */

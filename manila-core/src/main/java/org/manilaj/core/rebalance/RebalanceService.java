@@ -133,12 +133,6 @@ public final class RebalanceService {
         return new Planned(pools, plan);
     }
 
-    /** For the rebalancing job: a fresh plan from the live state, whoever asks (an applied plan's re-plan). */
-    public RebalancePlan replan(String drainBackend, PlanOptions options) {
-        RequestContext job = new RequestContext("rebalance", "admin", true);
-        return (drainBackend == null ? rebalance(job, options) : drain(job, drainBackend, options)).plan();
-    }
-
     /** A plan and the pools it was made from; {@code id} when it was applied (stored, to be carried out). */
     public record Planned(List<PlanPool> pools, RebalancePlan plan, String id) {
         public Planned(List<PlanPool> pools, RebalancePlan plan) {
@@ -168,8 +162,7 @@ public final class RebalanceService {
             if (drainBackend != null) { // nothing new lands there while it empties
                 handle.attach(PlanDao.class).disableForDrain(drainBackend, "draining (rebalance plan " + id + ")", now);
             }
-            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now,
-                    options.bandPoints(), options.maxMoves(), options.maxGib());
+            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now);
             int seq = 0;
             for (org.manilaj.scheduler.rebalance.Move move : planned.plan().moves()) {
                 dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now);

@@ -18,9 +18,6 @@ import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeDao;
 import org.manilaj.core.types.ShareTypeRow;
-import org.manilaj.scheduler.rebalance.Move;
-import org.manilaj.scheduler.rebalance.PlanOptions;
-import org.manilaj.scheduler.rebalance.RebalancePlan;
 
 /**
  * The rebalancing job on both databases where no migration is involved: a move nothing can carry on fails
@@ -29,10 +26,6 @@ import org.manilaj.scheduler.rebalance.RebalancePlan;
  */
 class RebalanceExecutorTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-
-    /** A re-plan that finds nothing more to move. */
-    private static final Replanner NOTHING_MORE = (backend, options) -> new RebalancePlan(List.of(), List.of(), Map.of(),
-            Map.of(), 0, 0, true);
 
     private static String insertShare(Jdbi jdbi, String status, String host) {
         String typeId = UUID.randomUUID().toString();
@@ -51,60 +44,24 @@ class RebalanceExecutorTest {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         String shareId = insertShare(jdbi, "extending_error", "manila@a#pool0");
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-1", "drain", "a", "admin", T0, 10, 1000, 1000);
+        dao.insertPlan("plan-1", "drain", "a", "admin", T0);
         dao.insertMove("plan-1", 0, shareId, 10, "manila@a#pool0", "manila@b#pool0", T0);
         assertThat(dao.startMove("plan-1", 0, T0)).isEqualTo(1); // marked running; then the service died
         BackendRegistry none = new BackendRegistry("manila", List.of(), Map.of());
 
-        new RebalanceExecutor(jdbi, none, null, NOTHING_MORE, Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), Duration.ofMinutes(5))
+        new RebalanceExecutor(jdbi, none, null, Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), Duration.ofMinutes(5))
                 .advance();
         assertThat(dao.moves("plan-1")).singleElement().extracting(RebalanceDao.MoveRow::status).isEqualTo("running");
 
-        new RebalanceExecutor(jdbi, none, null, NOTHING_MORE, Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC), Duration.ofMinutes(5))
+        new RebalanceExecutor(jdbi, none, null, Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC), Duration.ofMinutes(5))
                 .advance();
         assertThat(dao.moves("plan-1")).singleElement().satisfies(move -> {
             assertThat(move.status()).isEqualTo("failed");
             assertThat(move.error()).contains("extending_error", "nothing moves it");
         });
-        new RebalanceExecutor(jdbi, none, null, NOTHING_MORE, Clock.fixed(T0.plusSeconds(602), ZoneOffset.UTC), Duration.ofMinutes(5))
+        new RebalanceExecutor(jdbi, none, null, Clock.fixed(T0.plusSeconds(602), ZoneOffset.UTC), Duration.ofMinutes(5))
                 .advance();
         assertThat(dao.plan("plan-1")).get().extracting(RebalanceDao.PlanRow::status).as("the plan ends").isEqualTo("done");
-    }
-
-    /**
-     * A move that failed: the plan is made again from the state reached, with the plan's own options, and the new
-     * moves are appended; at most {@code MAX_REPLANS} times, then the plan ends as it is.
-     */
-    @ParameterizedTest
-    @EnumSource(TestDatabase.class)
-    void failedMovesArePlannedAgainFromTheStateReachedAFewTimes(TestDatabase database) {
-        Jdbi jdbi = TestDatabase.jdbi(database.create());
-        RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-3", "drain", "a", "admin", T0, 5, 7, 400);
-        dao.insertMove("plan-3", 0, "gone", 10, "manila@a#pool0", "manila@b#pool0", T0);
-        List<PlanOptions> asked = new java.util.ArrayList<>();
-        List<String> backends = new java.util.ArrayList<>();
-        Replanner again = (backend, options) -> {
-            asked.add(options);
-            backends.add(backend);
-            return new RebalancePlan(List.of(new Move("gone", 10, "manila@a#pool0", "manila@c#pool0", 0, 0, 0, 0)), List.of(),
-                    Map.of(), Map.of(), 0, 0, true);
-        };
-        BackendRegistry none = new BackendRegistry("manila", List.of(), Map.of());
-        RebalanceExecutor executor = new RebalanceExecutor(jdbi, none, null, again, Clock.fixed(T0, ZoneOffset.UTC),
-                Duration.ofMinutes(5));
-        for (int tick = 0; tick < 6; tick++) {
-            executor.advance(); // each appended move is skipped (the share is gone), then planned again
-        }
-        assertThat(asked).hasSize(RebalanceExecutor.MAX_REPLANS).allSatisfy(options ->
-                assertThat(options).isEqualTo(new PlanOptions(5, 7, 400)));
-        assertThat(backends).containsOnly("a");
-        assertThat(dao.moves("plan-3")).hasSize(1 + RebalanceExecutor.MAX_REPLANS)
-                .allSatisfy(move -> assertThat(move.status()).isEqualTo("skipped"));
-        assertThat(dao.plan("plan-3")).get().satisfies(plan -> {
-            assertThat(plan.status()).isEqualTo("done");
-            assertThat(plan.replans()).isEqualTo(RebalanceExecutor.MAX_REPLANS);
-        });
     }
 
     @ParameterizedTest
@@ -112,7 +69,7 @@ class RebalanceExecutorTest {
     void aCancelThatComesFirstStopsAMoveFromStarting(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-2", "rebalance", null, "admin", T0, 10, 1000, 1000);
+        dao.insertPlan("plan-2", "rebalance", null, "admin", T0);
         dao.insertMove("plan-2", 0, "share", 10, "manila@a#pool0", "manila@b#pool0", T0);
         assertThat(dao.cancel("plan-2", false, T0)).isEqualTo(1);
         assertThat(dao.startMove("plan-2", 0, T0)).isZero();
