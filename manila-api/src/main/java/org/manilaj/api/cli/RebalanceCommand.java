@@ -120,9 +120,10 @@ public class RebalanceCommand extends AdminCommand {
                 }
                 long failed = counts.path("failed").asLong();
                 long skipped = counts.path("skipped").asLong();
-                if (failed > 0 || skipped > 0 || !status.equals("done")) {
-                    throw new Failure("plan " + id + " ended " + status + " with " + failed + " failed and " + skipped
-                            + " skipped move(s): rebalance-status " + id + " says why", 1);
+                long cancelled = counts.path("cancelled").asLong();
+                if (failed > 0 || skipped > 0 || cancelled > 0 || !status.equals("done")) {
+                    throw new Failure("plan " + id + " ended " + status + " with " + failed + " failed, " + skipped
+                            + " skipped and " + cancelled + " cancelled move(s): rebalance-status " + id + " says why", 1);
                 }
                 return;
             }

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationService {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
+    /** The end of the refusal of a share that has another operation in flight (a caller may try again later). */
+    public static final String BUSY = " is busy: an operation is in progress.";
 
     private final Jdbi jdbi;
     private final BackendRegistry registry;
@@ -93,7 +95,7 @@ public final class MigrationService {
                 MigrationPhase.STARTING.wireName(), 0, 0, 0, 0, null, null, now, now);
         jdbi.useTransaction(handle -> {
             if (handle.attach(OperationDao.class).lockForShare(shareId).isPresent()) {
-                throw ManilaException.badRequest("Share " + shareId + " is busy: an operation is in progress.");
+                throw ManilaException.badRequest("Share " + shareId + BUSY);
             }
             if (handle.attach(AccessRuleDao.class).forShare(shareId).stream()
                     .anyMatch(rule -> rule.ruleState() == AccessRuleState.ERROR)) {

@@ -122,10 +122,14 @@ public final class RebalanceExecutor {
             record(move, "running", task.get() == TaskState.MIGRATION_CANCELLED ? "cancelled" : "failed",
                     "the migration ended in " + now.taskState());
         } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
-            if (planRunning(move)) {
-                startMigration(move); // marked running, then the service stopped before the migration was recorded
-            } else {
+            if (!planRunning(move)) {
                 record(move, "running", "cancelled", "the plan was cancelled before its migration started");
+            } else if (move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
+                record(move, "running", "failed", "its migration could not start for " + stuckAfter.toMinutes()
+                        + " minutes: the share stayed busy with another operation");
+            } else {
+                // marked running, then the service stopped before the migration was recorded, or the share was busy
+                startMigration(move);
             }
         } else if (move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
             record(move, "running", "failed", "the share is " + now.status() + (now.taskState() == null ? ""
@@ -218,8 +222,9 @@ public final class RebalanceExecutor {
             if (running.isPresent() && running.get().destHost().equals(move.toPool())) {
                 return true; // started meanwhile (a tick of another node): followed from now on
             }
-            if (e.getMessage() != null && e.getMessage().contains("busy")) { // an operation of the share: next tick
-                record(move, "running", "pending", null);
+            if (e.getMessage() != null && e.getMessage().contains(MigrationService.BUSY)) {
+                // another operation of the share: the move stays running (next in order) and is tried at the next
+                // tick, until it has waited too long
                 return false;
             }
             record(move, "running", "failed", e.getMessage());
