@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
@@ -124,12 +125,11 @@ public final class RebalanceExecutor {
         } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
             if (!planRunning(move)) {
                 record(move, "running", "cancelled", "the plan was cancelled before its migration started");
-            } else if (move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
+            } else if (startMigration(move) == Start.BUSY && move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
+                // marked running, then the service stopped before the migration was recorded, or the share was busy:
+                // started now, unless it has stayed busy too long
                 record(move, "running", "failed", "its migration could not start for " + stuckAfter.toMinutes()
                         + " minutes: the share stayed busy with another operation");
-            } else {
-                // marked running, then the service stopped before the migration was recorded, or the share was busy
-                startMigration(move);
             }
         } else if (move.updatedAt().plus(stuckAfter).isBefore(clock.instant())) {
             record(move, "running", "failed", "the share is " + now.status() + (now.taskState() == null ? ""
@@ -174,8 +174,14 @@ public final class RebalanceExecutor {
                 record(move, "pending", "skipped", changed.get());
                 continue;
             }
-            if (jdbi.withExtension(RebalanceDao.class, dao -> dao.startMove(move.planId(), move.seq(), clock.instant())) == 1
-                    && startMigration(move)) {
+            if (jdbi.withExtension(RebalanceDao.class, dao -> dao.startMove(move.planId(), move.seq(), clock.instant())) == 0) {
+                continue;
+            }
+            Start start = startMigration(move);
+            if (start == Start.BUSY) {
+                return; // it stays running, next in order: nothing overtakes it, and it holds its backends' slots
+            }
+            if (start == Start.STARTED) {
                 running++;
                 fromBackend.merge(backend(move.fromPool()), 1, Integer::sum);
                 toBackend.merge(backend(move.toPool()), 1, Integer::sum);
@@ -201,14 +207,17 @@ public final class RebalanceExecutor {
         return Optional.empty();
     }
 
+    /** What starting a move's migration came to: started, refused for now (the share is busy), or failed. */
+    private enum Start { STARTED, BUSY, FAILED }
+
     /** Starts the move's migration: writable unless the source cannot stop writes for the cut-over (export: none). */
-    private boolean startMigration(RebalanceDao.MoveRow move) {
+    private Start startMigration(RebalanceDao.MoveRow move) {
         Optional<BackendRegistry.PoolEntry> from = registry.pool(move.fromPool());
         Optional<BackendRegistry.PoolEntry> to = registry.pool(move.toPool());
         if (from.isEmpty() || to.isEmpty()) {
             record(move, "running", "failed", "pool " + (from.isEmpty() ? move.fromPool() : move.toPool())
                     + " is not configured any more");
-            return false;
+            return Start.FAILED;
         }
         boolean writable = from.get().driver().capabilities().enforcesAccess() || CopyEngines.snapshotsMatch(from.get(), to.get());
         try {
@@ -216,19 +225,19 @@ public final class RebalanceExecutor {
                     false, null));
             LOG.info("rebalance plan {}: share {} ({} GiB) moving from {} to {}", move.planId(), move.shareId(),
                     move.sizeGb(), move.fromPool(), move.toPool());
-            return true;
+            return Start.STARTED;
         } catch (ManilaException e) {
             Optional<ShareMigration> running = jdbi.withExtension(MigrationDao.class, dao -> dao.findByShare(move.shareId()));
             if (running.isPresent() && running.get().destHost().equals(move.toPool())) {
-                return true; // started meanwhile (a tick of another node): followed from now on
+                return Start.STARTED; // started meanwhile (a tick of another node): followed from now on
             }
             if (e.getMessage() != null && e.getMessage().contains(MigrationService.BUSY)) {
                 // another operation of the share: the move stays running (next in order) and is tried at the next
                 // tick, until it has waited too long
-                return false;
+                return Start.BUSY;
             }
             record(move, "running", "failed", e.getMessage());
-            return false;
+            return Start.FAILED;
         }
     }
 
@@ -252,7 +261,7 @@ public final class RebalanceExecutor {
         return jdbi.withExtension(RebalanceDao.class, dao -> dao.moves(plan.id()));
     }
 
-    private <T> T dao(java.util.function.Function<RebalanceDao, T> query) {
+    private <T> T dao(Function<RebalanceDao, T> query) {
         return jdbi.withExtension(RebalanceDao.class, query::apply);
     }
 
