@@ -53,7 +53,7 @@ class DrainLabSystemIT {
                 ids.add(id);
             }
             for (String id : ids) {
-                awaitAccessActive(client, id);
+                client.awaitAccessActive(id);
                 String sum = write(location(client, id), id + "-first.bin", 4 << 20);
                 assertThat(sum).as("written to " + id).isNotNull();
                 written.put(id + "-first.bin", sum);
@@ -145,13 +145,5 @@ class DrainLabSystemIT {
 
     private static String location(ManilaClient client, String id) {
         return (String) client.get("/v2/shares/" + id + "/export_locations").list("export_locations").get(0).get("path");
-    }
-
-    private static void awaitAccessActive(ManilaClient client, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!"active".equals(client.get("/v2/shares/" + id).object("share").get("access_rules_status"))) {
-            assertThat(System.nanoTime()).as("access of " + id + " active").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }

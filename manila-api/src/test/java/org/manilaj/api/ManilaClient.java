@@ -100,6 +100,22 @@ final class ManilaClient {
         return reply;
     }
 
+    /** Waits (at most a minute) until the share's access rules are all in effect ({@code access_rules_status}). */
+    void awaitAccessActive(String shareId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"active".equals(get("/v2/shares/" + shareId).object("share").get("access_rules_status"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("access of share " + shareId + " did not become active");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     Reply send(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

@@ -91,7 +91,7 @@ class ReplicationLabSystemIT {
             assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
             awaitReplica(replicaId, replica -> "active".equals(replica.get("replica_state")), "active");
             Map<String, Object> share = client.awaitStatus(id, "available");
-            awaitAccessActive(id);
+            client.awaitAccessActive(id);
             long failoverMs = (System.nanoTime() - started) / 1_000_000;
             System.out.println("failover with the active site down: " + failoverMs + " ms"); // README's figure
             assertThat((String) share.get("host")).contains("lab2");
@@ -151,7 +151,7 @@ class ReplicationLabSystemIT {
         assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
         awaitReplica(replicaId, replica -> "active".equals(replica.get("replica_state")), "active");
         client.awaitStatus(id, "available");
-        awaitAccessActive(id);
+        client.awaitAccessActive(id);
         assertThat(location(id)).isEqualTo(path);
         readsBack(path, written);
 
@@ -190,7 +190,7 @@ class ReplicationLabSystemIT {
             assertThat(replica.get("replica_state")).isNotEqualTo("active");
             Map<String, Object> share = client.awaitStatus(id, "available");
             assertThat((String) share.get("host")).contains("lab1");
-            awaitAccessActive(id);
+            client.awaitAccessActive(id);
             write(location, "after-refusal.bin", 1 << 20, written); // writable again
             readsBack(location, written);
         } finally {
@@ -200,7 +200,7 @@ class ReplicationLabSystemIT {
         assertThat(action(replicaId, "{\"promote\": null}").status()).isEqualTo(202);
         awaitReplica(replicaId, r -> "active".equals(r.get("replica_state")), "active");
         client.awaitStatus(id, "available");
-        awaitAccessActive(id);
+        client.awaitAccessActive(id);
         readsBack(location(id), written);
         String demoted = activeReplicaBesides(id, replicaId);
         assertThat(client.deleteWhenIdle("/v2/share-replicas/" + demoted).status()).isEqualTo(202);
@@ -273,14 +273,6 @@ class ReplicationLabSystemIT {
         }
     }
 
-    private void awaitAccessActive(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!"active".equals(client.get("/v2/shares/" + id).object("share").get("access_rules_status"))) {
-            assertThat(System.nanoTime()).as("access of " + id + " active").isLessThan(deadline);
-            pause(20);
-        }
-    }
-
     private void readsBack(String location, Map<String, String> written) throws Exception {
         for (Map.Entry<String, String> file : written.entrySet()) {
             Path copy = local.resolve("read-" + file.getKey());
@@ -305,7 +297,7 @@ class ReplicationLabSystemIT {
     private void allow(String id) {
         assertThat(client.post("/v2/shares/" + id + "/action", "{\"allow_access\": {\"access_type\": \"ip\","
                 + " \"access_to\": \"127.0.0.1\", \"access_level\": \"rw\"}}").status()).isEqualTo(200);
-        awaitAccessActive(id);
+        client.awaitAccessActive(id);
     }
 
     private static void pause(long millis) {

@@ -77,6 +77,11 @@ public interface PoolDao {
     @RegisterConstructorMapper(BackendRow.class)
     List<BackendRow> backends();
 
+    /** A drain's disable: an admin's earlier reason is kept. */
+    @SqlUpdate("UPDATE backends SET disabled = TRUE, disabled_reason = COALESCE(disabled_reason, :reason),"
+            + " status_updated_at = :now WHERE name = :name")
+    int disableKeepingReason(@Bind("name") String name, @Bind("reason") String reason, @Bind("now") Instant now);
+
     @SqlUpdate("UPDATE backends SET disabled = :disabled, disabled_reason = :reason, status_updated_at = :now"
             + " WHERE name = :name")
     int setDisabled(@Bind("name") String name, @Bind("disabled") boolean disabled, @Bind("reason") String reason,

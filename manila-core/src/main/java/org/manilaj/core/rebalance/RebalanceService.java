@@ -1,10 +1,13 @@
 package org.manilaj.core.rebalance;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -18,11 +21,13 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.scheduler.PoolState;
+import org.manilaj.scheduler.rebalance.Move;
 import org.manilaj.scheduler.rebalance.PlanOptions;
 import org.manilaj.scheduler.rebalance.PlanPool;
 import org.manilaj.scheduler.rebalance.PlanShare;
 import org.manilaj.scheduler.rebalance.RebalancePlan;
 import org.manilaj.scheduler.rebalance.RebalancePlanner;
+import org.manilaj.scheduler.rebalance.Unmovable;
 
 /**
  * Plans over the service's live state (admins only): the pools as the stats job last saw them, usable when up and
@@ -54,12 +59,6 @@ public final class RebalanceService {
         @SqlQuery("SELECT name FROM backends ORDER BY name FOR UPDATE")
         List<String> lockBackends();
 
-        /** A drain's disable: an admin's earlier reason is kept. */
-        @org.jdbi.v3.sqlobject.statement.SqlUpdate("UPDATE backends SET disabled = TRUE, disabled_reason ="
-                + " COALESCE(disabled_reason, :reason), status_updated_at = :now WHERE name = :name")
-        int disableForDrain(@org.jdbi.v3.sqlobject.customizer.Bind("name") String name,
-                            @org.jdbi.v3.sqlobject.customizer.Bind("reason") String reason,
-                            @org.jdbi.v3.sqlobject.customizer.Bind("now") java.time.Instant now);
     }
 
     /** A secondary replica of a share on a pool. */
@@ -71,10 +70,10 @@ public final class RebalanceService {
     private final PoolHealth health;
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
     public RebalanceService(Jdbi jdbi, BackendRegistry registry, PoolHealth health, PlacementService placement,
-                            ShareTypeService shareTypes, java.time.Clock clock) {
+                            ShareTypeService shareTypes, Clock clock) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.health = health;
@@ -118,14 +117,14 @@ public final class RebalanceService {
             throw ManilaException.notFound("Backend " + backend + " could not be found.");
         }
         RebalancePlan plan = RebalancePlanner.drain(backend, pools, shares(), options);
-        List<org.manilaj.scheduler.rebalance.Unmovable> replicas = new ArrayList<>();
+        List<Unmovable> replicas = new ArrayList<>();
         for (ReplicaPlace replica : jdbi.withExtension(PlanDao.class, PlanDao::secondaryReplicas)) {
             registry.pool(replica.host()).filter(pool -> pool.backend().equals(backend)).ifPresent(pool ->
-                    replicas.add(new org.manilaj.scheduler.rebalance.Unmovable(replica.shareId(), replica.host(),
+                    replicas.add(new Unmovable(replica.shareId(), replica.host(),
                             "a replica of the share is on this backend: delete it (and create one elsewhere)")));
         }
         if (!replicas.isEmpty()) {
-            List<org.manilaj.scheduler.rebalance.Unmovable> unmovable = new ArrayList<>(plan.unmovable());
+            List<Unmovable> unmovable = new ArrayList<>(plan.unmovable());
             unmovable.addAll(replicas);
             plan = new RebalancePlan(plan.moves(), unmovable, plan.before(), plan.after(), plan.spreadBefore(),
                     plan.spreadAfter(), false);
@@ -151,8 +150,8 @@ public final class RebalanceService {
     public Planned apply(RequestContext context, String drainBackend, PlanOptions options) {
         requireAdmin(context);
         Planned planned = drainBackend == null ? rebalance(context, options) : drain(context, drainBackend, options);
-        String id = java.util.UUID.randomUUID().toString();
-        java.time.Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
             handle.attach(PlanDao.class).lockBackends(); // one apply at a time, on every node
             RebalanceDao dao = handle.attach(RebalanceDao.class);
@@ -160,11 +159,11 @@ public final class RebalanceService {
                 throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
             }
             if (drainBackend != null) { // nothing new lands there while it empties
-                handle.attach(PlanDao.class).disableForDrain(drainBackend, "draining (rebalance plan " + id + ")", now);
+                handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")", now);
             }
             dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now);
             int seq = 0;
-            for (org.manilaj.scheduler.rebalance.Move move : planned.plan().moves()) {
+            for (Move move : planned.plan().moves()) {
                 dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now);
             }
         });
