@@ -210,13 +210,14 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
         MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
-                work.getMigrationThreads(), clock);
+                work.getMigrationThreads(), clock, RebalanceExecutor::noteFailure);
         ReplicationSettings replication = config.getReplication().settings();
         ReplicaService replicas = new ReplicaService(jdbi, shareTypes, registry, placement, runner, quotas, clock);
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
-        RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, clock);
+        RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock);
+        RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -287,8 +288,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
-        environment.jersey().register(new AdminRebalanceResource(new RebalanceService(jdbi, registry, health, placement,
-                shareTypes, clock)));
+        environment.jersey().register(new AdminRebalanceResource(rebalance));
     }
 
     /**

@@ -10,6 +10,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.Timestamps;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.rebalance.PlanScope;
 import org.manilaj.core.rebalance.RebalanceService;
 import org.manilaj.scheduler.rebalance.Move;
 import org.manilaj.scheduler.rebalance.PlanOptions;
@@ -56,7 +58,7 @@ public final class AdminRebalanceResource {
         if (plan == null || !plan.isObject()) {
             throw ManilaException.badRequest("Malformed request body: 'rebalance_plan' is required.");
         }
-        return planned(request, null, plan);
+        return planned(request, PlanScope.rebalance(backends(plan)), plan);
     }
 
     /**
@@ -70,10 +72,10 @@ public final class AdminRebalanceResource {
         if (drain == null || !drain.isObject()) {
             throw ManilaException.badRequest("Malformed request body: 'drain' is required.");
         }
-        return planned(request, backend, drain);
+        return planned(request, PlanScope.drain(backend), drain);
     }
 
-    private Response planned(ContainerRequestContext request, String drainBackend, JsonNode body) {
+    private Response planned(ContainerRequestContext request, PlanScope scope, JsonNode body) {
         JsonNode dryRun = body.get("dry_run");
         if (dryRun == null || !dryRun.isBoolean()) {
             throw ManilaException.badRequest("dry_run (true or false) is required.");
@@ -81,11 +83,11 @@ public final class AdminRebalanceResource {
         RequestContext context = RequestAttributes.context(request);
         PlanOptions options = options(body);
         if (dryRun.asBoolean()) {
-            RebalanceService.Planned planned = drainBackend == null ? rebalance.rebalance(context, options)
-                    : rebalance.drain(context, drainBackend, options);
+            RebalanceService.Planned planned = scope.isDrain() ? rebalance.drain(context, scope.drainBackend(), options)
+                    : rebalance.rebalance(context, scope, options);
             return Response.ok(Map.of("rebalance_plan", view(planned.plan()))).build();
         }
-        RebalanceService.Planned applied = rebalance.apply(context, drainBackend, options);
+        RebalanceService.Planned applied = rebalance.apply(context, scope, options);
         Map<String, Object> view = view(applied.plan());
         view.put("id", applied.id());
         view.put("dry_run", false);
@@ -128,6 +130,8 @@ public final class AdminRebalanceResource {
         view.put("kind", applied.plan().kind());
         view.put("backend", applied.plan().backend());
         view.put("status", applied.plan().status());
+        view.put("backends", applied.plan().backends() == null ? List.of() : List.of(applied.plan().backends().split(",")));
+        view.put("replans", applied.plan().replans());
         view.put("created_at", Timestamps.format(applied.plan().createdAt()));
         view.put("updated_at", Timestamps.format(applied.plan().updatedAt()));
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -150,9 +154,31 @@ public final class AdminRebalanceResource {
             row.put("to", move.toPool());
             row.put("status", move.status());
             row.put("error", move.error());
+            row.put("round", move.plannedRound());
             return row;
         }).toList());
         return view;
+    }
+
+    /** {@code "backends": ["a", "b"]}: the backends whose pools a rebalance levels (all when absent). */
+    private static List<String> backends(JsonNode body) {
+        JsonNode backends = body.get("backends");
+        if (backends == null || backends.isNull()) {
+            return List.of();
+        }
+        if (!backends.isArray() || backends.isEmpty()) {
+            throw ManilaException.badRequest("backends must be a non-empty list of backend names.");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode backend : backends) {
+            if (!backend.isTextual()) { // each must be a configured backend's name: the plan checks
+                throw ManilaException.badRequest("backends must be a non-empty list of backend names.");
+            }
+            if (!names.contains(backend.asText())) {
+                names.add(backend.asText());
+            }
+        }
+        return names;
     }
 
     private static PlanOptions options(JsonNode body) {

@@ -61,6 +61,7 @@ public final class MigrationRunner {
     private final String node;
     private final Duration lease;
     private final Clock clock;
+    private final MigrationFailures failures;
 
     /**
      * @param node this process's name (as in operation leases: stable across its restarts)
@@ -68,6 +69,13 @@ public final class MigrationRunner {
      */
     public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
                            int threads, Clock clock) {
+        this(jdbi, registry, placement, node, lease, threads, clock, MigrationFailures.NONE);
+    }
+
+    /** @param failures told, in the roll-back's transaction, why a migration failed */
+    public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
+                           int threads, Clock clock, MigrationFailures failures) {
+        this.failures = failures;
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
@@ -408,6 +416,9 @@ public final class MigrationRunner {
             }
             handle.attach(PoolDao.class).release(destination.fullName(), migration.destReservedGb());
             handle.attach(ShareDao.class).endMigration(share.id(), outcome.wireName(), clock.instant());
+            if (failed) {
+                failures.failed(handle, migration);
+            }
         });
         LOG.info("share {}: migration {} {}; the share stays on {}{}", share.id(), migration.id(),
                 failed ? "failed" : "cancelled", migration.sourceHost(), failed ? " (" + migration.error() + ")" : "");

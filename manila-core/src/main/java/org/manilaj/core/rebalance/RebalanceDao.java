@@ -10,45 +10,63 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Applied plans and their moves; changes of status are conditional on the status seen. */
 public interface RebalanceDao {
+    String PLAN_COLUMNS = "id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at, band, max_moves,"
+            + " max_gib, backends, replans";
+    String MOVE_COLUMNS = "plan_id, seq, share_id, size_gb, from_pool, to_pool, status, error, updated_at, planned_round";
 
-    /** A plan as stored: {@code status} running, cancelling, done or cancelled. */
+    /**
+     * A plan as stored: {@code status} running, cancelling, done or cancelled; the options it was applied with
+     * ({@code backends}: the backends a rebalance was limited to, comma-separated, or null for all; the options are
+     * null for plans stored before they were kept), and how many times the job planned again from the state reached.
+     */
     record PlanRow(String id, String kind, String backend, String status, boolean cancelInFlight, String createdBy,
-                   Instant createdAt, Instant updatedAt) {
+                   Instant createdAt, Instant updatedAt, Double band, Integer maxMoves, Long maxGib, String backends,
+                   int replans) {
     }
 
-    /** A move as stored: {@code status} pending, running, done, failed, skipped or cancelled. */
+    /**
+     * A move as stored: {@code status} pending, running, done, failed, skipped or cancelled; {@code plannedRound} 0
+     * for the plan as applied, then the re-plan that added it.
+     */
     record MoveRow(String planId, int seq, String shareId, int sizeGb, String fromPool, String toPool, String status,
-                   String error, Instant updatedAt) {
+                   String error, Instant updatedAt, int plannedRound) {
     }
 
-    @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at)"
-            + " VALUES (:id, :kind, :backend, 'running', FALSE, :createdBy, :now, :now)")
+    @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at,"
+            + " band, max_moves, max_gib, backends, replans) VALUES (:id, :kind, :backend, 'running', FALSE, :createdBy,"
+            + " :now, :now, :band, :maxMoves, :maxGib, :backends, 0)")
     void insertPlan(@Bind("id") String id, @Bind("kind") String kind, @Bind("backend") String backend,
-                    @Bind("createdBy") String createdBy, @Bind("now") Instant now);
+                    @Bind("createdBy") String createdBy, @Bind("now") Instant now, @Bind("band") Double band,
+                    @Bind("maxMoves") Integer maxMoves, @Bind("maxGib") Long maxGib, @Bind("backends") String backends);
 
-    @SqlUpdate("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at)"
-            + " VALUES (:planId, :seq, :shareId, :sizeGb, :fromPool, :toPool, 'pending', :now)")
+    @SqlUpdate("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at,"
+            + " planned_round) VALUES (:planId, :seq, :shareId, :sizeGb, :fromPool, :toPool, 'pending', :now, :round)")
     void insertMove(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("shareId") String shareId,
                     @Bind("sizeGb") int sizeGb, @Bind("fromPool") String fromPool, @Bind("toPool") String toPool,
-                    @Bind("now") Instant now);
+                    @Bind("now") Instant now, @Bind("round") int round);
 
-    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
-            + " WHERE id = :id")
+    /** Counts a re-plan, once: another node's tick that saw the same count loses (0). */
+    @SqlUpdate("UPDATE rebalance_plans SET replans = replans + 1, updated_at = :now WHERE id = :id AND replans = :seen"
+            + " AND status = 'running'")
+    int replanned(@Bind("id") String id, @Bind("seen") int seen, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT COALESCE(MAX(seq), -1) + 1 FROM rebalance_moves WHERE plan_id = :planId")
+    int nextSeq(@Bind("planId") String planId);
+
+    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans WHERE id = :id")
     @RegisterConstructorMapper(PlanRow.class)
     Optional<PlanRow> plan(@Bind("id") String id);
 
-    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
-            + " ORDER BY created_at DESC, id")
+    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans ORDER BY created_at DESC, id")
     @RegisterConstructorMapper(PlanRow.class)
     List<PlanRow> plans();
 
-    @SqlQuery("SELECT id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at FROM rebalance_plans"
-            + " WHERE status IN ('running', 'cancelling') ORDER BY created_at, id")
+    @SqlQuery("SELECT " + PLAN_COLUMNS + " FROM rebalance_plans WHERE status IN ('running', 'cancelling')"
+            + " ORDER BY created_at, id")
     @RegisterConstructorMapper(PlanRow.class)
     List<PlanRow> active();
 
-    @SqlQuery("SELECT plan_id, seq, share_id, size_gb, from_pool, to_pool, status, error, updated_at FROM rebalance_moves"
-            + " WHERE plan_id = :planId ORDER BY seq")
+    @SqlQuery("SELECT " + MOVE_COLUMNS + " FROM rebalance_moves WHERE plan_id = :planId ORDER BY seq")
     @RegisterConstructorMapper(MoveRow.class)
     List<MoveRow> moves(@Bind("planId") String planId);
 
@@ -56,6 +74,14 @@ public interface RebalanceDao {
             + " AND seq = :seq AND status = :from")
     int moveTo(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("from") String from, @Bind("to") String to,
                @Bind("error") String error, @Bind("now") Instant now);
+
+    /**
+     * Keeps why a running move's migration failed (the migration's own record goes with its roll-back), in the
+     * roll-back's transaction.
+     */
+    @SqlUpdate("UPDATE rebalance_moves SET error = :error WHERE share_id = :shareId AND to_pool = :toPool"
+            + " AND status = 'running'")
+    int noteMigrationError(@Bind("shareId") String shareId, @Bind("toPool") String toPool, @Bind("error") String error);
 
     /** A pending move started, only while its plan runs (a cancel that came first wins). */
     @SqlUpdate("UPDATE rebalance_moves SET status = 'running', updated_at = :now WHERE plan_id = :planId AND seq = :seq"
@@ -65,6 +91,11 @@ public interface RebalanceDao {
 
     @SqlUpdate("UPDATE rebalance_plans SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
     int planTo(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
+
+    /** A running plan ends, only once none of its moves is pending or running (a re-plan may just have added some). */
+    @SqlUpdate("UPDATE rebalance_plans SET status = 'done', updated_at = :now WHERE id = :id AND status = 'running'"
+            + " AND NOT EXISTS (SELECT 1 FROM rebalance_moves m WHERE m.plan_id = :id AND m.status IN ('pending', 'running'))")
+    int finish(@Bind("id") String id, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE rebalance_plans SET status = 'cancelling', cancel_in_flight = :inFlight, updated_at = :now"
             + " WHERE id = :id AND status = 'running'")

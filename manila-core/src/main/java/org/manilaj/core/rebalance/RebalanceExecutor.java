@@ -2,18 +2,22 @@ package org.manilaj.core.rebalance;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.copy.CopyEngines;
 import org.manilaj.core.db.ErrorText;
 import org.manilaj.core.migration.MigrationDao;
+import org.manilaj.core.migration.MigrationFailures;
 import org.manilaj.core.migration.MigrationPhase;
 import org.manilaj.core.migration.MigrationRequest;
 import org.manilaj.core.migration.MigrationService;
@@ -23,6 +27,9 @@ import org.manilaj.core.replication.ReplicaDao;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.share.TaskState;
+import org.manilaj.scheduler.rebalance.Move;
+import org.manilaj.scheduler.rebalance.PlanOptions;
+import org.manilaj.scheduler.rebalance.RebalancePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,22 +50,37 @@ public final class RebalanceExecutor {
     /** A running move that nothing can carry on (no migration, the share neither moved nor movable) fails after this. */
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
 
+    /** How many times a plan is made again from the state reached, when moves of the last round failed or were skipped. */
+    static final int MAX_REPLANS = 2;
+
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final MigrationService migrations;
+    private final Replanner replanner;
     private final Clock clock;
     private final Duration stuckAfter;
 
-    public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock) {
-        this(jdbi, registry, migrations, clock, STUCK_AFTER);
+    public RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Replanner replanner,
+                             Clock clock) {
+        this(jdbi, registry, migrations, replanner, clock, STUCK_AFTER);
     }
 
-    RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Clock clock, Duration stuckAfter) {
+    RebalanceExecutor(Jdbi jdbi, BackendRegistry registry, MigrationService migrations, Replanner replanner, Clock clock,
+                      Duration stuckAfter) {
         this.jdbi = jdbi;
         this.registry = registry;
         this.migrations = migrations;
+        this.replanner = replanner;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
+    }
+
+    /** Keeps why a move's migration failed on the move, in the roll-back's transaction (see {@link MigrationFailures}). */
+    public static void noteFailure(Handle handle, ShareMigration migration) {
+        if (migration.error() != null) {
+            handle.attach(RebalanceDao.class).noteMigrationError(migration.shareId(), migration.destHost(),
+                    ErrorText.of(migration.error()));
+        }
     }
 
     /** One tick of every plan in flight. */
@@ -90,10 +112,68 @@ public final class RebalanceExecutor {
             return;
         }
         startWithinLimits(moves);
-        if (moves(plan).stream().noneMatch(move -> "pending".equals(move.status()) || "running".equals(move.status()))) {
-            jdbi.useExtension(RebalanceDao.class, dao -> dao.planTo(plan.id(), "running", "done", clock.instant()));
+        List<RebalanceDao.MoveRow> reached = moves(plan);
+        if (reached.stream().anyMatch(move -> "pending".equals(move.status()) || "running".equals(move.status()))) {
+            return;
+        }
+        if (replan(plan, reached)) {
+            return;
+        }
+        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.finish(plan.id(), clock.instant())) == 1) {
             LOG.info("rebalance plan {} done", plan.id());
         }
+    }
+
+    /**
+     * When moves of the last round failed or were skipped (the state changed under the plan), a fresh plan from the
+     * state reached, within what is left of the plan's limits, with the shares whose moves failed held where they
+     * are, appended as a new round; at most {@link #MAX_REPLANS} times. True when the plan goes on (a round was
+     * appended, here or by another node's tick).
+     */
+    private boolean replan(RebalanceDao.PlanRow plan, List<RebalanceDao.MoveRow> moves) {
+        boolean setBack = moves.stream().anyMatch(move -> move.plannedRound() == plan.replans()
+                && ("failed".equals(move.status()) || "skipped".equals(move.status())));
+        if (!setBack || plan.replans() >= MAX_REPLANS || plan.band() == null) {
+            return false;
+        }
+        List<RebalanceDao.MoveRow> done = moves.stream().filter(move -> "done".equals(move.status())).toList();
+        int movesLeft = plan.maxMoves() - done.size();
+        long gibLeft = plan.maxGib() - done.stream().mapToLong(RebalanceDao.MoveRow::sizeGb).sum();
+        if (movesLeft <= 0 || gibLeft <= 0) {
+            return false;
+        }
+        Set<String> held = moves.stream().filter(move -> "failed".equals(move.status()))
+                .map(RebalanceDao.MoveRow::shareId).collect(Collectors.toSet());
+        PlanScope scope = "drain".equals(plan.kind()) ? PlanScope.drain(plan.backend())
+                : PlanScope.rebalance(plan.backends() == null ? List.of() : List.of(plan.backends().split(",")));
+        RebalancePlan fresh;
+        try {
+            fresh = replanner.plan(scope, new PlanOptions(plan.band(), movesLeft, gibLeft), held);
+        } catch (RuntimeException e) { // the plan ends as it is rather than failing at every tick
+            LOG.error("rebalance plan {}: planning again failed: {}", plan.id(), e.getMessage(), e);
+            return false;
+        }
+        if (fresh.moves().isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        int round = plan.replans() + 1;
+        boolean appended = jdbi.inTransaction(handle -> {
+            RebalanceDao dao = handle.attach(RebalanceDao.class);
+            if (dao.replanned(plan.id(), plan.replans(), now) == 0) {
+                return false;
+            }
+            int seq = dao.nextSeq(plan.id());
+            for (Move move : fresh.moves()) {
+                dao.insertMove(plan.id(), seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now, round);
+            }
+            return true;
+        });
+        if (appended) {
+            LOG.info("rebalance plan {}: moves failed or were skipped; planned again from the state reached (round {}):"
+                    + " {} more move(s), {} GiB", plan.id(), round, fresh.moves().size(), fresh.gibMoved());
+        }
+        return true; // appended here, or by another tick that counted the same re-plan first
     }
 
     /** A running move's migration: completed after its first phase, recorded when it ended, started if it never was. */
@@ -121,7 +201,7 @@ public final class RebalanceExecutor {
             LOG.info("rebalance plan {}: share {} moved to {}", move.planId(), move.shareId(), move.toPool());
         } else if (task.isPresent() && (task.get() == TaskState.MIGRATION_ERROR || task.get() == TaskState.MIGRATION_CANCELLED)) {
             record(move, "running", task.get() == TaskState.MIGRATION_CANCELLED ? "cancelled" : "failed",
-                    "the migration ended in " + now.taskState());
+                    "the migration ended in " + now.taskState() + (move.error() == null ? "" : ": " + move.error()));
         } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
             if (!planRunning(move)) {
                 record(move, "running", "cancelled", "the plan was cancelled before its migration started");

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -65,6 +67,9 @@ public final class RebalanceService {
     public record ReplicaPlace(String shareId, String host) {
     }
 
+    /** How a re-plan shows the planner a share whose move failed in the plan: not available, so it stays. */
+    static final String HELD = "held (its move failed in this plan)";
+
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final PoolHealth health;
@@ -85,6 +90,10 @@ public final class RebalanceService {
     /** Every configured pool with known stats; usable when its backend is up and enabled. */
     public List<PlanPool> pools(RequestContext context) {
         requireAdmin(context);
+        return pools();
+    }
+
+    private List<PlanPool> pools() {
         List<PlanPool> pools = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
             Optional<BackendRegistry.PoolEntry> entry = registry.pool(row.name());
@@ -101,10 +110,10 @@ public final class RebalanceService {
         return pools;
     }
 
-    /** A plan that levels the pools (nothing is carried out: the plan only says what would move). */
-    public Planned rebalance(RequestContext context, PlanOptions options) {
-        List<PlanPool> pools = pools(context);
-        return new Planned(pools, RebalancePlanner.rebalance(pools, shares(), options));
+    /** A plan that levels the pools of the scope (nothing is carried out: the plan only says what would move). */
+    public Planned rebalance(RequestContext context, PlanScope scope, PlanOptions options) {
+        requireAdmin(context);
+        return plan(scope, options, Set.of());
     }
 
     /**
@@ -112,11 +121,31 @@ public final class RebalanceService {
      * moves by deleting it and creating another), so the plan says so and is not complete.
      */
     public Planned drain(RequestContext context, String backend, PlanOptions options) {
-        List<PlanPool> pools = pools(context);
-        if (pools.stream().noneMatch(pool -> pool.backend().equals(backend))) {
-            throw ManilaException.notFound("Backend " + backend + " could not be found.");
+        requireAdmin(context);
+        return plan(PlanScope.drain(backend), options, Set.of());
+    }
+
+    /** For the rebalancing job: a fresh plan of an applied plan's scope from the state reached. */
+    public RebalancePlan replan(PlanScope scope, PlanOptions options, Set<String> held) {
+        return plan(scope, options, held).plan();
+    }
+
+    private Planned plan(PlanScope scope, PlanOptions options, Set<String> held) {
+        List<PlanPool> all = pools();
+        for (String backend : scope.isDrain() ? List.of(scope.drainBackend()) : scope.backends()) {
+            if (all.stream().noneMatch(pool -> pool.backend().equals(backend))) {
+                throw scope.isDrain() ? ManilaException.notFound("Backend " + backend + " could not be found.")
+                        : ManilaException.badRequest("Backend " + backend + " could not be found.");
+            }
         }
-        RebalancePlan plan = RebalancePlanner.drain(backend, pools, shares(), options);
+        List<PlanPool> pools = all.stream().filter(pool -> scope.covers(pool.backend())).toList();
+        Set<String> poolNames = pools.stream().map(PlanPool::name).collect(Collectors.toSet());
+        List<PlanShare> shares = shares(held).stream().filter(share -> poolNames.contains(share.pool())).toList();
+        if (!scope.isDrain()) {
+            return new Planned(pools, RebalancePlanner.rebalance(pools, shares, options));
+        }
+        String backend = scope.drainBackend();
+        RebalancePlan plan = RebalancePlanner.drain(backend, pools, shares, options);
         List<Unmovable> replicas = new ArrayList<>();
         for (ReplicaPlace replica : jdbi.withExtension(PlanDao.class, PlanDao::secondaryReplicas)) {
             registry.pool(replica.host()).filter(pool -> pool.backend().equals(backend)).ifPresent(pool ->
@@ -147,9 +176,10 @@ public final class RebalanceService {
      * Stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409 while
      * another runs). A drain disables its backend in the same transaction (an admin's reason is kept).
      */
-    public Planned apply(RequestContext context, String drainBackend, PlanOptions options) {
+    public Planned apply(RequestContext context, PlanScope scope, PlanOptions options) {
         requireAdmin(context);
-        Planned planned = drainBackend == null ? rebalance(context, options) : drain(context, drainBackend, options);
+        Planned planned = plan(scope, options, Set.of());
+        String drainBackend = scope.drainBackend();
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
@@ -161,10 +191,12 @@ public final class RebalanceService {
             if (drainBackend != null) { // nothing new lands there while it empties
                 handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")", now);
             }
-            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now);
+            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now,
+                    options.bandPoints(), options.maxMoves(), options.maxGib(),
+                    scope.backends().isEmpty() ? null : String.join(",", scope.backends()));
             int seq = 0;
             for (Move move : planned.plan().moves()) {
-                dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now);
+                dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now, 0);
             }
         });
         return new Planned(planned.pools(), planned.plan(), id);
@@ -194,12 +226,14 @@ public final class RebalanceService {
         return applied(context, id);
     }
 
-    private List<PlanShare> shares() {
+    /** Every placed share; a share {@code held} stays where it is (the planner moves only available shares). */
+    private List<PlanShare> shares(Set<String> held) {
         Map<String, Map<String, String>> specs = new HashMap<>();
         List<PlanShare> shares = new ArrayList<>();
         for (ShareRow row : jdbi.withExtension(PlanDao.class, PlanDao::placedShares)) {
             Map<String, String> extraSpecs = specs.computeIfAbsent(row.shareTypeId(), shareTypes::extraSpecs);
-            shares.add(new PlanShare(row.id(), row.sizeGb(), extraSpecs, row.availabilityZone(), row.host(), row.status(),
+            String status = held.contains(row.id()) ? HELD : row.status();
+            shares.add(new PlanShare(row.id(), row.sizeGb(), extraSpecs, row.availabilityZone(), row.host(), status,
                     row.hasReplicas()));
         }
         return shares;
