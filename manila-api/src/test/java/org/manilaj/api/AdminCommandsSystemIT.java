@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin commands of the packaged jar against the packaged jar running as a service (two local backends):
  * {@code pools}, {@code rebalance --dry-run}, {@code drain --dry-run} and {@code drain} carried out and followed,
- * {@code rebalance-status}, {@code --json}, and the exit codes and messages of a wrong URL, no token, a bad
- * option and a refused request.
+ * {@code rebalance-status}, {@code --json}, a drain that cannot empty its backend, and the exit codes and
+ * messages of a wrong URL, no token, a bad option, a refused request, a tenant's token and an unknown token.
  */
 class AdminCommandsSystemIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +64,13 @@ class AdminCommandsSystemIT {
             }
             Run status = run(work, null, concat(List.of("rebalance-status"), auth));
             assertThat(status.out()).contains("drain", "done");
+            Run stranded = run(work, null, concat(List.of("drain", "second"), auth)); // local is disabled: nowhere to go
+            assertThat(stranded.exit()).as("a drain that leaves shares behind fails").isEqualTo(1);
+            assertThat(stranded.out()).contains("stays: " + ids.get(0));
+            assertThat(stranded.err()).contains("3 share(s) stay where they are");
+            Run unknownBackend = run(work, null, concat(List.of("rebalance", "--dry-run", "--backends", "second,nowhere"), auth));
+            assertThat(unknownBackend.exit()).isEqualTo(1);
+            assertThat(unknownBackend.err()).contains("400", "Backend nowhere could not be found");
 
             Run noService = run(work, null, List.of("pools", "--url", "http://127.0.0.1:1", "--token-file",
                     tokenFile.toString()));
@@ -80,6 +87,30 @@ class AdminCommandsSystemIT {
             Run refused = run(work, null, concat(List.of("drain", "nowhere", "--dry-run"), auth));
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("404", "Backend nowhere could not be found");
+        } finally {
+            service.close();
+        }
+    }
+
+    /** With tokens: a member's token is refused as not an admin's, an unknown one as refused; both exit 3. */
+    @Test
+    void aTenantsOrAnUnknownTokenIsRefusedWithAClearMessage() throws Exception {
+        Path work = Files.createTempDirectory("manila-admin-tokens");
+        Path config = TwoBackendConfig.write(work);
+        Run created = run(work, null, List.of("token-create", "--project", "tenant1", "--role", "member", config.toString()));
+        assertThat(created.exit()).as(created.err()).isZero();
+        String[] lines = created.out().strip().split("\n");
+        String member = lines[lines.length - 1].trim();
+        ServiceProcess service = new ServiceProcess(work, config, List.of("-Ddw.auth.mode=token"));
+        try {
+            service.start();
+            String url = "http://127.0.0.1:" + service.port();
+            Run tenant = run(work, Map.of("MANILA_TOKEN", member), List.of("pools", "--url", url));
+            assertThat(tenant.exit()).isEqualTo(3);
+            assertThat(tenant.err()).contains("the token is not an admin's (403)").doesNotContain("Exception");
+            Run unknown = run(work, Map.of("MANILA_TOKEN", "mj-not-a-token"), List.of("rebalance", "--dry-run", "--url", url));
+            assertThat(unknown.exit()).isEqualTo(3);
+            assertThat(unknown.err()).contains("the service refused the token (401)");
         } finally {
             service.close();
         }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The admin extension's plans over the live state of four local backends: one pool filled while the others were
  * disabled, then a rebalance plan that brings every pool within the band and a drain plan that empties it; both
  * dry runs, then the rebalance applied: carried out through migrations, every share on the pool the plan chose
- * with its data, the pools' books equal to the shares they hold. Bad options are 400s, an unknown backend a 404.
+ * with its data, the pools' books equal to the shares they hold. A plan limited to some backends moves shares only
+ * between them. Bad options are 400s, an unknown backend to drain a 404.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RebalancePlanTest {
@@ -51,6 +52,16 @@ class RebalancePlanTest {
                 .extracting(m -> m.get("to")).isIn("manila@gamma#pool0", "manila@loner#pool0"));
         assertThat(((Number) plan.get("spread_after")).doubleValue())
                 .isLessThan(((Number) plan.get("spread_before")).doubleValue());
+
+        Map<String, Object> scoped = client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true,"
+                + " \"band\": 1, \"backends\": [\"beta\", \"gamma\"]}}").object("rebalance_plan");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> scopedMoves = (List<Map<String, Object>>) scoped.get("moves");
+        assertThat(scopedMoves).as("only between the backends named").isNotEmpty()
+                .allSatisfy(move -> assertThat(move).containsEntry("to", "manila@gamma#pool0"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scopedPools = (Map<String, Object>) scoped.get("utilization");
+        assertThat(scopedPools).containsOnlyKeys("manila@beta#pool0", "manila@gamma#pool0");
 
         Map<String, Object> drain = client.post("/v2/admin/backends/beta/drain", "{\"drain\": {\"dry_run\": true}}")
                 .object("rebalance_plan");
@@ -113,6 +124,10 @@ class RebalancePlanTest {
                 .status()).isEqualTo(400);
         assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"max_moves\":"
                 + " \"many\"}}").status()).isEqualTo(400);
+        for (String backends : List.of("[\"nowhere\"]", "[]", "[1]", "\"beta\"", "[\"beta,gamma\"]")) {
+            assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"backends\": "
+                    + backends + "}}").status()).as(backends).isEqualTo(400);
+        }
         assertThat(client.post("/v2/admin/backends/nowhere/drain", "{\"drain\": {\"dry_run\": true}}").status())
                 .isEqualTo(404);
     }

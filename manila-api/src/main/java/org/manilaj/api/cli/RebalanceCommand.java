@@ -1,6 +1,7 @@
 package org.manilaj.api.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Map;
@@ -9,7 +10,7 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code rebalance --dry-run | --apply [--band POINTS] [--max-moves N] [--max-gib N]}: the plan as a table (share,
+ * {@code rebalance --dry-run | --apply [--band POINTS] [--max-moves N] [--max-gib N] [--backends A,B]}: the plan as a table (share,
  * size, from, to, the two pools' utilisation before and after, the spread before and after); {@code --apply}
  * carries it out and follows it (moves done, running and left, GiB moved, an estimate of the time left), and
  * exits non-zero when a move fails. {@code drain BACKEND} does the same for a plan that empties a backend.
@@ -31,6 +32,7 @@ public class RebalanceCommand extends AdminCommand {
         subparser.addArgument("--band").type(Double.class).help("points around the mean utilisation (default 10)");
         subparser.addArgument("--max-moves").type(Integer.class).help("at most this many moves");
         subparser.addArgument("--max-gib").type(Long.class).help("at most this many GiB moved");
+        subparser.addArgument("--backends").metavar("NAME,NAME").help("level only these backends' pools");
     }
 
     @Override
@@ -54,6 +56,12 @@ public class RebalanceCommand extends AdminCommand {
         }
         if (namespace.get("max_gib") != null) {
             body.put("max_gib", namespace.getLong("max_gib"));
+        }
+        if (namespace.get("backends") != null) {
+            ArrayNode backends = body.putArray("backends");
+            for (String backend : namespace.getString("backends").split(",")) {
+                backends.add(backend.trim());
+            }
         }
         return body;
     }
@@ -110,9 +118,10 @@ public class RebalanceCommand extends AdminCommand {
             if (!json) {
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
                 String eta = done == 0 || done == total ? "-" : (elapsed.toSeconds() * (total - done) / done) + " s";
-                System.out.printf("plan %s %s: %d done, %d running, %d left, %d failed; %d GiB moved; ETA %s%n", id, status,
+                int replans = plan.path("replans").asInt();
+                System.out.printf("plan %s %s: %d done, %d running, %d left, %d failed; %d GiB moved; ETA %s%s%n", id, status,
                         done, counts.path("running").asLong(), counts.path("pending").asLong(), counts.path("failed").asLong(),
-                        gib.path("done").asLong(), eta);
+                        gib.path("done").asLong(), eta, replans == 0 ? "" : " (planned again " + replans + " time(s))");
             }
             if (!status.equals("running") && !status.equals("cancelling")) {
                 if (json) {

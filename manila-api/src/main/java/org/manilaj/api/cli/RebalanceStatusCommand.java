@@ -39,10 +39,12 @@ public final class RebalanceStatusCommand extends AdminCommand {
             printJson(plan);
             return;
         }
-        System.out.printf("plan %s (%s) %s%n", id, plan.path("kind").asText(), plan.path("status").asText());
-        TextTable table = new TextTable("SHARE", "GiB", "FROM", "TO", "STATUS", "ERROR");
-        plan.path("moves").forEach(move -> table.row(move.path("share_id").asText(), move.path("size_gb").asInt(),
-                move.path("from").asText(), move.path("to").asText(), move.path("status").asText(),
+        int replans = plan.path("replans").asInt();
+        System.out.printf("plan %s (%s) %s%s%n", id, plan.path("kind").asText(), plan.path("status").asText(),
+                replans == 0 ? "" : ", planned again " + replans + " time(s) after moves failed or were skipped");
+        TextTable table = new TextTable("ROUND", "SHARE", "GiB", "FROM", "TO", "STATUS", "ERROR");
+        plan.path("moves").forEach(move -> table.row(move.path("round").asInt(), move.path("share_id").asText(),
+                move.path("size_gb").asInt(), move.path("from").asText(), move.path("to").asText(), move.path("status").asText(),
                 move.path("error").isNull() ? "" : move.path("error").asText()));
         System.out.print(table);
     }
