@@ -17,6 +17,7 @@ import org.manilaj.core.access.AccessRuleState;
 import org.manilaj.core.placement.CapacityLedger;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.replication.ReplicaDao;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
@@ -105,10 +106,11 @@ public final class MigrationService {
                 throw ManilaException.badRequest("Share " + shareId + " status must be available.");
             }
             boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && destination.config().thinProvisioning();
-            if (!CapacityLedger.reserve(handle, destination.fullName(), share.sizeGb(), thin,
+            if (!CapacityLedger.reserveForNew(handle, destination.fullName(), share.sizeGb(), thin,
                     destination.config().maxOverSubscriptionRatio(), destination.config().reservedPercentage() / 100.0)) {
-                throw ManilaException.badRequest("Destination host " + destination.fullName() + " has no room for "
-                        + share.sizeGb() + " GiB.");
+                throw ManilaException.badRequest("Destination host " + destination.fullName()
+                        + (handle.attach(PoolDao.class).backendDisabled(destination.fullName()) ? " is disabled."
+                        : " has no room for " + share.sizeGb() + " GiB."));
             }
             handle.attach(MigrationDao.class).insert(migration);
         });

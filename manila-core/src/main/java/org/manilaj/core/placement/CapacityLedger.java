@@ -20,6 +20,20 @@ public final class CapacityLedger {
 
     /** In the caller's transaction: true when {@code size} GiB were added to the pool's allocation. */
     public static boolean reserve(Handle handle, String pool, int size, boolean thin, double ratio, double reservedFraction) {
+        return reserve(handle, pool, size, thin, ratio, reservedFraction, false);
+    }
+
+    /**
+     * As {@link #reserve} for a share, replica or migration that would be new on the pool: refused once its backend
+     * is disabled, checked in the same statement (the scheduler's snapshot may predate a disable or a drain).
+     */
+    public static boolean reserveForNew(Handle handle, String pool, int size, boolean thin, double ratio,
+                                        double reservedFraction) {
+        return reserve(handle, pool, size, thin, ratio, reservedFraction, true);
+    }
+
+    private static boolean reserve(Handle handle, String pool, int size, boolean thin, double ratio,
+                                   double reservedFraction, boolean onlyIfEnabled) {
         PoolDao pools = handle.attach(PoolDao.class);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<PoolDao.Capacity> seen = pools.capacity(pool);
@@ -32,8 +46,12 @@ public final class CapacityLedger {
             if (!rule.admits(size, thin, ratio, reservedFraction)) {
                 return false;
             }
-            if (pools.addIfUnchanged(pool, size, capacity) == 1) {
+            if ((onlyIfEnabled ? pools.addIfUnchangedAndEnabled(pool, size, capacity)
+                    : pools.addIfUnchanged(pool, size, capacity)) == 1) {
                 return true;
+            }
+            if (onlyIfEnabled && pools.backendDisabled(pool)) {
+                return false;
             }
         }
         return false; // the pool kept changing under us: treat it as busy, placement tries the next one

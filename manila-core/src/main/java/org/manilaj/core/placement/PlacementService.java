@@ -114,7 +114,7 @@ public final class PlacementService {
                     throw new Lease.LeaseLostException(lease.operation());
                 }
                 boolean thin = thinLogic && pool.config().thinProvisioning();
-                if (!CapacityLedger.reserve(handle, pool.fullName(), share.sizeGb(), thin,
+                if (!CapacityLedger.reserveForNew(handle, pool.fullName(), share.sizeGb(), thin,
                         pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
                     return false;
                 }

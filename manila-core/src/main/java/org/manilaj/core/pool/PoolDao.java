@@ -48,6 +48,17 @@ public interface PoolDao {
             + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb")
     int addIfUnchanged(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
 
+    /** {@link #addIfUnchanged}, only while the pool's backend is enabled. */
+    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name"
+            + " AND allocated_capacity_gb = :seen.allocatedCapacityGb"
+            + " AND total_capacity_gb IS NOT DISTINCT FROM :seen.totalCapacityGb"
+            + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb"
+            + " AND NOT EXISTS (SELECT 1 FROM backends b WHERE b.name = pools.backend AND b.disabled)")
+    int addIfUnchangedAndEnabled(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
+
+    @SqlQuery("SELECT COUNT(*) > 0 FROM pools p JOIN backends b ON b.name = p.backend WHERE p.name = :name AND b.disabled")
+    boolean backendDisabled(@Bind("name") String name);
+
     @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - :size WHERE name = :name")
     int release(@Bind("name") String name, @Bind("size") int size);
 

@@ -50,6 +50,10 @@ public interface RebalanceDao {
             + " AND status = 'running'")
     int replanned(@Bind("id") String id, @Bind("seen") int seen, @Bind("now") Instant now);
 
+    /** How many shares sit on the pools of {@code backend} (a drain is not over while any does). */
+    @SqlQuery("SELECT COUNT(*) FROM shares s JOIN pools p ON p.name = s.host WHERE p.backend = :backend")
+    int sharesOn(@Bind("backend") String backend);
+
     @SqlQuery("SELECT COALESCE(MAX(seq), -1) + 1 FROM rebalance_moves WHERE plan_id = :planId")
     int nextSeq(@Bind("planId") String planId);
 

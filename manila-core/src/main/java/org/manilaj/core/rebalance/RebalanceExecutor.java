@@ -125,15 +125,20 @@ public final class RebalanceExecutor {
     }
 
     /**
-     * When moves of the last round failed or were skipped (the state changed under the plan), a fresh plan from the
-     * state reached, within what is left of the plan's limits, with the shares whose moves failed held where they
+     * When moves of the last round failed or were skipped (the state changed under the plan), or a drained backend
+     * still holds shares, a fresh plan from the state reached, within what is left of the plan's limits, with the shares whose moves failed held where they
      * are, appended as a new round; at most {@link #MAX_REPLANS} times. True when the plan goes on (a round was
      * appended, here or by another node's tick).
      */
     private boolean replan(RebalanceDao.PlanRow plan, List<RebalanceDao.MoveRow> moves) {
+        if (plan.replans() >= MAX_REPLANS || plan.band() == null) {
+            return false;
+        }
         boolean setBack = moves.stream().anyMatch(move -> move.plannedRound() == plan.replans()
                 && ("failed".equals(move.status()) || "skipped".equals(move.status())));
-        if (!setBack || plan.replans() >= MAX_REPLANS || plan.band() == null) {
+        // a share placed there while the drain was being applied (on a snapshot older than the disable) is not in it
+        boolean leftBehind = "drain".equals(plan.kind()) && dao(dao -> dao.sharesOn(plan.backend())) > 0;
+        if (!setBack && !leftBehind) {
             return false;
         }
         List<RebalanceDao.MoveRow> done = moves.stream().filter(move -> "done".equals(move.status())).toList();
@@ -170,8 +175,9 @@ public final class RebalanceExecutor {
             return true;
         });
         if (appended) {
-            LOG.info("rebalance plan {}: moves failed or were skipped; planned again from the state reached (round {}):"
-                    + " {} more move(s), {} GiB", plan.id(), round, fresh.moves().size(), fresh.gibMoved());
+            LOG.info("rebalance plan {}: {}; planned again from the state reached (round {}): {} more move(s), {} GiB",
+                    plan.id(), setBack ? "moves failed or were skipped" : "shares are left on " + plan.backend(), round,
+                    fresh.moves().size(), fresh.gibMoved());
         }
         return true; // appended here, or by another tick that counted the same re-plan first
     }

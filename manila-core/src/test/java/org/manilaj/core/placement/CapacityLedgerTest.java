@@ -55,6 +55,26 @@ class CapacityLedgerTest {
         assertThat(pools.list().get(0).allocatedCapacityGb()).isEqualTo(98);
     }
 
+    /**
+     * A disabled backend takes no new share, replica or migration (whatever the scheduler's snapshot said), but its
+     * own shares still grow.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDisabledBackendTakesNothingNewButItsSharesStillGrow(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        PoolDao pools = pool(jdbi, 100.0, 100.0, 0);
+        boolean whileEnabled = jdbi.inTransaction(handle -> CapacityLedger.reserveForNew(handle, "h@b#p", 10, true, 1.0, 0));
+        pools.setDisabled("b", true, "draining", T0);
+        boolean newOnDisabled = jdbi.inTransaction(handle -> CapacityLedger.reserveForNew(handle, "h@b#p", 10, true, 1.0, 0));
+        boolean extendOnDisabled = jdbi.inTransaction(handle -> CapacityLedger.reserve(handle, "h@b#p", 5, true, 1.0, 0));
+
+        assertThat(whileEnabled).isTrue();
+        assertThat(newOnDisabled).isFalse();
+        assertThat(extendOnDisabled).isTrue();
+        assertThat(pools.list().get(0).allocatedCapacityGb()).isEqualTo(15);
+    }
+
     private static PoolDao pool(Jdbi jdbi, Double total, Double free, long provisioned) {
         PoolDao pools = jdbi.onDemand(PoolDao.class);
         pools.insertBackend("b", "h", "linux");

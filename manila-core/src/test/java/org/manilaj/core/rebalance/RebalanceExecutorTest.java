@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.migration.ShareMigration;
 import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.testing.TestDatabase;
@@ -244,5 +245,34 @@ class RebalanceExecutorTest {
             assertThat(move.status()).isEqualTo("failed");
             assertThat(move.error()).isEqualTo("the migration ended in migration_error: btrfs receive: No space left on device");
         });
+    }
+
+    /**
+     * A share placed on the drained backend while the drain was being applied (the scheduler's snapshot predated the
+     * disable) is not in the plan: when the plan's moves are done and the backend still holds shares, it plans again.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDrainThatLeavesALateShareBehindPlansAgain(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        PoolDao pools = jdbi.onDemand(PoolDao.class);
+        pools.insertBackend("a", "manila", "linux");
+        pools.insertPool("manila@a#pool0", "a", "pool0", 10);
+        String late = insertShare(jdbi, "available", "manila@a#pool0");
+        RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
+        dao.insertPlan("plan-9", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertMove("plan-9", 0, "moved", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
+        dao.moveTo("plan-9", 0, "pending", "done", null, T0);
+        List<PlanScope> asked = new ArrayList<>();
+
+        executor(jdbi, (scope, options, held) -> {
+            asked.add(scope);
+            return plan(new Move(late, 10, "manila@a#pool0", "manila@b#pool0", 0, 0, 0, 0));
+        }).advance();
+
+        assertThat(asked).containsExactly(PlanScope.drain("a"));
+        assertThat(dao.moves("plan-9")).extracting(RebalanceDao.MoveRow::shareId, RebalanceDao.MoveRow::status,
+                RebalanceDao.MoveRow::plannedRound).containsExactly(tuple("moved", "done", 0), tuple(late, "pending", 1));
+        assertThat(dao.plan("plan-9")).get().extracting(RebalanceDao.PlanRow::status).isEqualTo("running");
     }
 }
