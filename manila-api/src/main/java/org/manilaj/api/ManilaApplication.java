@@ -28,6 +28,7 @@ import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.manilaj.api.cli.DrainCommand;
 import org.manilaj.api.cli.HostScriptsCommand;
 import org.manilaj.api.cli.PoolsCommand;
+import org.manilaj.api.cli.RebalanceApplyCommand;
 import org.manilaj.api.cli.RebalanceCancelCommand;
 import org.manilaj.api.cli.RebalanceCommand;
 import org.manilaj.api.cli.RebalanceStatusCommand;
@@ -111,6 +112,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         bootstrap.addCommand(new RebalanceCommand());
         bootstrap.addCommand(new RebalanceStatusCommand());
         bootstrap.addCommand(new RebalanceCancelCommand());
+        bootstrap.addCommand(new RebalanceApplyCommand());
         bootstrap.addCommand(new DrainCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The admin commands of the packaged jar against the packaged jar running as a service (two local backends):
- * {@code pools}, {@code rebalance --dry-run}, {@code drain --dry-run} and {@code drain} carried out and followed,
+ * {@code pools}, {@code rebalance --dry-run}, {@code drain --dry-run} and its plan carried out by
+ * {@code rebalance-apply} and followed, {@code drain} applied at once,
  * {@code rebalance-status}, {@code --json}, a drain that cannot empty its backend, and the exit codes and
  * messages of a wrong URL, no token, a bad option, a refused request, a tenant's token and an unknown token.
  */
@@ -50,15 +51,17 @@ class AdminCommandsSystemIT {
 
             Run dry = run(work, null, concat(List.of("rebalance", "--dry-run", "--band", "0.5"), auth));
             assertThat(dry.exit()).as(dry.err()).isZero();
-            assertThat(dry.out()).contains("SHARE", "FROM BEFORE -> AFTER", "spread");
+            assertThat(dry.out()).contains("SHARE", "FROM BEFORE -> AFTER", "spread", "proposed; carry it out as shown",
+                    "rebalance-apply ");
             Run drainPlan = run(work, null, concat(List.of("drain", "local", "--dry-run", "--json"), auth));
             JsonNode plan = JSON.readTree(drainPlan.out());
             assertThat(plan.path("moves")).hasSize(3);
             assertThat(plan.path("complete").asBoolean()).isTrue();
 
-            Run drain = run(work, null, concat(List.of("drain", "local"), auth));
+            assertThat(plan.path("status").asText()).isEqualTo("proposed");
+            Run drain = run(work, null, concat(List.of("rebalance-apply", plan.path("id").asText()), auth));
             assertThat(drain.exit()).as(drain.out() + drain.err()).isZero();
-            assertThat(drain.out()).contains("3 move(s), 30 GiB", "done, 0 running, 0 left, 0 failed; 30 GiB moved");
+            assertThat(drain.out()).contains("(drain) applied: 3 move(s)", "done, 0 running, 0 left, 0 failed; 30 GiB moved");
             for (String id : ids) {
                 assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("host", TwoBackendConfig.SECOND);
             }

@@ -54,7 +54,7 @@ class RebalanceBusyMoveTest {
             handle.execute("UPDATE shares SET host = ? WHERE id = ?", FROM, shareId);
         });
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan", "rebalance", null, "admin", clock.instant(), null, null, null, null);
+        dao.insertPlan("plan", "rebalance", null, "running", "admin", clock.instant(), null, null, null, null);
         dao.insertMove("plan", 0, shareId, 10, FROM, TO, clock.instant(), 0);
         MigrationService busy = mock(MigrationService.class);
         doThrow(ManilaException.badRequest("Share " + shareId + MigrationService.BUSY)).when(busy)

@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The admin extension's plans over the live state of four local backends: one pool filled while the others were
  * disabled, then a rebalance plan that brings every pool within the band and a drain plan that empties it; both
- * dry runs, then the rebalance applied: carried out through migrations, every share on the pool the plan chose
+ * dry runs (kept as proposed), then the rebalance's proposal applied by its id: carried out through migrations, every share on the pool the plan chose
  * with its data, the pools' books equal to the shares they hold. A plan limited to some backends moves shares only
- * between them. Bad options are 400s, an unknown backend to drain a 404.
+ * between them. A proposal is applied once, not while another plan runs, not once it is an hour old. Bad options
+ * are 400s, an unknown backend to drain or plan to apply a 404.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RebalancePlanTest {
@@ -69,16 +74,27 @@ class RebalancePlanTest {
         assertThat(client.get("/v2/admin/pools/utilization").list("pools")).filteredOn(pool -> "manila@beta#pool0"
                 .equals(pool.get("name"))).singleElement().satisfies(pool -> assertThat(pool).containsEntry("utilization", 0.045)); // nothing carried out
 
-        ManilaClient.Reply applied = client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false,"
-                + " \"band\": 1}}");
-        assertThat(applied.status()).isEqualTo(202);
-        String planId = (String) applied.object("rebalance_plan").get("id");
+        assertThat(plan).containsEntry("status", "proposed");
+        String planId = (String) plan.get("id");
+        ManilaClient.Reply applied = client.post("/v2/admin/rebalance-plans/" + planId + "/apply", "");
+        assertThat(applied.status()).as("the dry run's plan, applied as shown").isEqualTo(202);
         assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": false}}").status())
                 .as("one plan at a time").isEqualTo(409);
+        assertThat(client.post("/v2/admin/rebalance-plans/" + scoped.get("id") + "/apply", "").status())
+                .as("one plan at a time, proposed or not").isEqualTo(409);
         Map<String, Object> done = awaitPlan(client, planId, "done");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> carried = (List<Map<String, Object>>) done.get("moves");
-        assertThat(carried).hasSameSizeAs(moves).allSatisfy(move -> assertThat(move).containsEntry("status", "done"));
+        assertThat(carried).extracting(move -> move.get("share_id") + " -> " + move.get("to"))
+                .containsExactlyElementsOf(moves.stream().map(move -> move.get("share_id") + " -> " + move.get("to")).toList());
+        assertThat(carried).allSatisfy(move -> assertThat(move).containsEntry("status", "done"));
+        assertThat(client.post("/v2/admin/rebalance-plans/" + planId + "/apply", "").status()).as("applied once")
+                .isEqualTo(409);
+        database().useHandle(handle -> handle.execute("UPDATE rebalance_plans SET created_at = ? WHERE id = ?",
+                Instant.now().minus(Duration.ofHours(2)), scoped.get("id")));
+        ManilaClient.Reply stale = client.post("/v2/admin/rebalance-plans/" + scoped.get("id") + "/apply", "");
+        assertThat(stale.status()).as("a proposal the pools have moved on from").isEqualTo(409);
+        assertThat(stale.raw().body()).contains("more than 60 minutes ago");
         for (Map<String, Object> move : carried) {
             String shareId = (String) move.get("share_id");
             Map<String, Object> share = client.get("/v2/shares/" + shareId).object("share");
@@ -95,6 +111,14 @@ class RebalancePlanTest {
         }
         assertThat(client.get("/v2/admin/rebalance-plans").list("rebalance_plans"))
                 .anySatisfy(listed -> assertThat(listed).containsEntry("id", planId).containsEntry("status", "done"));
+    }
+
+    /** The service's own database (embedded H2: one JVM), to age a proposal. */
+    private static Jdbi database() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + VAR.resolve("db/manila"));
+        dataSource.setUser("manila");
+        return Jdbi.create(dataSource);
     }
 
     static Map<String, Object> awaitPlan(ManilaClient client, String id, String status) {
@@ -128,6 +152,8 @@ class RebalancePlanTest {
             assertThat(client.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true, \"backends\": "
                     + backends + "}}").status()).as(backends).isEqualTo(400);
         }
+        assertThat(client.post("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID() + "/apply", "").status())
+                .isEqualTo(404);
         assertThat(client.post("/v2/admin/backends/nowhere/drain", "{\"drain\": {\"dry_run\": true}}").status())
                 .isEqualTo(404);
     }

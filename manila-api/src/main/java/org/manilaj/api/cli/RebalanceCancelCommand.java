@@ -19,12 +19,18 @@ public final class RebalanceCancelCommand extends AdminCommand {
                 .help("cancel the moves under way too (default: let them finish)");
     }
 
-    @Override
-    void run(AdminClient client, Namespace namespace, boolean json) throws Exception {
+    /** The {@code plan} argument, checked before it goes into a URL. */
+    static String planId(Namespace namespace) {
         String id = namespace.getString("plan");
         if (!id.matches("[0-9a-f-]{36}")) {
             throw new Failure("plan " + id + " is not a plan id", 2);
         }
+        return id;
+    }
+
+    @Override
+    void run(AdminClient client, Namespace namespace, boolean json) throws Exception {
+        String id = planId(namespace);
         String inFlight = Boolean.TRUE.equals(namespace.getBoolean("cancel_in_flight")) ? "cancel" : "finish";
         var plan = client.post("/admin/rebalance-plans/" + id + "/cancel", Map.of("cancel", Map.of("in_flight", inFlight)))
                 .path("rebalance_plan");

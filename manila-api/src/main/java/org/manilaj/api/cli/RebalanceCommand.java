@@ -74,6 +74,10 @@ public class RebalanceCommand extends AdminCommand {
         }
         if (!json) {
             printPlan(plan);
+            if (!apply) {
+                System.out.printf("plan %s proposed; carry it out as shown (within the hour) with: rebalance-apply %s%n",
+                        plan.path("id").asText(), plan.path("id").asText());
+            }
         }
         if (apply) {
             follow(client, plan.path("id").asText(), json);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
-/** {@code rebalance-status [PLAN]}: the applied plans, or one plan's moves and their states. */
+/** {@code rebalance-status [PLAN]}: the plans (proposed by dry runs, or applied), or one plan's moves and their states. */
 public final class RebalanceStatusCommand extends AdminCommand {
 
     public RebalanceStatusCommand() {
@@ -18,8 +18,7 @@ public final class RebalanceStatusCommand extends AdminCommand {
 
     @Override
     void run(AdminClient client, Namespace namespace, boolean json) throws Exception {
-        String id = namespace.getString("plan");
-        if (id == null) {
+        if (namespace.getString("plan") == null) {
             JsonNode plans = client.get("/admin/rebalance-plans");
             if (json) {
                 printJson(plans);
@@ -31,9 +30,7 @@ public final class RebalanceStatusCommand extends AdminCommand {
             System.out.print(table);
             return;
         }
-        if (!id.matches("[0-9a-f-]{36}")) {
-            throw new Failure("plan " + id + " is not a plan id", 2);
-        }
+        String id = RebalanceCancelCommand.planId(namespace);
         JsonNode plan = client.get("/admin/rebalance-plans/" + id).path("rebalance_plan");
         if (json) {
             printJson(plan);

@@ -48,8 +48,9 @@ public final class AdminRebalanceResource {
     }
 
     /**
-     * {@code {"rebalance_plan": {"dry_run": true, "band": 10, "max_moves": 1000, "max_gib": ...}}}: the plan (200);
-     * with {@code dry_run: false} it is stored and carried out through migrations (202, with its id).
+     * {@code {"rebalance_plan": {"dry_run": true, "band": 10, "max_moves": 1000, "max_gib": ..., "backends": [...]}}}:
+     * the plan (200), kept as proposed for an hour so that {@code POST .../{id}/apply} carries it out as shown; with
+     * {@code dry_run: false} it is stored and carried out through migrations at once (202).
      */
     @POST
     @Path("rebalance-plans")
@@ -83,9 +84,11 @@ public final class AdminRebalanceResource {
         RequestContext context = RequestAttributes.context(request);
         PlanOptions options = options(body);
         if (dryRun.asBoolean()) {
-            RebalanceService.Planned planned = scope.isDrain() ? rebalance.drain(context, scope.drainBackend(), options)
-                    : rebalance.rebalance(context, scope, options);
-            return Response.ok(Map.of("rebalance_plan", view(planned.plan()))).build();
+            RebalanceService.Planned proposed = rebalance.propose(context, scope, options);
+            Map<String, Object> view = view(proposed.plan());
+            view.put("id", proposed.id());
+            view.put("status", "proposed");
+            return Response.ok(Map.of("rebalance_plan", view)).build();
         }
         RebalanceService.Planned applied = rebalance.apply(context, scope, options);
         Map<String, Object> view = view(applied.plan());
@@ -108,6 +111,14 @@ public final class AdminRebalanceResource {
     @Path("rebalance-plans/{id}")
     public Map<String, Object> status(@Context ContainerRequestContext request, @PathParam("id") String id) {
         return Map.of("rebalance_plan", applied(rebalance.applied(RequestAttributes.context(request), id)));
+    }
+
+    /** Carries out the plan a dry run proposed, as it was shown (202); 409 once it is an hour old, or while another runs. */
+    @POST
+    @Path("rebalance-plans/{id}/apply")
+    public Response apply(@Context ContainerRequestContext request, @PathParam("id") String id) {
+        return Response.accepted(Map.of("rebalance_plan",
+                applied(rebalance.applyProposed(RequestAttributes.context(request), id)))).build();
     }
 
     /** {@code {"cancel": {"in_flight": "finish"}}} (the default) or {@code "cancel"} for the moves under way. */

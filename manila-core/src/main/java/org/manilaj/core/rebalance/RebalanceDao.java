@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.manilaj.scheduler.rebalance.Move;
 
 /** Applied plans and their moves; changes of status are conditional on the status seen. */
 public interface RebalanceDao {
@@ -15,7 +18,7 @@ public interface RebalanceDao {
     String MOVE_COLUMNS = "plan_id, seq, share_id, size_gb, from_pool, to_pool, status, error, updated_at, planned_round";
 
     /**
-     * A plan as stored: {@code status} running, cancelling, done or cancelled; the options it was applied with
+     * A plan as stored: {@code status} proposed (a dry run's), running, cancelling, done or cancelled; the options it was applied with
      * ({@code backends}: the backends a rebalance was limited to, comma-separated, or null for all; the options are
      * null for plans stored before they were kept), and how many times the job planned again from the state reached.
      */
@@ -33,10 +36,11 @@ public interface RebalanceDao {
     }
 
     @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at,"
-            + " band, max_moves, max_gib, backends, replans) VALUES (:id, :kind, :backend, 'running', FALSE, :createdBy,"
+            + " band, max_moves, max_gib, backends, replans) VALUES (:id, :kind, :backend, :status, FALSE, :createdBy,"
             + " :now, :now, :band, :maxMoves, :maxGib, :backends, 0)")
     void insertPlan(@Bind("id") String id, @Bind("kind") String kind, @Bind("backend") String backend,
-                    @Bind("createdBy") String createdBy, @Bind("now") Instant now, @Bind("band") Double band,
+                    @Bind("status") String status, @Bind("createdBy") String createdBy, @Bind("now") Instant now,
+                    @Bind("band") Double band,
                     @Bind("maxMoves") Integer maxMoves, @Bind("maxGib") Long maxGib, @Bind("backends") String backends);
 
     @SqlUpdate("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at,"
@@ -44,6 +48,17 @@ public interface RebalanceDao {
     void insertMove(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("shareId") String shareId,
                     @Bind("sizeGb") int sizeGb, @Bind("fromPool") String fromPool, @Bind("toPool") String toPool,
                     @Bind("now") Instant now, @Bind("round") int round);
+
+    /** A plan's moves, {@code seqs} giving each its place. */
+    @SqlBatch("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at,"
+            + " planned_round) VALUES (:planId, :seq, :move.shareId, :move.sizeGb, :move.from, :move.to, 'pending', :now,"
+            + " :round)")
+    void insertMoves(@Bind("planId") String planId, @Bind("seq") List<Integer> seqs, @BindMethods("move") List<Move> moves,
+                     @Bind("now") Instant now, @Bind("round") int round);
+
+    /** Dry runs' plans nobody applied. */
+    @SqlUpdate("DELETE FROM rebalance_plans WHERE status = 'proposed' AND created_at < :before")
+    int forgetProposals(@Bind("before") Instant before);
 
     /** Counts a re-plan, once: another node's tick that saw the same count loses (0). */
     @SqlUpdate("UPDATE rebalance_plans SET replans = replans + 1, updated_at = :now WHERE id = :id AND replans = :seen"

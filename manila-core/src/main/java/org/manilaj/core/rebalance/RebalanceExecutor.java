@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
@@ -27,7 +28,6 @@ import org.manilaj.core.replication.ReplicaDao;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.share.TaskState;
-import org.manilaj.scheduler.rebalance.Move;
 import org.manilaj.scheduler.rebalance.PlanOptions;
 import org.manilaj.scheduler.rebalance.RebalancePlan;
 import org.slf4j.Logger;
@@ -49,6 +49,9 @@ public final class RebalanceExecutor {
 
     /** A running move that nothing can carry on (no migration, the share neither moved nor movable) fails after this. */
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
+
+    /** A dry run's plan that nobody applied is deleted after this. */
+    static final Duration FORGET_PROPOSALS_AFTER = Duration.ofDays(1);
 
     /** How many times a plan is made again from the state reached, when moves of the last round failed or were skipped. */
     static final int MAX_REPLANS = 2;
@@ -85,6 +88,7 @@ public final class RebalanceExecutor {
 
     /** One tick of every plan in flight. */
     public void advance() {
+        dao(dao -> dao.forgetProposals(clock.instant().minus(FORGET_PROPOSALS_AFTER)));
         for (RebalanceDao.PlanRow plan : dao(RebalanceDao::active)) {
             try {
                 advance(plan);
@@ -168,10 +172,9 @@ public final class RebalanceExecutor {
             if (dao.replanned(plan.id(), plan.replans(), now) == 0) {
                 return false;
             }
-            int seq = dao.nextSeq(plan.id());
-            for (Move move : fresh.moves()) {
-                dao.insertMove(plan.id(), seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now, round);
-            }
+            int first = dao.nextSeq(plan.id());
+            dao.insertMoves(plan.id(), IntStream.range(first, first + fresh.moves().size()).boxed().toList(), fresh.moves(),
+                    now, round);
             return true;
         });
         if (appended) {

@@ -1,6 +1,7 @@
 package org.manilaj.core.rebalance;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -67,6 +70,9 @@ public final class RebalanceService {
     public record ReplicaPlace(String shareId, String host) {
     }
 
+    /** How long a dry run's plan may be applied by its id (the executor forgets it after a day). */
+    public static final Duration PROPOSAL_LIFETIME = Duration.ofHours(1);
+
     /** How a re-plan shows the planner a share whose move failed in the plan: not available, so it stays. */
     static final String HELD = "held (its move failed in this plan)";
 
@@ -110,26 +116,15 @@ public final class RebalanceService {
         return pools;
     }
 
-    /** A plan that levels the pools of the scope (nothing is carried out: the plan only says what would move). */
-    public Planned rebalance(RequestContext context, PlanScope scope, PlanOptions options) {
-        requireAdmin(context);
-        return plan(scope, options, Set.of());
-    }
-
-    /**
-     * A plan that empties {@code backend} (nothing is carried out); the secondary replicas on it stay (a replica
-     * moves by deleting it and creating another), so the plan says so and is not complete.
-     */
-    public Planned drain(RequestContext context, String backend, PlanOptions options) {
-        requireAdmin(context);
-        return plan(PlanScope.drain(backend), options, Set.of());
-    }
-
     /** For the rebalancing job: a fresh plan of an applied plan's scope from the state reached. */
     public RebalancePlan replan(PlanScope scope, PlanOptions options, Set<String> held) {
         return plan(scope, options, held).plan();
     }
 
+    /**
+     * A plan of the scope over the live state; a drain's secondary replicas on its backend stay (a replica moves by
+     * deleting it and creating another), so such a plan says so and is not complete.
+     */
     private Planned plan(PlanScope scope, PlanOptions options, Set<String> held) {
         List<PlanPool> all = pools();
         for (String backend : scope.isDrain() ? List.of(scope.drainBackend()) : scope.backends()) {
@@ -173,33 +168,74 @@ public final class RebalanceService {
     }
 
     /**
-     * Stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409 while
-     * another runs). A drain disables its backend in the same transaction (an admin's reason is kept).
+     * A dry run: nothing is carried out, and the plan is kept as proposed for {@link #PROPOSAL_LIFETIME}, so that an
+     * admin can apply the very plan they read ({@link #applyProposed}).
+     */
+    public Planned propose(RequestContext context, PlanScope scope, PlanOptions options) {
+        requireAdmin(context);
+        Planned planned = plan(scope, options, Set.of());
+        String id = UUID.randomUUID().toString();
+        jdbi.useTransaction(handle -> store(handle, id, "proposed", scope, options, planned.plan(), context.userId()));
+        return new Planned(planned.pools(), planned.plan(), id);
+    }
+
+    /**
+     * Plans and stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409
+     * while another runs). A drain disables its backend in the same transaction (an admin's reason is kept).
      */
     public Planned apply(RequestContext context, PlanScope scope, PlanOptions options) {
         requireAdmin(context);
         Planned planned = plan(scope, options, Set.of());
-        String drainBackend = scope.drainBackend();
         String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
         jdbi.useTransaction(handle -> {
-            handle.attach(PlanDao.class).lockBackends(); // one apply at a time, on every node
-            RebalanceDao dao = handle.attach(RebalanceDao.class);
-            if (!dao.active().isEmpty()) {
-                throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
-            }
-            if (drainBackend != null) { // nothing new lands there while it empties
-                handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")", now);
-            }
-            dao.insertPlan(id, drainBackend == null ? "rebalance" : "drain", drainBackend, context.userId(), now,
-                    options.bandPoints(), options.maxMoves(), options.maxGib(),
-                    scope.backends().isEmpty() ? null : String.join(",", scope.backends()));
-            int seq = 0;
-            for (Move move : planned.plan().moves()) {
-                dao.insertMove(id, seq++, move.shareId(), move.sizeGb(), move.from(), move.to(), now, 0);
-            }
+            startRunning(handle, id, scope.drainBackend());
+            store(handle, id, "running", scope, options, planned.plan(), context.userId());
         });
         return new Planned(planned.pools(), planned.plan(), id);
+    }
+
+    /** Carries out a plan a dry run proposed, as it was shown; refused once it is older than {@link #PROPOSAL_LIFETIME}. */
+    public Applied applyProposed(RequestContext context, String id) {
+        requireAdmin(context);
+        jdbi.useTransaction(handle -> {
+            RebalanceDao dao = handle.attach(RebalanceDao.class);
+            handle.attach(PlanDao.class).lockBackends(); // before the plan is read: two applies of it do not both pass
+            RebalanceDao.PlanRow plan = dao.plan(id).orElseThrow(() ->
+                    ManilaException.notFound("Rebalance plan " + id + " could not be found."));
+            if (!"proposed".equals(plan.status())) {
+                throw ManilaException.conflict("Rebalance plan " + id + " is " + plan.status() + ", not proposed.");
+            }
+            if (plan.createdAt().plus(PROPOSAL_LIFETIME).isBefore(clock.instant())) {
+                throw ManilaException.conflict("Rebalance plan " + id + " was made more than "
+                        + PROPOSAL_LIFETIME.toMinutes() + " minutes ago: the pools have moved on, make a new one.");
+            }
+            startRunning(handle, id, "drain".equals(plan.kind()) ? plan.backend() : null);
+            dao.planTo(id, "proposed", "running", clock.instant());
+        });
+        return applied(context, id);
+    }
+
+    /** In the apply's transaction: one plan running at a time, on every node; a drained backend takes nothing new. */
+    private void startRunning(Handle handle, String id, String drainBackend) {
+        handle.attach(PlanDao.class).lockBackends();
+        if (!handle.attach(RebalanceDao.class).active().isEmpty()) {
+            throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
+        }
+        if (drainBackend != null) {
+            handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")",
+                    clock.instant());
+        }
+    }
+
+    private void store(Handle handle, String id, String status, PlanScope scope, PlanOptions options, RebalancePlan plan,
+                       String createdBy) {
+        Instant now = clock.instant();
+        RebalanceDao dao = handle.attach(RebalanceDao.class);
+        dao.insertPlan(id, scope.isDrain() ? "drain" : "rebalance", scope.drainBackend(), status, createdBy, now,
+                options.bandPoints(), options.maxMoves(), options.maxGib(),
+                scope.backends().isEmpty() ? null : String.join(",", scope.backends()));
+        List<Move> moves = plan.moves();
+        dao.insertMoves(id, IntStream.range(0, moves.size()).boxed().toList(), moves, now, 0);
     }
 
     public Applied applied(RequestContext context, String id) {

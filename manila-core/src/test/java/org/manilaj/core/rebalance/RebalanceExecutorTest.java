@@ -69,7 +69,7 @@ class RebalanceExecutorTest {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         String shareId = insertShare(jdbi, "extending_error", "manila@a#pool0");
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-1", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-1", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-1", 0, shareId, 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         assertThat(dao.startMove("plan-1", 0, T0)).isEqualTo(1); // marked running; then the service died
         BackendRegistry none = new BackendRegistry("manila", List.of(), Map.of());
@@ -94,7 +94,7 @@ class RebalanceExecutorTest {
     void aCancelThatComesFirstStopsAMoveFromStarting(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-2", "rebalance", null, "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-2", "rebalance", null, "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-2", 0, "share", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         assertThat(dao.cancel("plan-2", false, T0)).isEqualTo(1);
         assertThat(dao.startMove("plan-2", 0, T0)).isZero();
@@ -111,7 +111,7 @@ class RebalanceExecutorTest {
     void failedMovesArePlannedAgainWithinWhatIsLeftOfTheLimits(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-3", "rebalance", null, "admin", T0, 5.0, 7, 400L, "a,c");
+        dao.insertPlan("plan-3", "rebalance", null, "running", "admin", T0, 5.0, 7, 400L, "a,c");
         dao.insertMove("plan-3", 0, "moved", 30, "manila@a#pool0", "manila@c#pool0", T0, 0);
         dao.moveTo("plan-3", 0, "pending", "done", null, T0);
         dao.insertMove("plan-3", 1, "failing", 10, "manila@a#pool0", "manila@c#pool0", T0, 0);
@@ -148,7 +148,7 @@ class RebalanceExecutorTest {
     void onlySetbacksOfTheLastRoundCallForAnotherPlan(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-4", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-4", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-4", 0, "s0", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         dao.moveTo("plan-4", 0, "pending", "skipped", "the share is gone", T0);
         assertThat(dao.replanned("plan-4", 0, T0)).isEqualTo(1);
@@ -171,7 +171,7 @@ class RebalanceExecutorTest {
     void aReplanThatFailsEndsThePlan(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-5", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-5", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-5", 0, "gone", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
 
         executor(jdbi, (scope, options, held) -> {
@@ -191,7 +191,7 @@ class RebalanceExecutorTest {
     void aTickThatLosesTheReplanLeavesThePlanRunning(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-6", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-6", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-6", 0, "gone", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         Replanner racing = (scope, options, held) -> { // the other node's tick counts and appends first
             assertThat(dao.replanned("plan-6", 0, T0)).isEqualTo(1);
@@ -212,7 +212,7 @@ class RebalanceExecutorTest {
     void aPlanWithoutStoredOptionsEndsAsItIs(TestDatabase database) {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-7", "rebalance", null, "admin", T0, null, null, null, null);
+        dao.insertPlan("plan-7", "rebalance", null, "running", "admin", T0, null, null, null, null);
         dao.insertMove("plan-7", 0, "gone", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         List<PlanScope> asked = new ArrayList<>();
 
@@ -232,7 +232,7 @@ class RebalanceExecutorTest {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         String shareId = insertShare(jdbi, "available", "manila@a#pool0", "migration_error");
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-8", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-8", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-8", 0, shareId, 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         dao.startMove("plan-8", 0, T0);
         ShareMigration failed = new ShareMigration("m-1", shareId, "manila@a#pool0", "manila@b#pool0", null, 10, true,
@@ -260,7 +260,7 @@ class RebalanceExecutorTest {
         pools.insertPool("manila@a#pool0", "a", "pool0", 10);
         String late = insertShare(jdbi, "available", "manila@a#pool0");
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan-9", "drain", "a", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertPlan("plan-9", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
         dao.insertMove("plan-9", 0, "moved", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
         dao.moveTo("plan-9", 0, "pending", "done", null, T0);
         List<PlanScope> asked = new ArrayList<>();
