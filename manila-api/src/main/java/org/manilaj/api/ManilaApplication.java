@@ -68,6 +68,7 @@ import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.rebalance.RebalanceExecutor;
+import org.manilaj.core.rebalance.RebalanceMigrationListener;
 import org.manilaj.core.rebalance.RebalanceService;
 import org.manilaj.core.replication.ReplicaService;
 import org.manilaj.core.replication.ReplicaSyncJob;
@@ -88,7 +89,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
     /** The durable job that carries a migration on (see MigrationRunner). */
     private static final String MIGRATION_JOB = "migration";
-    /** How often applied rebalance plans move on: a migration's first phase waits at most this for its completion. */
+    private static final String REBALANCE_JOB = "rebalance";
+
+    /** How often applied rebalance plans move on besides when their migrations turn (the listener fires the job). */
     private static final java.time.Duration REBALANCE_TICK = java.time.Duration.ofSeconds(2);
 
     public static void main(String[] args) throws Exception {
@@ -212,7 +215,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),
                 work.getJobThreads());
         MigrationRunner migrationRunner = new MigrationRunner(jdbi, registry, placement, settings.nodeName(), settings.lease(),
-                work.getMigrationThreads(), clock, RebalanceExecutor::noteFailure);
+                work.getMigrationThreads(), clock, new RebalanceMigrationListener(jdbi, () -> jobs.fireNow(REBALANCE_JOB)));
         ReplicationSettings replication = config.getReplication().settings();
         ReplicaService replicas = new ReplicaService(jdbi, shareTypes, registry, placement, runner, quotas, clock);
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
@@ -257,8 +260,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 });
                 names.add("sync-replicas");
                 jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);
-                names.add("rebalance");
-                jobs.scheduleEvery("rebalance", REBALANCE_TICK, rebalancer::advance);
+                names.add(REBALANCE_JOB);
+                jobs.scheduleEvery(REBALANCE_JOB, REBALANCE_TICK, rebalancer::advance);
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));

@@ -90,6 +90,15 @@ public final class QuartzJobs implements AutoCloseable {
         }
     }
 
+    /** Runs a job {@link #scheduleEvery} scheduled now, besides its schedule (after its current run, if one is on). */
+    public void fireNow(String name) {
+        try {
+            scheduler.triggerJob(new JobKey(name, GROUP));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot fire job " + name, e);
+        }
+    }
+
     /**
      * Makes {@code handler} the code behind one-shot jobs named {@code kind:<argument>} in this process
      * (see {@link #runOnce}).

@@ -61,7 +61,7 @@ public final class MigrationRunner {
     private final String node;
     private final Duration lease;
     private final Clock clock;
-    private final MigrationFailures failures;
+    private final MigrationListener listener;
 
     /**
      * @param node this process's name (as in operation leases: stable across its restarts)
@@ -69,13 +69,13 @@ public final class MigrationRunner {
      */
     public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
                            int threads, Clock clock) {
-        this(jdbi, registry, placement, node, lease, threads, clock, MigrationFailures.NONE);
+        this(jdbi, registry, placement, node, lease, threads, clock, MigrationListener.NONE);
     }
 
-    /** @param failures told, in the roll-back's transaction, why a migration failed */
+    /** @param listener told why a migration failed, and when one's first phase is done or it ended */
     public MigrationRunner(Jdbi jdbi, BackendRegistry registry, PlacementService placement, String node, Duration lease,
-                           int threads, Clock clock, MigrationFailures failures) {
-        this.failures = failures;
+                           int threads, Clock clock, MigrationListener listener) {
+        this.listener = listener;
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
@@ -228,10 +228,12 @@ public final class MigrationRunner {
                     case COMPLETING -> cutOver(migration, share.get(), heartbeat);
                     case REMOVING_SOURCE -> {
                         removeSource(migration, share.get());
+                        listener.settled(migration);
                         return;
                     }
                     case CANCELLING, FAILING -> {
                         rollBack(migration, share.get());
+                        listener.settled(migration);
                         return;
                     }
                     default -> throw new IllegalStateException("unknown phase " + phase);
@@ -281,6 +283,7 @@ public final class MigrationRunner {
             if (done.bytesChanged() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
                 advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
                 LOG.info("share {}: migration {} phase 1 done after {} pass(es)", share.id(), migration.id(), pass);
+                listener.settled(migration);
                 return;
             }
         }
@@ -417,7 +420,7 @@ public final class MigrationRunner {
             handle.attach(PoolDao.class).release(destination.fullName(), migration.destReservedGb());
             handle.attach(ShareDao.class).endMigration(share.id(), outcome.wireName(), clock.instant());
             if (failed) {
-                failures.failed(handle, migration);
+                listener.failed(handle, migration);
             }
         });
         LOG.info("share {}: migration {} {}; the share stays on {}{}", share.id(), migration.id(),

@@ -102,6 +102,9 @@ public interface RebalanceDao {
             + " AND status = 'running'")
     int noteMigrationError(@Bind("shareId") String shareId, @Bind("toPool") String toPool, @Bind("error") String error);
 
+    @SqlQuery("SELECT COUNT(*) FROM rebalance_moves WHERE share_id = :shareId AND to_pool = :toPool AND status = 'running'")
+    int runningMoves(@Bind("shareId") String shareId, @Bind("toPool") String toPool);
+
     /** A pending move started, only while its plan runs (a cancel that came first wins). */
     @SqlUpdate("UPDATE rebalance_moves SET status = 'running', updated_at = :now WHERE plan_id = :planId AND seq = :seq"
             + " AND status = 'pending' AND EXISTS (SELECT 1 FROM rebalance_plans p WHERE p.id = :planId"

@@ -11,14 +11,12 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.copy.CopyEngines;
 import org.manilaj.core.db.ErrorText;
 import org.manilaj.core.migration.MigrationDao;
-import org.manilaj.core.migration.MigrationFailures;
 import org.manilaj.core.migration.MigrationPhase;
 import org.manilaj.core.migration.MigrationRequest;
 import org.manilaj.core.migration.MigrationService;
@@ -76,14 +74,6 @@ public final class RebalanceExecutor {
         this.replanner = replanner;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
-    }
-
-    /** Keeps why a move's migration failed on the move, in the roll-back's transaction (see {@link MigrationFailures}). */
-    public static void noteFailure(Handle handle, ShareMigration migration) {
-        if (migration.error() != null) {
-            handle.attach(RebalanceDao.class).noteMigrationError(migration.shareId(), migration.destHost(),
-                    ErrorText.of(migration.error()));
-        }
     }
 
     /** One tick of every plan in flight. */

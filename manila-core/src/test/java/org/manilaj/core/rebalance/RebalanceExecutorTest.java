@@ -237,7 +237,7 @@ class RebalanceExecutorTest {
         dao.startMove("plan-8", 0, T0);
         ShareMigration failed = new ShareMigration("m-1", shareId, "manila@a#pool0", "manila@b#pool0", null, 10, true,
                 "snapshot-stream", "failing", 1, 0, 0, 0, "btrfs receive: No space left on device", null, T0, T0);
-        jdbi.useTransaction(handle -> RebalanceExecutor.noteFailure(handle, failed)); // in the roll-back's transaction
+        jdbi.useTransaction(handle -> new RebalanceMigrationListener(jdbi, () -> { }).failed(handle, failed)); // in the roll-back's transaction
 
         executor(jdbi, NOTHING_MORE).advance();
 
@@ -274,5 +274,29 @@ class RebalanceExecutorTest {
         assertThat(dao.moves("plan-9")).extracting(RebalanceDao.MoveRow::shareId, RebalanceDao.MoveRow::status,
                 RebalanceDao.MoveRow::plannedRound).containsExactly(tuple("moved", "done", 0), tuple(late, "pending", 1));
         assertThat(dao.plan("plan-9")).get().extracting(RebalanceDao.PlanRow::status).isEqualTo("running");
+    }
+
+    /** A migration that turns moves its plan on at once, only when it is a running move's (an admin's own is not). */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aMovesMigrationThatTurnsRunsTheJobNow(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
+        dao.insertPlan("plan-10", "drain", "a", "running", "admin", T0, 10.0, 1000, 1000L, null);
+        dao.insertMove("plan-10", 0, "s1", 10, "manila@a#pool0", "manila@b#pool0", T0, 0);
+        dao.startMove("plan-10", 0, T0);
+        List<String> ticks = new ArrayList<>();
+        RebalanceMigrationListener listener = new RebalanceMigrationListener(jdbi, () -> ticks.add("tick"));
+
+        listener.settled(migration("s1", "manila@b#pool0"));
+        listener.settled(migration("s2", "manila@b#pool0")); // an admin's migration
+        listener.settled(migration("s1", "manila@c#pool0")); // not where the move goes
+
+        assertThat(ticks).hasSize(1);
+    }
+
+    private static ShareMigration migration(String shareId, String destination) {
+        return new ShareMigration("m-" + shareId, shareId, "manila@a#pool0", destination, null, 10, true, "snapshot-stream",
+                "phase1_done", 1, 0, 0, 0, null, null, T0, T0);
     }
 }

@@ -1,0 +1,16 @@
+package org.manilaj.core.migration;
+
+import org.jdbi.v3.core.Handle;
+
+/** Told of a migration's turns, for whoever started it (the rebalancing job). */
+public interface MigrationListener {
+    MigrationListener NONE = new MigrationListener() { };
+
+    /** In the roll-back's transaction of a migration that failed (its own record, error included, goes in it). */
+    default void failed(Handle handle, ShareMigration migration) {
+    }
+
+    /** After a migration's first phase is done, or it ended (committed): whoever waits on it can go on now. */
+    default void settled(ShareMigration migration) {
+    }
+}
