@@ -221,7 +221,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
-        RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock);
+        RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock,
+                () -> jobs.fireNow(REBALANCE_JOB));
         RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
 
         environment.lifecycle().manage(closing(registry));

@@ -33,6 +33,8 @@ import org.manilaj.scheduler.rebalance.PlanShare;
 import org.manilaj.scheduler.rebalance.RebalancePlan;
 import org.manilaj.scheduler.rebalance.RebalancePlanner;
 import org.manilaj.scheduler.rebalance.Unmovable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans over the service's live state (admins only): the pools as the stats job last saw them, usable when up and
@@ -40,6 +42,7 @@ import org.manilaj.scheduler.rebalance.Unmovable;
  * the pure function in {@code manila-scheduler}.
  */
 public final class RebalanceService {
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceService.class);
 
     /** A placed share as the planner needs it. */
     public record ShareRow(String id, int sizeGb, String shareTypeId, String availabilityZone, String host, String status,
@@ -82,9 +85,12 @@ public final class RebalanceService {
     private final PlacementService placement;
     private final ShareTypeService shareTypes;
     private final Clock clock;
+    private final Runnable tickNow;
 
+    /** @param tickNow runs the rebalancing job now, so that an applied or cancelled plan moves on at once */
     public RebalanceService(Jdbi jdbi, BackendRegistry registry, PoolHealth health, PlacementService placement,
-                            ShareTypeService shareTypes, Clock clock) {
+                            ShareTypeService shareTypes, Clock clock, Runnable tickNow) {
+        this.tickNow = tickNow;
         this.jdbi = jdbi;
         this.registry = registry;
         this.health = health;
@@ -191,6 +197,7 @@ public final class RebalanceService {
             startRunning(handle, id, scope.drainBackend());
             store(handle, id, "running", scope, options, planned.plan(), context.userId());
         });
+        tick();
         return new Planned(planned.pools(), planned.plan(), id);
     }
 
@@ -212,6 +219,7 @@ public final class RebalanceService {
             startRunning(handle, id, "drain".equals(plan.kind()) ? plan.backend() : null);
             dao.planTo(id, "proposed", "running", clock.instant());
         });
+        tick();
         return applied(context, id);
     }
 
@@ -224,6 +232,15 @@ public final class RebalanceService {
         if (drainBackend != null) {
             handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")",
                     clock.instant());
+        }
+    }
+
+    /** The job's schedule moves the plan on anyway: a failure to run it now is only logged. */
+    private void tick() {
+        try {
+            tickNow.run();
+        } catch (RuntimeException e) {
+            LOG.warn("could not run the rebalancing job now (its schedule will): {}", e.getMessage());
         }
     }
 
@@ -259,6 +276,7 @@ public final class RebalanceService {
         if (jdbi.withExtension(RebalanceDao.class, dao -> dao.cancel(id, cancelInFlight, clock.instant())) == 0) {
             throw ManilaException.conflict("Rebalance plan " + id + " is " + applied.plan().status() + ", not running.");
         }
+        tick();
         return applied(context, id);
     }
 
