@@ -70,7 +70,12 @@ class AdminCommandsSystemIT {
             Run stranded = run(work, null, concat(List.of("drain", "second"), auth)); // local is disabled: nowhere to go
             assertThat(stranded.exit()).as("a drain that leaves shares behind fails").isEqualTo(1);
             assertThat(stranded.out()).contains("stays: " + ids.get(0));
-            assertThat(stranded.err()).contains("3 share(s) stay where they are");
+            assertThat(stranded.err()).contains("3 share(s) stay on second");
+            Run strandedPlan = run(work, null, concat(List.of("drain", "second", "--dry-run", "--json"), auth));
+            Run strandedApply = run(work, null, concat(List.of("rebalance-apply",
+                    JSON.readTree(strandedPlan.out()).path("id").asText()), auth));
+            assertThat(strandedApply.exit()).as("applied from its dry run, the same drain fails the same way").isEqualTo(1);
+            assertThat(strandedApply.err()).contains("3 share(s) stay on second");
             Run unknownBackend = run(work, null, concat(List.of("rebalance", "--dry-run", "--backends", "second,nowhere"), auth));
             assertThat(unknownBackend.exit()).isEqualTo(1);
             assertThat(unknownBackend.err()).contains("400", "Backend nowhere could not be found");

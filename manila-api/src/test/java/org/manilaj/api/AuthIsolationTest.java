@@ -131,6 +131,7 @@ class AuthIsolationTest {
                 memberA.get("/v2/admin/rebalance-plans"),
                 memberA.get("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID()),
                 memberA.post("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID() + "/cancel", "{}"),
+                memberA.post("/v2/admin/rebalance-plans/" + java.util.UUID.randomUUID() + "/apply", ""),
                 memberA.withHeader("X-OpenStack-Manila-API-Version", "2.6").get("/v2/os-services"))) {
             assertStatus(reply, 403, "forbidden");
         }

@@ -54,8 +54,8 @@ class RebalanceBusyMoveTest {
             handle.execute("UPDATE shares SET host = ? WHERE id = ?", FROM, shareId);
         });
         RebalanceDao dao = jdbi.onDemand(RebalanceDao.class);
-        dao.insertPlan("plan", "rebalance", null, "running", "admin", clock.instant(), null, null, null, null);
-        dao.insertMove("plan", 0, shareId, 10, FROM, TO, clock.instant(), 0);
+        dao.insertPlan("plan", "rebalance", null, "running", "admin", clock.instant(), null, null, null, null, "admin");
+        insertMove(dao, "plan", 0, shareId, 10, FROM, TO, clock.instant(), 0);
         MigrationService busy = mock(MigrationService.class);
         doThrow(ManilaException.badRequest("Share " + shareId + MigrationService.BUSY)).when(busy)
                 .start(any(), eq(shareId), any());
@@ -83,5 +83,12 @@ class RebalanceBusyMoveTest {
     private static BackendConfig backend(String name, Path root) {
         return new BackendConfig(name, "linux", List.of(new PoolConfig("pool0")),
                 Map.of("storage_root", root.resolve(name).toString(), "export_address", "127.0.0.1"));
+    }
+
+    /** One pending move of a plan, in round {@code round}. */
+    static void insertMove(RebalanceDao dao, String planId, int seq, String shareId, int sizeGb, String from, String to,
+                           java.time.Instant now, int round) {
+        dao.insertMoves(planId, List.of(seq), List.of(new org.manilaj.scheduler.rebalance.Move(shareId, sizeGb, from, to,
+                0, 0, 0, 0)), now, round);
     }
 }

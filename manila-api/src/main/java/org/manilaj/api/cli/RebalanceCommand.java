@@ -13,7 +13,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * {@code rebalance --dry-run | --apply [--band POINTS] [--max-moves N] [--max-gib N] [--backends A,B]}: the plan as a table (share,
  * size, from, to, the two pools' utilisation before and after, the spread before and after); {@code --apply}
  * carries it out and follows it (moves done, running and left, GiB moved, an estimate of the time left), and
- * exits non-zero when a move fails. {@code drain BACKEND} does the same for a plan that empties a backend.
+ * exits non-zero when a move fails or a drain leaves shares on its backend. {@code drain BACKEND} does the same for a plan that empties a backend.
  */
 public class RebalanceCommand extends AdminCommand {
 
@@ -81,10 +81,6 @@ public class RebalanceCommand extends AdminCommand {
         }
         if (apply) {
             follow(client, plan.path("id").asText(), json);
-            if (!plan.path("complete").asBoolean()) { // e.g. a drain that leaves shares: not safe to decommission
-                throw new Failure(plan.path("unmovable").size() + " share(s) stay where they are (see above): the plan's"
-                        + " goal is not reached", 1);
-            }
         }
     }
 
@@ -106,7 +102,10 @@ public class RebalanceCommand extends AdminCommand {
         }
     }
 
-    /** Polls the applied plan every second and prints its progress until it ends; non-zero exit if a move failed. */
+    /**
+     * Polls the applied plan every second and prints its progress until it ends; non-zero exit if a move did not go
+     * as planned or a drain's backend still holds shares.
+     */
     static void follow(AdminClient client, String id, boolean json) throws Exception {
         long started = System.nanoTime();
         while (true) {
@@ -137,6 +136,10 @@ public class RebalanceCommand extends AdminCommand {
                 if (failed > 0 || skipped > 0 || cancelled > 0 || !status.equals("done")) {
                     throw new Failure("plan " + id + " ended " + status + " with " + failed + " failed, " + skipped
                             + " skipped and " + cancelled + " cancelled move(s): rebalance-status " + id + " says why", 1);
+                }
+                if (plan.path("shares_left").asInt() > 0) { // a drain's backend is not safe to decommission yet
+                    throw new Failure(plan.path("shares_left").asInt() + " share(s) stay on " + plan.path("backend").asText()
+                            + " after plan " + id + ": the dry run lists why", 1);
                 }
                 return;
             }

@@ -38,7 +38,7 @@ public final class RebalanceStatusCommand extends AdminCommand {
         }
         int replans = plan.path("replans").asInt();
         System.out.printf("plan %s (%s) %s%s%n", id, plan.path("kind").asText(), plan.path("status").asText(),
-                replans == 0 ? "" : ", planned again " + replans + " time(s) after moves failed or were skipped");
+                replans == 0 ? "" : ", planned again " + replans + " time(s) from the state reached");
         TextTable table = new TextTable("ROUND", "SHARE", "GiB", "FROM", "TO", "STATUS", "ERROR");
         plan.path("moves").forEach(move -> table.row(move.path("round").asInt(), move.path("share_id").asText(),
                 move.path("size_gb").asInt(), move.path("from").asText(), move.path("to").asText(), move.path("status").asText(),

@@ -10,15 +10,17 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.Timestamps;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.rebalance.PlanScope;
+import org.manilaj.core.rebalance.RebalanceDao;
 import org.manilaj.core.rebalance.RebalanceService;
 import org.manilaj.scheduler.rebalance.Move;
 import org.manilaj.scheduler.rebalance.PlanOptions;
@@ -73,6 +75,9 @@ public final class AdminRebalanceResource {
         if (drain == null || !drain.isObject()) {
             throw ManilaException.badRequest("Malformed request body: 'drain' is required.");
         }
+        if (drain.has("backends")) {
+            throw ManilaException.badRequest("A drain empties its backend onto every other: 'backends' is for rebalance plans.");
+        }
         return planned(request, PlanScope.drain(backend), drain);
     }
 
@@ -100,17 +105,17 @@ public final class AdminRebalanceResource {
 
     @GET
     @Path("rebalance-plans")
-    public Map<String, Object> applied(@Context ContainerRequestContext request) {
-        return Map.of("rebalance_plans", rebalance.appliedPlans(RequestAttributes.context(request)).stream()
+    public Map<String, Object> plans(@Context ContainerRequestContext request) {
+        return Map.of("rebalance_plans", rebalance.storedPlans(RequestAttributes.context(request)).stream()
                 .map(plan -> Map.of("id", plan.id(), "kind", plan.kind(), "status", plan.status(),
                         "created_at", Timestamps.format(plan.createdAt()))).toList());
     }
 
-    /** An applied plan's progress: its status, each move's, and the counts and GiB by state. */
+    /** A stored plan's progress: its status and options, each move's status, the counts and GiB by state. */
     @GET
     @Path("rebalance-plans/{id}")
     public Map<String, Object> status(@Context ContainerRequestContext request, @PathParam("id") String id) {
-        return Map.of("rebalance_plan", applied(rebalance.applied(RequestAttributes.context(request), id)));
+        return Map.of("rebalance_plan", stored(rebalance.stored(RequestAttributes.context(request), id)));
     }
 
     /** Carries out the plan a dry run proposed, as it was shown (202); 409 once it is an hour old, or while another runs. */
@@ -118,7 +123,7 @@ public final class AdminRebalanceResource {
     @Path("rebalance-plans/{id}/apply")
     public Response apply(@Context ContainerRequestContext request, @PathParam("id") String id) {
         return Response.accepted(Map.of("rebalance_plan",
-                applied(rebalance.applyProposed(RequestAttributes.context(request), id)))).build();
+                stored(rebalance.applyProposed(RequestAttributes.context(request), id)))).build();
     }
 
     /** {@code {"cancel": {"in_flight": "finish"}}} (the default) or {@code "cancel"} for the moves under way. */
@@ -132,32 +137,41 @@ public final class AdminRebalanceResource {
         }
         boolean cancelInFlight = inFlight != null && "cancel".equals(inFlight.asText());
         return Response.accepted(Map.of("rebalance_plan",
-                applied(rebalance.cancel(RequestAttributes.context(request), id, cancelInFlight)))).build();
+                stored(rebalance.cancel(RequestAttributes.context(request), id, cancelInFlight)))).build();
     }
 
-    private static Map<String, Object> applied(RebalanceService.Applied applied) {
+    private static Map<String, Object> stored(RebalanceService.Stored stored) {
+        RebalanceDao.PlanRow plan = stored.plan();
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", applied.plan().id());
-        view.put("kind", applied.plan().kind());
-        view.put("backend", applied.plan().backend());
-        view.put("status", applied.plan().status());
-        view.put("backends", applied.plan().backends() == null ? List.of() : List.of(applied.plan().backends().split(",")));
-        view.put("replans", applied.plan().replans());
-        view.put("created_at", Timestamps.format(applied.plan().createdAt()));
-        view.put("updated_at", Timestamps.format(applied.plan().updatedAt()));
+        view.put("id", plan.id());
+        view.put("kind", plan.kind());
+        view.put("backend", plan.backend());
+        view.put("status", plan.status());
+        view.put("band", plan.band());
+        view.put("max_moves", plan.maxMoves());
+        view.put("max_gib", plan.maxGib());
+        view.put("backends", plan.backends() == null ? List.of() : List.of(plan.backends().split(",")));
+        view.put("replans", plan.replans());
+        view.put("created_by", plan.createdBy());
+        view.put("applied_by", plan.appliedBy());
+        view.put("created_at", Timestamps.format(plan.createdAt()));
+        view.put("updated_at", Timestamps.format(plan.updatedAt()));
+        if (stored.sharesLeft() != null) {
+            view.put("shares_left", stored.sharesLeft());
+        }
         Map<String, Integer> counts = new LinkedHashMap<>();
         Map<String, Long> gib = new LinkedHashMap<>();
         for (String state : List.of("pending", "running", "done", "failed", "skipped", "cancelled")) {
             counts.put(state, 0);
             gib.put(state, 0L);
         }
-        applied.moves().forEach(move -> {
+        stored.moves().forEach(move -> {
             counts.merge(move.status(), 1, Integer::sum);
             gib.merge(move.status(), (long) move.sizeGb(), Long::sum);
         });
         view.put("moves_by_status", counts);
         view.put("gib_by_status", gib);
-        view.put("moves", applied.moves().stream().map(move -> {
+        view.put("moves", stored.moves().stream().map(move -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("share_id", move.shareId());
             row.put("size_gb", move.sizeGb());
@@ -180,16 +194,14 @@ public final class AdminRebalanceResource {
         if (!backends.isArray() || backends.isEmpty()) {
             throw ManilaException.badRequest("backends must be a non-empty list of backend names.");
         }
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
         for (JsonNode backend : backends) {
             if (!backend.isTextual()) { // each must be a configured backend's name: the plan checks
                 throw ManilaException.badRequest("backends must be a non-empty list of backend names.");
             }
-            if (!names.contains(backend.asText())) {
-                names.add(backend.asText());
-            }
+            names.add(backend.asText());
         }
-        return names;
+        return List.copyOf(names);
     }
 
     private static PlanOptions options(JsonNode body) {

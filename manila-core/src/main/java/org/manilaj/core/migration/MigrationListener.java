@@ -10,7 +10,10 @@ public interface MigrationListener {
     default void failed(Handle handle, ShareMigration migration) {
     }
 
-    /** After a migration's first phase is done, or it ended (committed): whoever waits on it can go on now. */
+    /**
+     * After a run of the migration reached the end of its first phase, or the migration's end, and the run is over:
+     * whoever waits on it can go on now (a complete or cancel called from here starts a run of its own).
+     */
     default void settled(ShareMigration migration) {
     }
 }

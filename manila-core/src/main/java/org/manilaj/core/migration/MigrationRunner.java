@@ -56,6 +56,10 @@ public final class MigrationRunner {
     private final Map<String, CopyEngine> engines = CopyEngines.all();
     /** Migrations this process is running now: the reconcile job does not queue them again. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Migrations asked to run while they ran here: each runs once more when its run ends. */
+    private final Set<String> again = ConcurrentHashMap.newKeySet();
+    /** Migrations whose run here reached their first phase's end or their end, for the listener once the run ends. */
+    private final Map<String, ShareMigration> settled = new ConcurrentHashMap<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
     private final ExecutorService copies;
     private final String node;
@@ -94,20 +98,48 @@ public final class MigrationRunner {
      * happens when this process runs it already.
      */
     public void submit(String migrationId) {
-        if (running.add(migrationId)) {
-            try {
-                copies.execute(() -> {
-                    try {
-                        runClaimed(migrationId);
-                    } catch (RuntimeException e) {
-                        LOG.error("migration {} stopped: {}", migrationId, e.getMessage(), e);
-                    } finally {
-                        running.remove(migrationId);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                running.remove(migrationId); // stopping: the reconcile job after the restart queues it again
-            }
+        if (!running.add(migrationId)) {
+            runAgainAfter(migrationId);
+            return;
+        }
+        try {
+            copies.execute(() -> {
+                try {
+                    runClaimed(migrationId);
+                } catch (RuntimeException e) {
+                    LOG.error("migration {} stopped: {}", migrationId, e.getMessage(), e);
+                } finally {
+                    ended(migrationId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.remove(migrationId); // stopping: the reconcile job after the restart queues it again
+        }
+    }
+
+    /**
+     * The migration runs here already, maybe past its last read of the phase (a complete or cancel committed just
+     * now would wait for the reconcile job): it runs once more when that run ends.
+     */
+    private void runAgainAfter(String migrationId) {
+        again.add(migrationId);
+        if (!running.contains(migrationId) && again.remove(migrationId)) {
+            submit(migrationId); // it ended meanwhile, before it could see the mark
+        }
+    }
+
+    /**
+     * After a run: the listener hears of a first phase done or an end only now, so that a complete or cancel it causes
+     * starts a run of its own instead of arriving while this one ends.
+     */
+    private void ended(String migrationId) {
+        ShareMigration turned = settled.remove(migrationId);
+        running.remove(migrationId);
+        if (turned != null) {
+            listener.settled(turned);
+        }
+        if (again.remove(migrationId)) {
+            submit(migrationId);
         }
     }
 
@@ -150,12 +182,13 @@ public final class MigrationRunner {
      */
     public void run(String migrationId) {
         if (!running.add(migrationId)) {
+            runAgainAfter(migrationId);
             return;
         }
         try {
             runClaimed(migrationId);
         } finally {
-            running.remove(migrationId);
+            ended(migrationId);
         }
     }
 
@@ -228,12 +261,12 @@ public final class MigrationRunner {
                     case COMPLETING -> cutOver(migration, share.get(), heartbeat);
                     case REMOVING_SOURCE -> {
                         removeSource(migration, share.get());
-                        listener.settled(migration);
+                        settled.put(migrationId, migration);
                         return;
                     }
                     case CANCELLING, FAILING -> {
                         rollBack(migration, share.get());
-                        listener.settled(migration);
+                        settled.put(migrationId, migration);
                         return;
                     }
                     default -> throw new IllegalStateException("unknown phase " + phase);
@@ -283,7 +316,7 @@ public final class MigrationRunner {
             if (done.bytesChanged() < SMALL_PASS_BYTES || pass >= MAX_PASSES) {
                 advance(migration, MigrationPhase.COPYING, MigrationPhase.PHASE1_DONE, TaskState.MIGRATION_DRIVER_PHASE1_DONE);
                 LOG.info("share {}: migration {} phase 1 done after {} pass(es)", share.id(), migration.id(), pass);
-                listener.settled(migration);
+                settled.put(migration.id(), migration);
                 return;
             }
         }

@@ -25,7 +25,8 @@ public final class CapacityLedger {
 
     /**
      * As {@link #reserve} for a share, replica or migration that would be new on the pool: refused once its backend
-     * is disabled, checked in the same statement (the scheduler's snapshot may predate a disable or a drain).
+     * is disabled (the scheduler's snapshot may predate a disable or a drain), read under a lock on the backend's row
+     * that a disable (or a drain, which plans after taking it) waits for.
      */
     public static boolean reserveForNew(Handle handle, String pool, int size, boolean thin, double ratio,
                                         double reservedFraction) {
@@ -35,6 +36,12 @@ public final class CapacityLedger {
     private static boolean reserve(Handle handle, String pool, int size, boolean thin, double ratio,
                                    double reservedFraction, boolean onlyIfEnabled) {
         PoolDao pools = handle.attach(PoolDao.class);
+        if (onlyIfEnabled) {
+            pools.lockBackendOf(pool);
+            if (pools.backendDisabled(pool)) {
+                return false;
+            }
+        }
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<PoolDao.Capacity> seen = pools.capacity(pool);
             if (seen.isEmpty()) {
@@ -46,12 +53,8 @@ public final class CapacityLedger {
             if (!rule.admits(size, thin, ratio, reservedFraction)) {
                 return false;
             }
-            if ((onlyIfEnabled ? pools.addIfUnchangedAndEnabled(pool, size, capacity)
-                    : pools.addIfUnchanged(pool, size, capacity)) == 1) {
+            if (pools.addIfUnchanged(pool, size, capacity) == 1) {
                 return true;
-            }
-            if (onlyIfEnabled && pools.backendDisabled(pool)) {
-                return false;
             }
         }
         return false; // the pool kept changing under us: treat it as busy, placement tries the next one

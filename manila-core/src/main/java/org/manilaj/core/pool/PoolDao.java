@@ -48,13 +48,12 @@ public interface PoolDao {
             + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb")
     int addIfUnchanged(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
 
-    /** {@link #addIfUnchanged}, only while the pool's backend is enabled. */
-    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name"
-            + " AND allocated_capacity_gb = :seen.allocatedCapacityGb"
-            + " AND total_capacity_gb IS NOT DISTINCT FROM :seen.totalCapacityGb"
-            + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb"
-            + " AND NOT EXISTS (SELECT 1 FROM backends b WHERE b.name = pools.backend AND b.disabled)")
-    int addIfUnchangedAndEnabled(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
+    /**
+     * Locks the pool's backend row until the transaction ends: a disable (or a drain's) waits for the reservation,
+     * or the reservation for the disable. Backend before pool, always (the stats job too), so that none deadlocks.
+     */
+    @SqlQuery("SELECT name FROM backends WHERE name = (SELECT backend FROM pools WHERE name = :pool) FOR UPDATE")
+    Optional<String> lockBackendOf(@Bind("pool") String pool);
 
     @SqlQuery("SELECT COUNT(*) > 0 FROM pools p JOIN backends b ON b.name = p.backend WHERE p.name = :name AND b.disabled")
     boolean backendDisabled(@Bind("name") String name);

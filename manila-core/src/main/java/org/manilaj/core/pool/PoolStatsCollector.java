@@ -72,13 +72,13 @@ public final class PoolStatsCollector {
         }
         jdbi.useTransaction(handle -> {
             PoolDao pools = handle.attach(PoolDao.class);
+            pools.recordStatsAttempt(backend, clock.instant(), null); // the backend's row first, as reservations lock
             for (PoolStats pool : stats.pools()) {
                 String fullName = BackendRegistry.poolName(registry.serviceHost(), backend, pool.pool());
                 registry.pool(fullName).ifPresentOrElse(
                         entry -> record(pools, entry, pool),
                         () -> LOG.warn("backend {} reports pool {} that is not configured", backend, pool.pool()));
             }
-            pools.recordStatsAttempt(backend, clock.instant(), null);
         });
     }
 

@@ -7,8 +7,6 @@ import java.util.List;
  * the pools of the backends named.
  */
 public record PlanScope(String drainBackend, List<String> backends) {
-    public static final PlanScope ALL = new PlanScope(null, List.of());
-
     public PlanScope {
         backends = List.copyOf(backends);
         if (drainBackend != null && !backends.isEmpty()) {

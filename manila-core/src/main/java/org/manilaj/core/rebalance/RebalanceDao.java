@@ -11,20 +11,21 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.manilaj.scheduler.rebalance.Move;
 
-/** Applied plans and their moves; changes of status are conditional on the status seen. */
+/** Stored plans (proposed by dry runs, or applied) and their moves; changes of status are conditional on the status seen. */
 public interface RebalanceDao {
     String PLAN_COLUMNS = "id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at, band, max_moves,"
-            + " max_gib, backends, replans";
+            + " max_gib, backends, replans, applied_by";
     String MOVE_COLUMNS = "plan_id, seq, share_id, size_gb, from_pool, to_pool, status, error, updated_at, planned_round";
 
     /**
      * A plan as stored: {@code status} proposed (a dry run's), running, cancelling, done or cancelled; the options it was applied with
      * ({@code backends}: the backends a rebalance was limited to, comma-separated, or null for all; the options are
-     * null for plans stored before they were kept), and how many times the job planned again from the state reached.
+     * null for plans stored before they were kept), how many times the job planned again from the state reached, and
+     * who applied it (null while proposed).
      */
     record PlanRow(String id, String kind, String backend, String status, boolean cancelInFlight, String createdBy,
                    Instant createdAt, Instant updatedAt, Double band, Integer maxMoves, Long maxGib, String backends,
-                   int replans) {
+                   int replans, String appliedBy) {
     }
 
     /**
@@ -36,18 +37,13 @@ public interface RebalanceDao {
     }
 
     @SqlUpdate("INSERT INTO rebalance_plans (id, kind, backend, status, cancel_in_flight, created_by, created_at, updated_at,"
-            + " band, max_moves, max_gib, backends, replans) VALUES (:id, :kind, :backend, :status, FALSE, :createdBy,"
-            + " :now, :now, :band, :maxMoves, :maxGib, :backends, 0)")
+            + " band, max_moves, max_gib, backends, replans, applied_by) VALUES (:id, :kind, :backend, :status, FALSE,"
+            + " :createdBy, :now, :now, :band, :maxMoves, :maxGib, :backends, 0, :appliedBy)")
     void insertPlan(@Bind("id") String id, @Bind("kind") String kind, @Bind("backend") String backend,
                     @Bind("status") String status, @Bind("createdBy") String createdBy, @Bind("now") Instant now,
                     @Bind("band") Double band,
-                    @Bind("maxMoves") Integer maxMoves, @Bind("maxGib") Long maxGib, @Bind("backends") String backends);
-
-    @SqlUpdate("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at,"
-            + " planned_round) VALUES (:planId, :seq, :shareId, :sizeGb, :fromPool, :toPool, 'pending', :now, :round)")
-    void insertMove(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("shareId") String shareId,
-                    @Bind("sizeGb") int sizeGb, @Bind("fromPool") String fromPool, @Bind("toPool") String toPool,
-                    @Bind("now") Instant now, @Bind("round") int round);
+                    @Bind("maxMoves") Integer maxMoves, @Bind("maxGib") Long maxGib, @Bind("backends") String backends,
+                    @Bind("appliedBy") String appliedBy);
 
     /** A plan's moves, {@code seqs} giving each its place. */
     @SqlBatch("INSERT INTO rebalance_moves (plan_id, seq, share_id, size_gb, from_pool, to_pool, status, updated_at,"
@@ -111,13 +107,26 @@ public interface RebalanceDao {
             + " AND p.status = 'running')")
     int startMove(@Bind("planId") String planId, @Bind("seq") int seq, @Bind("now") Instant now);
 
+    /** A dry run's plan applied by {@code by}. */
+    @SqlUpdate("UPDATE rebalance_plans SET status = 'running', applied_by = :by, updated_at = :now WHERE id = :id"
+            + " AND status = 'proposed'")
+    int applyProposed(@Bind("id") String id, @Bind("by") String by, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT error FROM rebalance_moves WHERE plan_id = :planId AND seq = :seq")
+    Optional<String> error(@Bind("planId") String planId, @Bind("seq") int seq);
+
     @SqlUpdate("UPDATE rebalance_plans SET status = :to, updated_at = :now WHERE id = :id AND status = :from")
     int planTo(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
-    /** A running plan ends, only once none of its moves is pending or running (a re-plan may just have added some). */
+    /**
+     * A running plan ends, only once none of its moves is pending or running and no re-plan came since the tick read
+     * it ({@code replans = :seen}: the plan row's own value is checked again after waiting on another tick's lock,
+     * where a subquery on the moves may still read what the statement began with).
+     */
     @SqlUpdate("UPDATE rebalance_plans SET status = 'done', updated_at = :now WHERE id = :id AND status = 'running'"
-            + " AND NOT EXISTS (SELECT 1 FROM rebalance_moves m WHERE m.plan_id = :id AND m.status IN ('pending', 'running'))")
-    int finish(@Bind("id") String id, @Bind("now") Instant now);
+            + " AND replans = :seen AND NOT EXISTS (SELECT 1 FROM rebalance_moves m WHERE m.plan_id = :id"
+            + " AND m.status IN ('pending', 'running'))")
+    int finish(@Bind("id") String id, @Bind("seen") int seenReplans, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE rebalance_plans SET status = 'cancelling', cancel_in_flight = :inFlight, updated_at = :now"
             + " WHERE id = :id AND status = 'running'")

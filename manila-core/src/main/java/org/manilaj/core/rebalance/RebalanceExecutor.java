@@ -32,11 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out applied plans, a tick at a time (a Quartz job, on one node of a cluster): each move is a migration
- * of its share, started when the limits allow it (two at a time, one per source backend and one per destination
- * backend), completed as soon as its first phase is done, and recorded done, failed or cancelled from what the
- * migration left. Everything is read back from the database at every tick, so a restart carries on: a move
- * marked running whose migration never started is started again.
+ * Carries out applied plans, a run at a time (a Quartz job, on one node of a cluster, fired when a plan is applied or
+ * cancelled and when one of its migrations turns, and every few seconds besides): each move is a migration of its
+ * share, started when the limits allow it (two at a time, one per source backend and one per destination backend),
+ * completed as soon as its first phase is done, and recorded done, failed, skipped or cancelled from what the
+ * migration left. When moves of the last round failed or were skipped, or a drained backend still holds shares, the
+ * plan is made again from the state reached (a few times at most). Everything is read back from the database at
+ * every run, so a restart carries on: a move marked running whose migration never started is started again.
  */
 public final class RebalanceExecutor {
     static final int MAX_RUNNING = 2;
@@ -44,6 +46,9 @@ public final class RebalanceExecutor {
     private static final RequestContext REBALANCER = new RequestContext("rebalance", "admin", true);
     private static final Set<MigrationPhase> CANCELLABLE = Set.of(MigrationPhase.STARTING, MigrationPhase.COPYING,
             MigrationPhase.PHASE1_DONE);
+
+    /** Moves that started a migration. */
+    private static final Set<String> STARTED = Set.of("done", "failed", "cancelled");
 
     /** A running move that nothing can carry on (no migration, the share neither moved nor movable) fails after this. */
     static final Duration STUCK_AFTER = Duration.ofMinutes(5);
@@ -113,7 +118,7 @@ public final class RebalanceExecutor {
         if (replan(plan, reached)) {
             return;
         }
-        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.finish(plan.id(), clock.instant())) == 1) {
+        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.finish(plan.id(), plan.replans(), clock.instant())) == 1) {
             LOG.info("rebalance plan {} done", plan.id());
         }
     }
@@ -135,13 +140,15 @@ public final class RebalanceExecutor {
         if (!setBack && !leftBehind) {
             return false;
         }
-        List<RebalanceDao.MoveRow> done = moves.stream().filter(move -> "done".equals(move.status())).toList();
-        int movesLeft = plan.maxMoves() - done.size();
-        long gibLeft = plan.maxGib() - done.stream().mapToLong(RebalanceDao.MoveRow::sizeGb).sum();
+        // the limits bound the migrations a plan starts, whatever came of them; a skipped move never started one
+        List<RebalanceDao.MoveRow> started = moves.stream().filter(move -> STARTED.contains(move.status())).toList();
+        int movesLeft = plan.maxMoves() - started.size();
+        long gibLeft = plan.maxGib() - started.stream().mapToLong(RebalanceDao.MoveRow::sizeGb).sum();
         if (movesLeft <= 0 || gibLeft <= 0) {
             return false;
         }
-        Set<String> held = moves.stream().filter(move -> "failed".equals(move.status()))
+        // a move that failed, or whose migration an admin cancelled (the only cancel while the plan runs), stays put
+        Set<String> held = moves.stream().filter(move -> "failed".equals(move.status()) || "cancelled".equals(move.status()))
                 .map(RebalanceDao.MoveRow::shareId).collect(Collectors.toSet());
         PlanScope scope = "drain".equals(plan.kind()) ? PlanScope.drain(plan.backend())
                 : PlanScope.rebalance(plan.backends() == null ? List.of() : List.of(plan.backends().split(",")));
@@ -199,8 +206,10 @@ public final class RebalanceExecutor {
             record(move, "running", "done", null);
             LOG.info("rebalance plan {}: share {} moved to {}", move.planId(), move.shareId(), move.toPool());
         } else if (task.isPresent() && (task.get() == TaskState.MIGRATION_ERROR || task.get() == TaskState.MIGRATION_CANCELLED)) {
+            // read now, after the share: the roll-back noted the migration's error with the state the share shows
+            Optional<String> why = dao(dao -> dao.error(move.planId(), move.seq()));
             record(move, "running", task.get() == TaskState.MIGRATION_CANCELLED ? "cancelled" : "failed",
-                    "the migration ended in " + now.taskState() + (move.error() == null ? "" : ": " + move.error()));
+                    "the migration ended in " + now.taskState() + why.map(error -> ": " + error).orElse(""));
         } else if (move.fromPool().equals(now.host()) && "available".equals(now.status())) {
             if (!planRunning(move)) {
                 record(move, "running", "cancelled", "the plan was cancelled before its migration started");

@@ -169,8 +169,11 @@ public final class RebalanceService {
         }
     }
 
-    /** An applied plan as it stands: its row and its moves. */
-    public record Applied(RebalanceDao.PlanRow plan, List<RebalanceDao.MoveRow> moves) {
+    /**
+     * A stored plan as it stands: its row, its moves, and for a drain how many shares its backend still holds (a
+     * drain is done with its backend only at zero).
+     */
+    public record Stored(RebalanceDao.PlanRow plan, List<RebalanceDao.MoveRow> moves, Integer sharesLeft) {
     }
 
     /**
@@ -187,22 +190,27 @@ public final class RebalanceService {
 
     /**
      * Plans and stores the plan for the rebalancing job to carry out through migrations; one plan at a time (409
-     * while another runs). A drain disables its backend in the same transaction (an admin's reason is kept).
+     * while another runs). A drain disables its backend in the same transaction (an admin's reason is kept) and
+     * plans after taking the backends' locks: every share placed before is in the plan, none lands after.
      */
     public Planned apply(RequestContext context, PlanScope scope, PlanOptions options) {
         requireAdmin(context);
-        Planned planned = plan(scope, options, Set.of());
         String id = UUID.randomUUID().toString();
-        jdbi.useTransaction(handle -> {
+        Planned planned = jdbi.inTransaction(handle -> {
             startRunning(handle, id, scope.drainBackend());
-            store(handle, id, "running", scope, options, planned.plan(), context.userId());
+            Planned made = plan(scope, options, Set.of());
+            store(handle, id, "running", scope, options, made.plan(), context.userId());
+            return made;
         });
         tick();
         return new Planned(planned.pools(), planned.plan(), id);
     }
 
-    /** Carries out a plan a dry run proposed, as it was shown; refused once it is older than {@link #PROPOSAL_LIFETIME}. */
-    public Applied applyProposed(RequestContext context, String id) {
+    /**
+     * Carries out a plan a dry run proposed, as it was shown; refused once it is older than {@link #PROPOSAL_LIFETIME}.
+     * A share placed on a drained backend since the dry run is left to the job's re-plan.
+     */
+    public Stored applyProposed(RequestContext context, String id) {
         requireAdmin(context);
         jdbi.useTransaction(handle -> {
             RebalanceDao dao = handle.attach(RebalanceDao.class);
@@ -216,19 +224,28 @@ public final class RebalanceService {
                 throw ManilaException.conflict("Rebalance plan " + id + " was made more than "
                         + PROPOSAL_LIFETIME.toMinutes() + " minutes ago: the pools have moved on, make a new one.");
             }
-            startRunning(handle, id, "drain".equals(plan.kind()) ? plan.backend() : null);
-            dao.planTo(id, "proposed", "running", clock.instant());
+            refuseWhileOneRuns(handle);
+            disableDrained(handle, id, "drain".equals(plan.kind()) ? plan.backend() : null);
+            dao.applyProposed(id, context.userId(), clock.instant());
         });
         tick();
-        return applied(context, id);
+        return stored(context, id);
     }
 
     /** In the apply's transaction: one plan running at a time, on every node; a drained backend takes nothing new. */
     private void startRunning(Handle handle, String id, String drainBackend) {
         handle.attach(PlanDao.class).lockBackends();
+        refuseWhileOneRuns(handle);
+        disableDrained(handle, id, drainBackend);
+    }
+
+    private static void refuseWhileOneRuns(Handle handle) {
         if (!handle.attach(RebalanceDao.class).active().isEmpty()) {
             throw ManilaException.conflict("A rebalance plan is running: wait for it or cancel it first.");
         }
+    }
+
+    private void disableDrained(Handle handle, String id, String drainBackend) {
         if (drainBackend != null) {
             handle.attach(PoolDao.class).disableKeepingReason(drainBackend, "draining (rebalance plan " + id + ")",
                     clock.instant());
@@ -250,34 +267,38 @@ public final class RebalanceService {
         RebalanceDao dao = handle.attach(RebalanceDao.class);
         dao.insertPlan(id, scope.isDrain() ? "drain" : "rebalance", scope.drainBackend(), status, createdBy, now,
                 options.bandPoints(), options.maxMoves(), options.maxGib(),
-                scope.backends().isEmpty() ? null : String.join(",", scope.backends()));
+                scope.backends().isEmpty() ? null : String.join(",", scope.backends()),
+                "running".equals(status) ? createdBy : null);
         List<Move> moves = plan.moves();
         dao.insertMoves(id, IntStream.range(0, moves.size()).boxed().toList(), moves, now, 0);
     }
 
-    public Applied applied(RequestContext context, String id) {
+    /** A stored plan (proposed or applied) as it stands. */
+    public Stored stored(RequestContext context, String id) {
         requireAdmin(context);
         return jdbi.withHandle(handle -> {
             RebalanceDao dao = handle.attach(RebalanceDao.class);
             RebalanceDao.PlanRow plan = dao.plan(id).orElseThrow(() ->
                     ManilaException.notFound("Rebalance plan " + id + " could not be found."));
-            return new Applied(plan, dao.moves(id));
+            Integer sharesLeft = "drain".equals(plan.kind()) ? dao.sharesOn(plan.backend()) : null;
+            return new Stored(plan, dao.moves(id), sharesLeft);
         });
     }
 
-    public List<RebalanceDao.PlanRow> appliedPlans(RequestContext context) {
+    /** Every stored plan, proposed or applied, newest first. */
+    public List<RebalanceDao.PlanRow> storedPlans(RequestContext context) {
         requireAdmin(context);
         return jdbi.withExtension(RebalanceDao.class, RebalanceDao::plans);
     }
 
     /** Stops starting moves; the ones under way are cancelled ({@code cancelInFlight}) or finish. */
-    public Applied cancel(RequestContext context, String id, boolean cancelInFlight) {
-        Applied applied = applied(context, id);
+    public Stored cancel(RequestContext context, String id, boolean cancelInFlight) {
+        Stored stored = stored(context, id);
         if (jdbi.withExtension(RebalanceDao.class, dao -> dao.cancel(id, cancelInFlight, clock.instant())) == 0) {
-            throw ManilaException.conflict("Rebalance plan " + id + " is " + applied.plan().status() + ", not running.");
+            throw ManilaException.conflict("Rebalance plan " + id + " is " + stored.plan().status() + ", not running.");
         }
         tick();
-        return applied(context, id);
+        return stored(context, id);
     }
 
     /** Every placed share; a share {@code held} stays where it is (the planner moves only available shares). */

@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
@@ -73,6 +76,29 @@ class CapacityLedgerTest {
         assertThat(newOnDisabled).isFalse();
         assertThat(extendOnDisabled).isTrue();
         assertThat(pools.list().get(0).allocatedCapacityGb()).isEqualTo(15);
+    }
+
+    /**
+     * A drain disables its backend under the backends' locks, then plans: a reservation for a new share waits for
+     * it and is refused, instead of landing on the backend unseen by the plan.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aReservationWaitsForADisableInFlightAndIsRefused(TestDatabase database) throws Exception {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        PoolDao pools = pool(jdbi, 100.0, 100.0, 0);
+        try (Handle drain = jdbi.open()) {
+            drain.begin();
+            drain.createQuery("SELECT name FROM backends ORDER BY name FOR UPDATE").mapTo(String.class).list();
+            drain.attach(PoolDao.class).setDisabled("b", true, "draining", T0);
+            CompletableFuture<Boolean> reservation = CompletableFuture.supplyAsync(() ->
+                    jdbi.inTransaction(handle -> CapacityLedger.reserveForNew(handle, "h@b#p", 10, true, 1.0, 0)));
+            Thread.sleep(500);
+            assertThat(reservation).as("waits for the drain's transaction").isNotDone();
+            drain.commit();
+            assertThat(reservation.get(30, TimeUnit.SECONDS)).isFalse();
+        }
+        assertThat(pools.list().get(0).allocatedCapacityGb()).isZero();
     }
 
     private static PoolDao pool(Jdbi jdbi, Double total, Double free, long provisioned) {
