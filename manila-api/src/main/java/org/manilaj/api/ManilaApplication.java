@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
@@ -41,6 +42,7 @@ import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.resources.AdminHooksResource;
 import org.manilaj.api.resources.AdminRebalanceResource;
 import org.manilaj.api.resources.MessagesResource;
 import org.manilaj.api.resources.PoolsResource;
@@ -67,6 +69,9 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.hooks.HookDeliverer;
+import org.manilaj.core.hooks.HookService;
+import org.manilaj.core.hooks.HookSpec;
 import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.rebalance.RebalanceMigrationListener;
 import org.manilaj.core.rebalance.RebalanceService;
@@ -90,6 +95,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     /** The durable job that carries a migration on (see MigrationRunner). */
     private static final String MIGRATION_JOB = "migration";
     private static final String REBALANCE_JOB = "rebalance";
+    private static final String HOOKS_JOB = "deliver-events";
+    /** How often hooks get the events written since: the delay between a change and its webhook, at most. */
+    private static final java.time.Duration HOOKS_TICK = java.time.Duration.ofSeconds(1);
 
     /** How often applied rebalance plans move on besides when their migrations turn (the listener fires the job). */
     private static final java.time.Duration REBALANCE_TICK = java.time.Duration.ofSeconds(2);
@@ -221,6 +229,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
+        List<HookSpec> hookSpecs = config.hookSpecs();
+        HookDeliverer hooks = new HookDeliverer(jdbi, hookSpecs, clock);
         RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock,
                 () -> jobs.fireNow(REBALANCE_JOB));
         RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
@@ -263,6 +273,10 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);
                 names.add(REBALANCE_JOB);
                 jobs.scheduleEvery(REBALANCE_JOB, REBALANCE_TICK, rebalancer::advance);
+                if (!hooks.hooks().isEmpty()) {
+                    names.add(HOOKS_JOB);
+                    jobs.scheduleEvery(HOOKS_JOB, HOOKS_TICK, hooks::deliverDue);
+                }
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
                     jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));
@@ -295,6 +309,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
         environment.jersey().register(new AdminRebalanceResource(rebalance));
+        environment.jersey().register(new AdminHooksResource(new HookService(jdbi, hookSpecs, clock)));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.manilaj.core.config.BackendConfig;
+import org.manilaj.core.hooks.HookSpec;
 
 /** The service's configuration file: Dropwizard's server and database plus Manila-J's own keys. */
 public class ManilaConfiguration extends Configuration {
@@ -60,6 +61,12 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("replication")
     private ReplicationConfig replication = new ReplicationConfig();
 
+    /** Hooks that hear the service's events (webhooks and commands). */
+    @Valid
+    @NotNull
+    @JsonProperty("hooks")
+    private List<HookConfig> hooks = new ArrayList<>();
+
     /** Default quota limits by Manila key (shares, gigabytes, per_share_gigabytes...); unset keys keep Manila's. */
     @NotNull
     @JsonProperty("quotas")
@@ -104,6 +111,60 @@ public class ManilaConfiguration extends Configuration {
 
     public ReplicationConfig getReplication() {
         return replication;
+    }
+
+    /** The hooks, checked: a misconfigured hook stops the service at start with what is wrong. */
+    public List<HookSpec> hookSpecs() {
+        List<HookSpec> specs = hooks.stream().map(HookConfig::spec).toList();
+        for (HookSpec spec : specs) {
+            if (spec.problem() != null) {
+                throw new IllegalArgumentException(spec.problem());
+            }
+        }
+        if (specs.stream().map(HookSpec::name).distinct().count() != specs.size()) {
+            throw new IllegalArgumentException("hook names must be unique");
+        }
+        return specs;
+    }
+
+    /**
+     * A hook: {@code type} webhook (with {@code url} and {@code secret}, or {@code secret_file}) or exec (with
+     * {@code command}: the program and its arguments), the {@code events} it hears, {@code timeout} of one try and
+     * {@code max_attempts}.
+     */
+    public static class HookConfig {
+        @JsonProperty("name")
+        private String name;
+        @JsonProperty("type")
+        private String type;
+        @JsonProperty("events")
+        private List<String> events = List.of();
+        @JsonProperty("url")
+        private String url;
+        @JsonProperty("secret")
+        private String secret;
+        @JsonProperty("secret_file")
+        private String secretFile;
+        @JsonProperty("command")
+        private List<String> command;
+        @JsonProperty("timeout")
+        private Duration timeout = Duration.seconds(10);
+        @JsonProperty("max_attempts")
+        private int maxAttempts = 8;
+
+        HookSpec spec() {
+            String key = secret;
+            if (secretFile != null) {
+                try {
+                    key = java.nio.file.Files.readString(java.nio.file.Path.of(secretFile)).strip();
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("hook " + name + ": cannot read secret_file " + secretFile, e);
+                }
+            }
+            return new HookSpec(name == null ? "" : name, type == null ? "" : type, events == null ? List.of() : events,
+                    url == null ? null : java.net.URI.create(url), key, command,
+                    timeout == null ? null : timeout.toJavaDuration(), maxAttempts);
+        }
     }
 
     /** How secondaries are kept up to date: a sync every {@code interval}; older than {@code max_lag} is out of sync. */

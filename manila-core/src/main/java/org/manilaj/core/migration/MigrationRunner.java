@@ -417,6 +417,7 @@ public final class MigrationRunner {
             ExportLocationDao exports = handle.attach(ExportLocationDao.class);
             exports.deleteForShare(share.id());
             exports.insert(locations);
+            MigrationEvents.record(handle, "migration.complete", share, migration, now);
             return true;
         });
         if (switched) {
@@ -452,6 +453,7 @@ public final class MigrationRunner {
             }
             handle.attach(PoolDao.class).release(destination.fullName(), migration.destReservedGb());
             handle.attach(ShareDao.class).endMigration(share.id(), outcome.wireName(), clock.instant());
+            MigrationEvents.record(handle, failed ? "migration.error" : "migration.cancel", share, migration, clock.instant());
             if (failed) {
                 listener.failed(handle, migration);
             }

@@ -113,6 +113,7 @@ public final class MigrationService {
                         : " has no room for " + share.sizeGb() + " GiB."));
             }
             handle.attach(MigrationDao.class).insert(migration);
+            MigrationEvents.record(handle, "migration.start", share, migration, now);
         });
         LOG.info("share {}: migration {} from {} to {} requested by {} (writable {})", shareId, migration.id(), share.host(),
                 destination.fullName(), context.userId(), request.writable());

@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -16,6 +18,7 @@ import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.copy.CopyEngines;
 import org.manilaj.core.db.ErrorText;
+import org.manilaj.core.events.Events;
 import org.manilaj.core.migration.MigrationDao;
 import org.manilaj.core.migration.MigrationPhase;
 import org.manilaj.core.migration.MigrationRequest;
@@ -104,8 +107,8 @@ public final class RebalanceExecutor {
         if (cancelling) {
             moves.stream().filter(move -> "pending".equals(move.status()))
                     .forEach(move -> record(move, "pending", "cancelled", "the plan was cancelled"));
-            if (moves(plan).stream().noneMatch(move -> "running".equals(move.status()))) {
-                jdbi.useExtension(RebalanceDao.class, dao -> dao.planTo(plan.id(), "cancelling", "cancelled", clock.instant()));
+            if (moves(plan).stream().noneMatch(move -> "running".equals(move.status()))
+                    && end(plan, dao -> dao.planTo(plan.id(), "cancelling", "cancelled", clock.instant()), "cancelled")) {
                 LOG.info("rebalance plan {} cancelled", plan.id());
             }
             return;
@@ -118,9 +121,28 @@ public final class RebalanceExecutor {
         if (replan(plan, reached)) {
             return;
         }
-        if (jdbi.withExtension(RebalanceDao.class, dao -> dao.finish(plan.id(), plan.replans(), clock.instant())) == 1) {
+        if (end(plan, dao -> dao.finish(plan.id(), plan.replans(), clock.instant()), "done")) {
             LOG.info("rebalance plan {} done", plan.id());
         }
+    }
+
+    /** Ends the plan by {@code change} and, when it did, writes the plan's event in the same transaction. */
+    private boolean end(RebalanceDao.PlanRow plan, Function<RebalanceDao, Integer> change, String outcome) {
+        return jdbi.inTransaction(handle -> {
+            RebalanceDao dao = handle.attach(RebalanceDao.class);
+            if (change.apply(dao) == 0) {
+                return false;
+            }
+            Map<String, Integer> counts = new TreeMap<>();
+            dao.moves(plan.id()).forEach(move -> counts.merge(move.status(), 1, Integer::sum));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("plan_id", plan.id());
+            data.put("kind", plan.kind());
+            data.put("backend", plan.backend());
+            data.put("moves_by_status", counts);
+            Events.record(handle, "rebalance." + outcome, null, null, data, clock.instant());
+            return true;
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package org.manilaj.core.work;
 
 import java.time.Clock;
 import org.jdbi.v3.core.Handle;
+import org.manilaj.core.events.ShareEvents;
 
 /**
  * This process's lease on one running operation. Every transaction that records a step of the
@@ -38,6 +39,7 @@ public final class Lease {
      */
     public boolean finish(Handle handle) {
         if (handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1) {
+            ended(handle);
             return true;
         }
         keepForAnotherRound(handle);
@@ -54,14 +56,23 @@ public final class Lease {
      * turns it into the access sync that applies them (the runner goes round once more).
      */
     public void finishOrHandOverToAccessSync(Handle handle) {
-        if (!finish(handle)) {
-            handle.attach(OperationDao.class).becomeAccessSync(operation.id(), owner, clock.instant());
+        if (!finish(handle) && handle.attach(OperationDao.class).becomeAccessSync(operation.id(), owner, clock.instant()) == 1) {
+            ended(handle); // this operation's work is done; the access sync it became tells of its own end
         }
     }
 
     /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */
     public boolean end(Handle handle) {
-        return handle.attach(OperationDao.class).end(operation.id(), owner) == 1;
+        if (handle.attach(OperationDao.class).end(operation.id(), owner) == 1) {
+            ended(handle);
+            return true;
+        }
+        return false;
+    }
+
+    /** The operation's event, in the transaction that ends it (with the share's new state). */
+    private void ended(Handle handle) {
+        ShareEvents.operationEnded(handle, operation.shareId(), operation.kind().wireName(), clock.instant());
     }
 
     /** The operation's lease went to another process (ours expired): this run stops and records nothing more. */

@@ -1,0 +1,39 @@
+package org.manilaj.core.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Writes events into the outbox, in the caller's transaction: an event exists exactly when the state change it
+ * tells of was committed, and hooks hear of it at least once, after the fact.
+ */
+public final class Events {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Events() {
+    }
+
+    /** Records an event of {@code type} about a share (or none), with its data. */
+    public static void record(Handle handle, String type, String shareId, String projectId, Map<String, Object> data,
+                              Instant at) {
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", id);
+        payload.put("type", type);
+        payload.put("created_at", at.truncatedTo(ChronoUnit.MILLIS).toString());
+        payload.put("share_id", shareId);
+        payload.put("project_id", projectId);
+        payload.put("data", data);
+        try {
+            handle.attach(EventDao.class).insert(id, type, shareId, projectId, JSON.writeValueAsString(payload), at);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event " + type + " cannot be written as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.manilaj.core.hooks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.db.ErrorText;
+import org.manilaj.core.events.Event;
+import org.manilaj.core.events.EventDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox's events to the configured hooks (a Quartz job, on one node of a cluster): each hook takes the
+ * events it hears from its cursor on as pending deliveries, then tries them in the outbox's order, at least once
+ * each: a failed try is tried again after a backoff that doubles (1 s, 2 s, 4 s ... at most 5 minutes), and after
+ * the hook's {@code max_attempts} the delivery is dead until an admin redelivers it. A share's events reach a hook
+ * in order: while one waits for its next try, that share's later events wait too. A hook configured anew starts
+ * with the events written after it.
+ */
+public final class HookDeliverer {
+    private static final Logger LOG = LoggerFactory.getLogger(HookDeliverer.class);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final int BATCH = 200;
+
+    private final Jdbi jdbi;
+    private final List<HookSpec> hooks;
+    private final Map<String, HookTarget> targets;
+    private final Clock clock;
+
+    public HookDeliverer(Jdbi jdbi, List<HookSpec> hooks, Function<HookSpec, HookTarget> targets, Clock clock) {
+        this.jdbi = jdbi;
+        this.hooks = List.copyOf(hooks);
+        this.targets = hooks.stream().collect(Collectors.toMap(HookSpec::name, targets));
+        this.clock = clock;
+    }
+
+    public HookDeliverer(Jdbi jdbi, List<HookSpec> hooks, Clock clock) {
+        this(jdbi, hooks, HookTarget::of, clock);
+    }
+
+    public List<HookSpec> hooks() {
+        return hooks;
+    }
+
+    /** One run: every hook takes its new events, then tries what is due. */
+    public void deliverDue() {
+        for (HookSpec hook : hooks) {
+            try {
+                takeNewEvents(hook);
+                tryDue(hook);
+            } catch (RuntimeException e) { // the next run tries again; another hook is not held up
+                LOG.error("hook {}: delivery run failed: {}", hook.name(), e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The events after the hook's cursor that it hears become its pending deliveries, with the cursor moved on. */
+    private void takeNewEvents(HookSpec hook) {
+        jdbi.useTransaction(handle -> {
+            HookDao dao = handle.attach(HookDao.class);
+            Long cursor = dao.cursor(hook.name()).orElse(null);
+            if (cursor == null) { // configured anew: from now on
+                dao.insertCursor(hook.name(), handle.attach(EventDao.class).lastSeq());
+                return;
+            }
+            List<Event> events = handle.attach(EventDao.class).after(cursor, BATCH);
+            Instant now = clock.instant();
+            for (Event event : events) {
+                if (hook.hears(event.type())) {
+                    dao.insertDelivery(hook.name(), event.seq(), event.shareId(), now);
+                }
+            }
+            if (!events.isEmpty()) {
+                dao.moveCursor(hook.name(), events.get(events.size() - 1).seq());
+            }
+        });
+    }
+
+    private void tryDue(HookSpec hook) {
+        Set<String> heldShares = new HashSet<>();
+        for (HookDao.Delivery delivery : dao(dao -> dao.pending(hook.name(), BATCH))) {
+            if (delivery.shareId() != null && heldShares.contains(delivery.shareId())) {
+                continue;
+            }
+            if (delivery.nextAttemptAt().isAfter(clock.instant()) || !tryOnce(hook, delivery)) {
+                if (delivery.shareId() != null) {
+                    heldShares.add(delivery.shareId()); // its later events wait behind it
+                }
+            }
+        }
+    }
+
+    /** One try; true when delivered. */
+    private boolean tryOnce(HookSpec hook, HookDao.Delivery delivery) {
+        String payload = dao(dao -> dao.payload(delivery.eventSeq()));
+        try {
+            targets.get(hook.name()).deliver(delivery.eventId(), delivery.eventType(), payload);
+        } catch (HookTarget.Refused | IllegalArgumentException e) {
+            int attempts = delivery.attempts() + 1;
+            boolean dead = attempts >= hook.maxAttempts();
+            Instant now = clock.instant();
+            Duration backoff = Duration.ofSeconds(1L << Math.min(attempts - 1, 20));
+            Instant next = now.plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
+            dao(dao -> dao.failed(hook.name(), delivery.eventSeq(), dead ? "dead" : "pending", ErrorText.of(e.getMessage()),
+                    next, now));
+            if (dead) {
+                LOG.warn("hook {}: event {} ({}) is dead after {} tries: {}", hook.name(), delivery.eventId(),
+                        delivery.eventType(), attempts, e.getMessage());
+            } else {
+                LOG.info("hook {}: event {} ({}) not delivered ({}); try {} of {} in {}", hook.name(), delivery.eventId(),
+                        delivery.eventType(), e.getMessage(), attempts + 1, hook.maxAttempts(), Duration.between(now, next));
+            }
+            return false;
+        }
+        dao(dao -> dao.delivered(hook.name(), delivery.eventSeq(), clock.instant()));
+        LOG.debug("hook {}: event {} ({}) delivered", hook.name(), delivery.eventId(), delivery.eventType());
+        return true;
+    }
+
+    private <T> T dao(Function<HookDao, T> query) {
+        return jdbi.withExtension(HookDao.class, query::apply);
+    }
+}

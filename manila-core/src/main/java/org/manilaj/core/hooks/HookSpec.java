@@ -1,0 +1,49 @@
+package org.manilaj.core.hooks;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A configured hook: a {@code webhook} (an HTTP POST of the event, signed with {@code secret}) or an {@code exec} (a
+ * command, never through a shell, with the event on its standard input), the event types it hears ({@code *} at the
+ * end of a pattern matches any rest), how long one try may take, and how many tries before the delivery is dead.
+ */
+public record HookSpec(String name, String type, List<String> events, URI url, String secret, List<String> command,
+                       Duration timeout, int maxAttempts) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    public HookSpec {
+        Objects.requireNonNull(name, "name");
+        events = List.copyOf(events);
+        command = command == null ? List.of() : List.copyOf(command);
+    }
+
+    /** What is wrong with it, or null. */
+    public String problem() {
+        if (!NAME.matcher(name).matches()) {
+            return "hook name " + name + ": 1-64 letters, digits, '.', '_' or '-'";
+        }
+        if (events.isEmpty()) {
+            return "hook " + name + ": events must name at least one event type (or \"*\")";
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || maxAttempts < 1) {
+            return "hook " + name + ": timeout must be positive and max_attempts at least 1";
+        }
+        return switch (type) {
+            case "webhook" -> url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    ? "hook " + name + ": a webhook needs an http or https url"
+                    : secret == null || secret.length() < 16 ? "hook " + name + ": a webhook needs a secret of 16 characters or more" : null;
+            case "exec" -> command.isEmpty() ? "hook " + name + ": an exec hook needs a command (a list: program, arguments)" : null;
+            default -> "hook " + name + ": type must be webhook or exec";
+        };
+    }
+
+    /** Whether the hook hears events of {@code eventType}. */
+    public boolean hears(String eventType) {
+        return events.stream().anyMatch(pattern -> pattern.endsWith("*")
+                ? eventType.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(eventType));
+    }
+}
