@@ -48,6 +48,14 @@ public final class ShareEvents {
         Events.record(handle, "share." + name + (failed ? ".error" : ".end"), shareId, share.get().projectId(), data, at);
     }
 
+    /** In the transaction that removes the share's row (its operation's row goes with it). */
+    public static void deleted(Handle handle, String shareId, String projectId, int sizeGb, Instant at) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", "deleted");
+        data.put("size", sizeGb);
+        Events.record(handle, "share.delete.end", shareId, projectId, data, at);
+    }
+
     private static Map<String, Object> rule(AccessRule rule) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", rule.id());

@@ -3,6 +3,7 @@ package org.manilaj.core.share;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.events.ShareEvents;
 import org.manilaj.core.messages.MessageAction;
 import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * transaction. Deleting a missing share succeeds, so a retry after a crash is harmless.
  */
 public final class DeleteShare implements ShareOperation {
+    private final Clock clock;
     private static final Logger LOG = LoggerFactory.getLogger(DeleteShare.class);
 
     private final Jdbi jdbi;
@@ -42,6 +44,7 @@ public final class DeleteShare implements ShareOperation {
         this.placement = placement;
         this.quotas = quotas;
         this.outcomes = new ShareOutcomes(jdbi, placement, messages, clock);
+        this.clock = clock;
         this.retry = retry;
     }
 
@@ -86,7 +89,9 @@ public final class DeleteShare implements ShareOperation {
                 return false;
             }
             quotas.release(handle, share.projectId(), 1, share.sizeGb());
-            return true; // the operation row goes with the share (foreign key, on delete cascade)
+            // the operation row goes with the share (foreign key, on delete cascade): the delete's event is written here
+            ShareEvents.deleted(handle, share.id(), share.projectId(), share.sizeGb(), clock.instant());
+            return true;
         });
         if (deleted) {
             LOG.info("share {} deleted", share.id());
