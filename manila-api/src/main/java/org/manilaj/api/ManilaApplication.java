@@ -72,6 +72,7 @@ import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.hooks.HookDeliverer;
 import org.manilaj.core.hooks.HookService;
 import org.manilaj.core.hooks.HookSpec;
+import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.rebalance.RebalanceMigrationListener;
 import org.manilaj.core.rebalance.RebalanceService;
@@ -215,8 +216,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ShareTypeService shareTypes = new ShareTypeService(jdbi, clock, config.getDefaultShareType());
         UserMessages messages = new UserMessages(jdbi, clock);
         QuotaService quotas = new QuotaService(jdbi, config.getQuotas());
+        List<HookSpec> hookSpecs = config.hookSpecs();
         OperationRunner runner = ShareOperations.runner(jdbi, registry, placement, shareTypes, messages, quotas, settings,
-                TransientRetry.defaults(), clock);
+                TransientRetry.defaults(), new PreHooks(hookSpecs, clock), clock);
         ShareService shares = new ShareService(jdbi, shareTypes, runner, quotas, clock);
         ShareResizeService resize = new ShareResizeService(jdbi, runner, quotas, clock);
         AccessService access = new AccessService(jdbi, runner, clock);
@@ -229,7 +231,6 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         ReplicaSyncJob replicaSync = new ReplicaSyncJob(jdbi, runner, replication, clock);
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
-        List<HookSpec> hookSpecs = config.hookSpecs();
         HookDeliverer hooks = new HookDeliverer(jdbi, hookSpecs, clock);
         RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock,
                 () -> jobs.fireNow(REBALANCE_JOB));

@@ -130,7 +130,8 @@ public class ManilaConfiguration extends Configuration {
     /**
      * A hook: {@code type} webhook (with {@code url} and {@code secret}, or {@code secret_file}) or exec (with
      * {@code command}: the program and its arguments), the {@code events} it hears, {@code timeout} of one try and
-     * {@code max_attempts}.
+     * {@code max_attempts}; {@code phase: pre} asks it before a create or an access allow ({@code on_timeout}: allow
+     * or deny when it gives no answer).
      */
     public static class HookConfig {
         @JsonProperty("name")
@@ -151,6 +152,10 @@ public class ManilaConfiguration extends Configuration {
         private Duration timeout = Duration.seconds(10);
         @JsonProperty("max_attempts")
         private int maxAttempts = 8;
+        @JsonProperty("phase")
+        private String phase = "post";
+        @JsonProperty("on_timeout")
+        private String onTimeout = "allow";
 
         HookSpec spec() {
             String key = secret;
@@ -163,7 +168,7 @@ public class ManilaConfiguration extends Configuration {
             }
             return new HookSpec(name == null ? "" : name, type == null ? "" : type, events == null ? List.of() : events,
                     url == null ? null : java.net.URI.create(url), key, command,
-                    timeout == null ? null : timeout.toJavaDuration(), maxAttempts);
+                    timeout == null ? null : timeout.toJavaDuration(), maxAttempts, phase, onTimeout);
         }
     }
 

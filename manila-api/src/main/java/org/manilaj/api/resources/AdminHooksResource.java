@@ -37,6 +37,8 @@ public final class AdminHooksResource {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("name", status.spec().name());
             view.put("type", status.spec().type());
+            view.put("phase", status.spec().phase());
+            view.put("on_timeout", status.spec().isPre() ? status.spec().onTimeout() : null);
             view.put("events", status.spec().events());
             view.put("max_attempts", status.spec().maxAttempts());
             view.put("pending", status.pending());

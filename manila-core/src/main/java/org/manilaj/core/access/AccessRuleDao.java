@@ -26,6 +26,10 @@ public interface AccessRuleDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.id = :id")
     Optional<AccessRule> find(@Bind("id") String id);
 
+    /** Moves one rule from {@code from} to {@code to}. */
+    @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE id = :id AND state = :from")
+    int moveOne(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
+
     /** Moves every rule of a share in state {@code from} to {@code to}. */
     @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE share_id = :shareId AND state = :from")
     int moveAll(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);

@@ -2,9 +2,15 @@ package org.manilaj.core.access;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.hooks.PreHooks;
+import org.manilaj.core.messages.MessageAction;
+import org.manilaj.core.messages.MessageDetail;
+import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
@@ -30,9 +36,14 @@ public final class SyncAccess implements ShareOperation {
     private final Jdbi jdbi;
     private final BackendRegistry registry;
     private final TransientRetry retry;
+    private final UserMessages messages;
+    private final PreHooks preHooks;
     private final Clock clock;
 
-    public SyncAccess(Jdbi jdbi, BackendRegistry registry, TransientRetry retry, Clock clock) {
+    public SyncAccess(Jdbi jdbi, BackendRegistry registry, UserMessages messages, PreHooks preHooks, TransientRetry retry,
+                      Clock clock) {
+        this.messages = messages;
+        this.preHooks = preHooks;
         this.jdbi = jdbi;
         this.registry = registry;
         this.retry = retry;
@@ -46,12 +57,19 @@ public final class SyncAccess implements ShareOperation {
 
     @Override
     public void run(Share share, Lease lease) {
+        Map<String, String> refused = askPreHooks(share); // before any transaction: a hook may take its timeout
         List<AccessRule> rules = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "applying", 30)) {
                 throw new Lease.LeaseLostException(lease.operation());
             }
             AccessRuleDao dao = handle.attach(AccessRuleDao.class);
             Instant now = clock.instant();
+            refused.forEach((ruleId, reason) -> {
+                if (dao.moveOne(ruleId, AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.ERROR.wireName(), now) == 1) {
+                    messages.recordForShare(handle, share.projectId(), share.id(), MessageAction.ALLOW_ACCESS,
+                            MessageDetail.HOOK_REFUSED, reason);
+                }
+            });
             dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.APPLYING.wireName(), now);
             dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_DENY.wireName(), AccessRuleState.DENYING.wireName(), now);
             return dao.forShare(share.id());
@@ -71,6 +89,26 @@ public final class SyncAccess implements ShareOperation {
         }
         record(share, lease, true);
         LOG.info("share {}: {} access rule(s) in effect", share.id(), grants.size());
+    }
+
+    /** The rules queued to apply that a pre-hook refused, with the reason it gave. */
+    private Map<String, String> askPreHooks(Share share) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (AccessRule rule : jdbi.withExtension(AccessRuleDao.class, dao -> dao.forShare(share.id()))) {
+            if (!AccessRuleState.QUEUED_TO_APPLY.wireName().equals(rule.state())) {
+                continue;
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("access_id", rule.id());
+            data.put("access_type", rule.accessType());
+            data.put("access_to", rule.accessTo());
+            data.put("access_level", rule.accessLevel());
+            PreHooks.Verdict verdict = preHooks.ask("share.access.allow", share.id(), share.projectId(), data);
+            if (!verdict.allowed()) {
+                refused.put(rule.id(), verdict.reason());
+            }
+        }
+        return refused;
     }
 
     /** Every rule still on its way in or out is in error, and the share's access too, until an admin looks. */

@@ -36,8 +36,8 @@ public final class HookDeliverer {
 
     public HookDeliverer(Jdbi jdbi, List<HookSpec> hooks, Function<HookSpec, HookTarget> targets, Clock clock) {
         this.jdbi = jdbi;
-        this.hooks = List.copyOf(hooks);
-        this.targets = hooks.stream().collect(Collectors.toMap(HookSpec::name, targets));
+        this.hooks = hooks.stream().filter(hook -> !hook.isPre()).toList(); // pre-hooks are asked, not told
+        this.targets = this.hooks.stream().collect(Collectors.toMap(HookSpec::name, targets));
         this.clock = clock;
     }
 

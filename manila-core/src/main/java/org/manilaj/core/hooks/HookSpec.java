@@ -10,15 +10,31 @@ import java.util.regex.Pattern;
  * A configured hook: a {@code webhook} (an HTTP POST of the event, signed with {@code secret}) or an {@code exec} (a
  * command, never through a shell, with the event on its standard input), the event types it hears ({@code *} at the
  * end of a pattern matches any rest), how long one try may take, and how many tries before the delivery is dead.
+ * A {@code pre} hook is asked before a create or an access allow is carried out and may refuse it; when it gives no
+ * answer in time (or none at all), {@code onTimeout} decides: {@code allow} or {@code deny}.
  */
 public record HookSpec(String name, String type, List<String> events, URI url, String secret, List<String> command,
-                       Duration timeout, int maxAttempts) {
+                       Duration timeout, int maxAttempts, String phase, String onTimeout) {
+    /** The requests a pre-hook may be asked about. */
+    public static final List<String> PRE_REQUESTS = List.of("share.create", "share.access.allow");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public HookSpec {
         Objects.requireNonNull(name, "name");
         events = List.copyOf(events);
         command = command == null ? List.of() : List.copyOf(command);
+        phase = phase == null ? "post" : phase;
+        onTimeout = onTimeout == null ? "allow" : onTimeout;
+    }
+
+    /** A hook told of events after the fact. */
+    public HookSpec(String name, String type, List<String> events, URI url, String secret, List<String> command,
+                    Duration timeout, int maxAttempts) {
+        this(name, type, events, url, secret, command, timeout, maxAttempts, "post", "allow");
+    }
+
+    public boolean isPre() {
+        return "pre".equals(phase);
     }
 
     /** What is wrong with it, or null. */
@@ -28,6 +44,15 @@ public record HookSpec(String name, String type, List<String> events, URI url, S
         }
         if (events.isEmpty()) {
             return "hook " + name + ": events must name at least one event type (or \"*\")";
+        }
+        if (!"pre".equals(phase) && !"post".equals(phase)) {
+            return "hook " + name + ": phase must be pre or post";
+        }
+        if (!"allow".equals(onTimeout) && !"deny".equals(onTimeout)) {
+            return "hook " + name + ": on_timeout must be allow or deny";
+        }
+        if (isPre() && !PRE_REQUESTS.containsAll(events)) {
+            return "hook " + name + ": a pre hook hears " + String.join(" and ", PRE_REQUESTS) + " only";
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero() || maxAttempts < 1) {
             return "hook " + name + ": timeout must be positive and max_attempts at least 1";

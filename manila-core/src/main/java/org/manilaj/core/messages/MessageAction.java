@@ -8,7 +8,9 @@ public enum MessageAction {
     CREATE("002", "create"),
     DELETE("007", "delete"),
     EXTEND("010", "extend"),
-    SHRINK("011", "shrink");
+    SHRINK("011", "shrink"),
+    /** Manila-J's own: an access rule (Manila reports access failures on the rule, not as a message). */
+    ALLOW_ACCESS("900", "allow access");
 
     private final String id;
     private final String text;

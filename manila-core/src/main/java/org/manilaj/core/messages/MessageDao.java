@@ -12,10 +12,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(UserMessage.class)
 public interface MessageDao {
     String COLUMNS = "id, project_id, request_id, resource_type, resource_id, action_id, detail_id, message_level,"
-            + " created_at, expires_at";
+            + " created_at, expires_at, reason";
 
     @SqlUpdate("INSERT INTO messages (" + COLUMNS + ") VALUES (:id, :projectId, :requestId, :resourceType,"
-            + " :resourceId, :actionId, :detailId, :messageLevel, :createdAt, :expiresAt)")
+            + " :resourceId, :actionId, :detailId, :messageLevel, :createdAt, :expiresAt, :reason)")
     void insert(@BindMethods UserMessage message);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM messages WHERE project_id = :projectId ORDER BY created_at DESC, id")

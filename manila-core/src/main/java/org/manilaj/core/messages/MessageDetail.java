@@ -7,7 +7,9 @@ public enum MessageDetail {
     UNKNOWN_ERROR("001", "An unknown error occurred."),
     DRIVER_FAILED("002", "The storage backend failed to carry out the operation."),
     NO_VALID_HOST("008", "No storage could be allocated for this share request, Capacity filter didn't succeed."),
-    SHRINK_REFUSED("016", "The share holds more data than the requested size; the share was not shrunk.");
+    SHRINK_REFUSED("016", "The share holds more data than the requested size; the share was not shrunk."),
+    /** Manila-J's own: a pre-hook refused the request (its reason follows). */
+    HOOK_REFUSED("900", "A policy hook refused the request");
 
     private final String id;
     private final String text;

@@ -24,9 +24,15 @@ public final class UserMessages {
 
     /** Records a message about a share, in the caller's transaction. */
     public void recordForShare(Handle handle, String projectId, String shareId, MessageAction action, MessageDetail detail) {
+        recordForShare(handle, projectId, shareId, action, detail, null);
+    }
+
+    /** As above, with the short reason a pre-hook gave (cleaned by the hooks; null for none). */
+    public void recordForShare(Handle handle, String projectId, String shareId, MessageAction action, MessageDetail detail,
+                               String reason) {
         Instant now = clock.instant();
         handle.attach(MessageDao.class).insert(new UserMessage(UUID.randomUUID().toString(), projectId, null, "SHARE",
-                shareId, action.id(), detail.id(), "ERROR", now, now.plus(RETENTION)));
+                shareId, action.id(), detail.id(), "ERROR", now, now.plus(RETENTION), reason));
     }
 
     public List<UserMessage> list(RequestContext context) {

@@ -2,11 +2,13 @@ package org.manilaj.core.share;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.messages.MessageAction;
 import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
@@ -37,10 +39,12 @@ public final class CreateShare implements ShareOperation {
     private final ShareTypeService shareTypes;
     private final ShareOutcomes outcomes;
     private final TransientRetry retry;
+    private final PreHooks preHooks;
     private final Clock clock;
 
     public CreateShare(Jdbi jdbi, BackendRegistry registry, PlacementService placement, ShareTypeService shareTypes,
-                       UserMessages messages, TransientRetry retry, Clock clock) {
+                       UserMessages messages, PreHooks preHooks, TransientRetry retry, Clock clock) {
+        this.preHooks = preHooks;
         this.jdbi = jdbi;
         this.registry = registry;
         this.placement = placement;
@@ -60,6 +64,13 @@ public final class CreateShare implements ShareOperation {
         Map<String, String> extraSpecs = shareTypes.extraSpecs(share.shareTypeId());
         String host = share.host();
         if (host == null) {
+            // asked before anything is reserved; asked again if a crash cuts this run short before placement
+            PreHooks.Verdict verdict = preHooks.ask("share.create", share.id(), share.projectId(), request(share));
+            if (!verdict.allowed()) {
+                outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.HOOK_REFUSED,
+                        verdict.reason());
+                return;
+            }
             Optional<BackendRegistry.PoolEntry> chosen = placement.placeShare(share, extraSpecs, lease);
             if (chosen.isEmpty()) {
                 LOG.warn("share {} ({} GiB): no pool can take it", share.id(), share.sizeGb());
@@ -88,6 +99,18 @@ public final class CreateShare implements ShareOperation {
             return;
         }
         recordAvailable(share, lease, export);
+    }
+
+    /** What a pre-hook is told of a create. */
+    private static Map<String, Object> request(Share share) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", share.name());
+        data.put("size", share.sizeGb());
+        data.put("share_proto", share.shareProto());
+        data.put("share_type_id", share.shareTypeId());
+        data.put("availability_zone", share.availabilityZone());
+        data.put("user_id", share.userId());
+        return data;
     }
 
     @Override

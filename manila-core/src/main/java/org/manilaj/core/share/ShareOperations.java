@@ -5,6 +5,7 @@ import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.access.SyncAccess;
 import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
@@ -22,12 +23,19 @@ public final class ShareOperations {
     public static OperationRunner runner(Jdbi jdbi, BackendRegistry registry, PlacementService placement,
                                          ShareTypeService shareTypes, UserMessages messages, QuotaService quotas,
                                          WorkSettings settings, TransientRetry retry, Clock clock) {
+        return runner(jdbi, registry, placement, shareTypes, messages, quotas, settings, retry, PreHooks.NONE, clock);
+    }
+
+    /** With the pre-hooks asked before a create or an access allow is carried out. */
+    public static OperationRunner runner(Jdbi jdbi, BackendRegistry registry, PlacementService placement,
+                                         ShareTypeService shareTypes, UserMessages messages, QuotaService quotas,
+                                         WorkSettings settings, TransientRetry retry, PreHooks preHooks, Clock clock) {
         return new OperationRunner(jdbi, settings, clock).register(List.of(
-                new CreateShare(jdbi, registry, placement, shareTypes, messages, retry, clock),
+                new CreateShare(jdbi, registry, placement, shareTypes, messages, preHooks, retry, clock),
                 new DeleteShare(jdbi, registry, placement, quotas, messages, retry, clock),
                 new ExtendShare(jdbi, registry, placement, shareTypes, messages, quotas, retry, clock),
                 new ShrinkShare(jdbi, registry, placement, messages, quotas, retry, clock),
-                new SyncAccess(jdbi, registry, retry, clock),
+                new SyncAccess(jdbi, registry, messages, preHooks, retry, clock),
                 new ReplicateShare(jdbi, registry, placement, shareTypes, quotas, retry, clock)));
     }
 }

@@ -28,6 +28,11 @@ final class ShareOutcomes {
 
     /** Moves the share to {@code to} with a user message; a failed create gives its reservation back. */
     void fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail) {
+        fail(share, lease, to, action, detail, null);
+    }
+
+    /** As above, with a pre-hook's short reason in the message. */
+    void fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail, String reason) {
         boolean recorded = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "failed", 100)) {
                 return false;
@@ -36,7 +41,7 @@ final class ShareOutcomes {
                 if (to == ShareStatus.ERROR) {
                     placement.release(handle, share.id());
                 }
-                messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
+                messages.recordForShare(handle, share.projectId(), share.id(), action, detail, reason);
             }
             lease.finish(handle);
             return true;

@@ -63,6 +63,11 @@ class HookDelivererTest {
             }
             delivered.add(name);
         }
+
+        @Override
+        public Answer ask(String requestId, String request, String payload) {
+            throw new AssertionError("a post hook is never asked");
+        }
     }
 
     private static HookSpec hook(String events, int maxAttempts) {
