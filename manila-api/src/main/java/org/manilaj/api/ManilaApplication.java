@@ -69,6 +69,7 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.autoextend.AutoExtender;
 import org.manilaj.core.hooks.HookDeliverer;
 import org.manilaj.core.hooks.HookService;
 import org.manilaj.core.hooks.HookSpec;
@@ -97,6 +98,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final String MIGRATION_JOB = "migration";
     private static final String REBALANCE_JOB = "rebalance";
     private static final String HOOKS_JOB = "deliver-events";
+    private static final String AUTOEXTEND_JOB = "autoextend";
     /** How often hooks get the events written since: the delay between a change and its webhook, at most. */
     private static final java.time.Duration HOOKS_TICK = java.time.Duration.ofSeconds(1);
 
@@ -232,6 +234,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         MigrationService migrations = new MigrationService(jdbi, registry, placement, shareTypes,
                 migrationId -> jobs.runOnce(MIGRATION_JOB, migrationId), clock);
         HookDeliverer hooks = new HookDeliverer(jdbi, hookSpecs, clock);
+        AutoExtender autoExtender = new AutoExtender(jdbi, registry, shareTypes, resize, messages,
+                config.getAutoextendInterval(), clock);
         RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock,
                 () -> jobs.fireNow(REBALANCE_JOB));
         RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
@@ -274,6 +278,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);
                 names.add(REBALANCE_JOB);
                 jobs.scheduleEvery(REBALANCE_JOB, REBALANCE_TICK, rebalancer::advance);
+                names.add(AUTOEXTEND_JOB);
+                jobs.scheduleEvery(AUTOEXTEND_JOB, config.getAutoextendInterval(), autoExtender::run);
                 if (!hooks.hooks().isEmpty()) {
                     names.add(HOOKS_JOB);
                     jobs.scheduleEvery(HOOKS_JOB, HOOKS_TICK, hooks::deliverDue);

@@ -61,6 +61,11 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("replication")
     private ReplicationConfig replication = new ReplicationConfig();
 
+    /** How often shares whose type enables auto-extend have their usage read (and are extended, at most once each). */
+    @NotNull
+    @JsonProperty("autoextend_interval")
+    private Duration autoextendInterval = Duration.seconds(60);
+
     /** Hooks that hear the service's events (webhooks and commands). */
     @Valid
     @NotNull
@@ -111,6 +116,10 @@ public class ManilaConfiguration extends Configuration {
 
     public ReplicationConfig getReplication() {
         return replication;
+    }
+
+    public java.time.Duration getAutoextendInterval() {
+        return autoextendInterval.toJavaDuration();
     }
 
     /** The hooks, checked: a misconfigured hook stops the service at start with what is wrong. */

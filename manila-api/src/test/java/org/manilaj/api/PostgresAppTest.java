@@ -41,7 +41,7 @@ class PostgresAppTest {
 
         List<String> jobs = TestDatabase.jdbi(DATABASE).withHandle(handle ->
                 handle.createQuery("SELECT trigger_name FROM qrtz_triggers ORDER BY trigger_name").mapTo(String.class).list());
-        assertThat(jobs).containsExactly("pool-stats-local", "rebalance", "reconcile-shares", "sync-replicas");
+        assertThat(jobs).containsExactly("autoextend", "pool-stats-local", "rebalance", "reconcile-shares", "sync-replicas");
         int nodes = TestDatabase.jdbi(DATABASE).withHandle(handle ->
                 handle.createQuery("SELECT COUNT(*) FROM qrtz_scheduler_state").mapTo(Integer.class).one());
         assertThat(nodes).isEqualTo(1);

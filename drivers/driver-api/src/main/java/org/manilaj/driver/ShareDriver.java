@@ -71,6 +71,14 @@ public interface ShareDriver extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Bytes each share's data uses, read for all of them at once (one round trip to the backend's host): by share
+     * id; a share it could not read (gone, or a backend that cannot tell) is left out.
+     */
+    default java.util.Map<String, Long> usedBytes(List<ShareRef> shares) {
+        return java.util.Map.of();
+    }
+
     /** What this backend supports beyond the basic operations. */
     DriverCapabilities capabilities();
 

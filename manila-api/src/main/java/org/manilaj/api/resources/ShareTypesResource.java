@@ -23,6 +23,7 @@ import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.api.views.ShareTypeView;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.autoextend.AutoExtendPolicy;
 import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeAccess;
 import org.manilaj.core.types.ShareTypeService;
@@ -60,6 +61,7 @@ public final class ShareTypesResource {
                 body == null ? null : body.shareType() != null ? body.shareType() : body.volumeType(), "share_type");
         Boolean isPublic = JsonValues.bool(type.isPublic() != null ? type.isPublic() : type.legacyIsPublic(),
                 "share_type_access:is_public");
+        checkAutoExtend(type.extraSpecs());
         Map<String, Object> created = wrap(types.create(type.name(), type.description(), isPublic, type.extraSpecs()), request);
         Object sent = type.extraSpecs() == null ? null : type.extraSpecs().get(ShareType.DHSS);
         if (sent instanceof Boolean) {
@@ -136,7 +138,21 @@ public final class ShareTypesResource {
                                              ExtraSpecsRequest body) {
         requireAdmin(request, "extra_spec:create");
         Map<String, Object> specs = JsonValues.required(body == null ? null : body.extraSpecs(), "extra_specs");
+        checkAutoExtend(specs);
         return Map.of("extra_specs", types.setExtraSpecs(typeId, specs));
+    }
+
+    /** The {@code autoextend:} specs are Manila-J's own: a wrong value is a 400 now, not a share that never grows. */
+    private static void checkAutoExtend(Map<String, Object> specs) {
+        if (specs == null) {
+            return;
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        specs.forEach((key, value) -> values.put(key, value == null ? "" : String.valueOf(value)));
+        String problem = AutoExtendPolicy.problem(values);
+        if (problem != null) {
+            throw ManilaException.badRequest("Invalid extra_spec: " + problem + ".");
+        }
     }
 
     @GET

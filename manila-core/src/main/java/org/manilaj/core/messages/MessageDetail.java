@@ -9,7 +9,9 @@ public enum MessageDetail {
     NO_VALID_HOST("008", "No storage could be allocated for this share request, Capacity filter didn't succeed."),
     SHRINK_REFUSED("016", "The share holds more data than the requested size; the share was not shrunk."),
     /** Manila-J's own: a pre-hook refused the request (its reason follows). */
-    HOOK_REFUSED("900", "A policy hook refused the request");
+    HOOK_REFUSED("900", "A policy hook refused the request"),
+    /** Manila-J's own: auto-extend found the share past its threshold but the project's quota had no room. */
+    AUTOEXTEND_QUOTA("901", "The share is nearly full, but auto-extend was refused: the project's gigabytes quota has no room.");
 
     private final String id;
     private final String text;

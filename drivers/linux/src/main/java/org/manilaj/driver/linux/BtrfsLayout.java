@@ -2,6 +2,10 @@ package org.manilaj.driver.linux;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.Map;
+import java.util.HashMap;
 
 /**
  * A share is a btrfs subvolume {@code <root>/<shareId>} whose qgroup limit is its size, so writing past
@@ -73,6 +77,24 @@ final class BtrfsLayout implements StorageLayout {
             }
         }
         throw new CommandFailedException(host.describe() + ": no qgroup " + qgroup + " in: " + out);
+    }
+
+    /** One host script over the shares' roots: each subvolume's referenced bytes, after a sync. */
+    @Override
+    public Map<String, Long> usedBytes(List<ShareLocation> shares) {
+        if (shares.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> wanted = shares.stream().map(ShareLocation::shareId).collect(Collectors.toSet());
+        String[] roots = shares.stream().map(ShareLocation::root).distinct().toArray(String[]::new);
+        Map<String, Long> used = new HashMap<>();
+        for (String line : host.check(HostScripts.argv(HostScripts.SHARE_USAGE, roots), timeout).stdout().split("\n")) {
+            String[] fields = line.trim().split(" ", 2);
+            if (fields.length == 2 && wanted.contains(fields[1]) && fields[0].matches("[0-9]+")) {
+                used.put(fields[1], Long.parseLong(fields[0]));
+            }
+        }
+        return used;
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class HostScripts {
     static final String PACK_TREE = "manila-pack-tree";
     static final String UNPACK_TREE = "manila-unpack-tree";
     static final String REMOVE_PATHS = "manila-remove-paths";
+    /** {@code <referenced bytes> <share id>} for every subvolume directly under each root given, after a sync. */
+    static final String SHARE_USAGE = "manila-share-usage";
 
     /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
     static final String SNAPSHOT_DIR = ".manila-snapshots";
@@ -190,6 +192,17 @@ public final class HostScripts {
                 "snaps=\"$root/" + SNAPSHOT_DIR + "\"",
                 DROP_SNAPSHOT,
                 START_QUOTA_RESCAN));
+        SCRIPTS.put(SHARE_USAGE, String.join("\n",
+                "set -e",
+                CONFINE,
+                "for root in \"$@\"; do",
+                "  sync -f \"$root\"",
+                "  { btrfs subvolume list -o \"$root\" | awk '{print \"S\", $2, $NF}'",
+                "    btrfs qgroup show --raw \"$root\" | awk 'NR > 2 {print \"Q\", $1, $2}'",
+                "  } | awk '$1 == \"S\" {n = $3; sub(/.*\\//, \"\", n); name[$2] = n}",
+                "          $1 == \"Q\" {split($2, q, \"/\"); if (q[1] == 0) used[q[2]] = $3}",
+                "          END {for (id in name) if (id in used) print used[id], name[id]}'",
+                "done"));
         SCRIPTS.put(LIST_SNAPSHOTS, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
@@ -446,6 +459,10 @@ public final class HostScripts {
 
         /** The checks of one script's arguments, once it has named them. */
         String fence(String script) {
+            if (script.equals(SHARE_USAGE)) { // read-only, over storage roots only
+                return "for root in \"$@\"; do ok=; for r in $allowed_roots; do [ \"$root\" = \"$r\" ] && ok=1; done;"
+                        + " [ -n \"$ok\" ] || deny 'storage root'; done";
+            }
             if (script.equals(APPLY_EXPORT) || script.equals(REMOVE_EXPORT)) {
                 return String.join("\n",
                         "check_id \"$share\"",

@@ -86,6 +86,11 @@ final class LinuxShareDriver implements ShareDriver {
     }
 
     @Override
+    public java.util.Map<String, Long> usedBytes(List<ShareRef> shares) {
+        return layout.usedBytes(shares.stream().map(this::locate).toList());
+    }
+
+    @Override
     public void applyAccess(ShareRef ref, List<AccessGrant> rules) {
         ShareLocation share = locate(ref);
         exports.export(ref.shareId(), layout.exportPath(share), rules);

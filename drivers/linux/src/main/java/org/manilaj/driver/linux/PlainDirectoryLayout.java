@@ -1,7 +1,10 @@
 package org.manilaj.driver.linux;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A share is a plain directory: no size limit (that needs the btrfs layout), exported where it is. */
 final class PlainDirectoryLayout implements StorageLayout {
@@ -39,6 +42,28 @@ final class PlainDirectoryLayout implements StorageLayout {
     public long usedBytes(ShareLocation share) {
         String out = host.check(List.of("du", "-s", "-B1", "--", share.directory()), timeout).stdout();
         return Long.parseLong(out.trim().split("\\s+")[0]);
+    }
+
+    /** One {@code du} over every directory; one that is gone makes it exit 1 with the others' sizes printed. */
+    @Override
+    public Map<String, Long> usedBytes(List<ShareLocation> shares) {
+        if (shares.isEmpty()) {
+            return Map.of();
+        }
+        List<String> argv = new ArrayList<>(List.of("du", "-s", "-B1", "--"));
+        Map<String, String> idByDirectory = new HashMap<>();
+        for (ShareLocation share : shares) {
+            argv.add(share.directory());
+            idByDirectory.put(share.directory(), share.shareId());
+        }
+        Map<String, Long> used = new HashMap<>();
+        for (String line : host.run(argv, timeout).stdout().split("\n")) {
+            String[] fields = line.split("\t", 2);
+            if (fields.length == 2 && idByDirectory.containsKey(fields[1]) && fields[0].matches("[0-9]+")) {
+                used.put(idByDirectory.get(fields[1]), Long.parseLong(fields[0]));
+            }
+        }
+        return used;
     }
 
     @Override

@@ -24,6 +24,9 @@ interface StorageLayout {
     /** Bytes used by the share's data. */
     long usedBytes(ShareLocation share);
 
+    /** Bytes used by each share's data by share id, in one command on the host; shares it cannot read are left out. */
+    java.util.Map<String, Long> usedBytes(java.util.List<ShareLocation> shares);
+
     /** The path an NFS server exports for the share, made ready (mounted) if the layout needs it. */
     String exportPath(ShareLocation share);
 }

@@ -1,0 +1,31 @@
+package org.manilaj.core.autoextend;
+
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The shares auto-extend looks at, and when it last acted on each. */
+public interface AutoExtendDao {
+
+    /** An available, placed share and when auto-extend last acted on it (null: never). */
+    record Candidate(String id, String projectId, String userId, int sizeGb, String shareTypeId, String host,
+                     Instant actedAt) {
+    }
+
+    @SqlQuery("SELECT s.id, s.project_id, s.user_id, s.size_gb, s.share_type_id, s.host, m.acted_at FROM shares s"
+            + " LEFT JOIN autoextend_marks m ON m.share_id = s.id WHERE s.status = 'available' AND s.host IS NOT NULL"
+            + " ORDER BY s.id")
+    @RegisterConstructorMapper(Candidate.class)
+    List<Candidate> candidates();
+
+    /** Marks the share acted on, once per interval: zero when another run (another node) did since {@code before}. */
+    @SqlUpdate("UPDATE autoextend_marks SET acted_at = :now WHERE share_id = :shareId AND acted_at < :before")
+    int markAgain(@Bind("shareId") String shareId, @Bind("before") Instant before, @Bind("now") Instant now);
+
+    @SqlUpdate("INSERT INTO autoextend_marks (share_id, acted_at) SELECT :shareId, :now WHERE NOT EXISTS"
+            + " (SELECT 1 FROM autoextend_marks WHERE share_id = :shareId)")
+    int markFirst(@Bind("shareId") String shareId, @Bind("now") Instant now);
+}
