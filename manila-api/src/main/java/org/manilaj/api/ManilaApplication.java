@@ -18,6 +18,7 @@ import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -42,6 +43,9 @@ import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.metrics.BackendHealthCheck;
+import org.manilaj.api.metrics.RequestMetricsFilter;
+import org.manilaj.api.metrics.ServiceMetrics;
 import org.manilaj.api.resources.AdminHooksResource;
 import org.manilaj.api.resources.AdminRebalanceResource;
 import org.manilaj.api.resources.MessagesResource;
@@ -69,6 +73,7 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.RequestContext;
 import org.manilaj.core.autoextend.AutoExtender;
 import org.manilaj.core.hooks.HookDeliverer;
 import org.manilaj.core.hooks.HookService;
@@ -316,6 +321,14 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
         environment.jersey().register(new AdminRebalanceResource(rebalance));
+        ServiceMetrics metrics = new ServiceMetrics(environment.metrics(), jdbi,
+                () -> rebalance.pools(new RequestContext("metrics", "admin", true)));
+        runner.observeTimings(metrics::operation);
+        environment.jersey().register(new RequestMetricsFilter(metrics));
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry())).addMapping("/prometheus");
+        for (String backend : registry.drivers().keySet()) {
+            environment.healthChecks().register("backend-" + backend, new BackendHealthCheck(jdbi, health, backend));
+        }
         environment.jersey().register(new AdminHooksResource(new HookService(jdbi, hookSpecs, clock)));
     }
 

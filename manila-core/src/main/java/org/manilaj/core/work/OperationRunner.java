@@ -1,6 +1,7 @@
 package org.manilaj.core.work;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -55,6 +57,14 @@ public final class OperationRunner implements AutoCloseable {
     private final AtomicBoolean backlog = new AtomicBoolean();
     /** Operations recorded by this process and not yet run by it (their first run needs no claim). */
     private final Set<String> recordedHere = ConcurrentHashMap.newKeySet();
+
+    /** Told how long each operation took, from its request to the end of the run that finished it. */
+    private volatile BiConsumer<OperationKind, Duration> timings = (kind, took) -> { };
+
+    /** Who hears the operations' timings (the metrics); replaces any before. */
+    public void observeTimings(BiConsumer<OperationKind, Duration> observer) {
+        this.timings = observer;
+    }
 
     public OperationRunner(Jdbi jdbi, WorkSettings settings, Clock clock) {
         this.jdbi = jdbi;
@@ -288,6 +298,7 @@ public final class OperationRunner implements AutoCloseable {
         try {
             LOG.debug("share {}: running {} (attempt {})", shareId, operation.kind().wireName(), operation.attempt());
             kind.run(share.get(), lease);
+            timings.accept(kind.kind(), Duration.between(operation.createdAt(), clock.instant()));
         } catch (Lease.LeaseLostException e) {
             LOG.warn("{}; another process carries on", e.getMessage());
             return false;

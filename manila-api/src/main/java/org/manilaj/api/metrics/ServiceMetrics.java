@@ -1,0 +1,107 @@
+package org.manilaj.api.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import org.manilaj.core.work.OperationKind;
+import org.manilaj.scheduler.rebalance.PlanPool;
+
+/**
+ * The service's metrics in Prometheus' model: requests (count and latency by method, route and status) and
+ * operations (time from request to end, by type) as they happen; the rest read from the database at each scrape,
+ * so that they hold across restarts and say the same on every node: events by type (completed and failed operations,
+ * migrations, rebalance plans), shares by status, each pool's size, provisioned space, overcommit ratio and
+ * utilisation, replicas' lag, migrations in flight and their bytes, hook deliveries by state; and every Dropwizard
+ * metric (JVM, Jetty, database pool) through the Prometheus client's bridge.
+ */
+public final class ServiceMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Histogram requests;
+    private final Histogram operations;
+
+    /** A count read from the database: the labels' values and the number. */
+    record Row(String label, String second, double value) {
+    }
+
+    public ServiceMetrics(MetricRegistry dropwizard, Jdbi jdbi, Supplier<List<PlanPool>> pools) {
+        registry.register(new DropwizardExports(dropwizard));
+        requests = Histogram.builder().name("manila_http_request_seconds")
+                .help("API requests by method, route template and status").labelNames("method", "route", "status")
+                .register(registry);
+        operations = Histogram.builder().name("manila_operation_seconds")
+                .help("Share operations from request to end, by type").labelNames("type").register(registry);
+        CounterWithCallback.builder().name("manila_events").help("Events written to the outbox, by type (.end, .error)")
+                .labelNames("type").callback(callback -> rows(jdbi,
+                        "SELECT type, '' AS l2, COUNT(*) AS n FROM events GROUP BY type")
+                        .forEach(row -> callback.call(row.value(), row.label()))).register(registry);
+        GaugeWithCallback.builder().name("manila_shares").help("Shares by status").labelNames("status")
+                .callback(callback -> rows(jdbi, "SELECT status, '' AS l2, COUNT(*) AS n FROM shares GROUP BY status")
+                        .forEach(row -> callback.call(row.value(), row.label()))).register(registry);
+        pool(pools, "manila_pool_total_gib", "Pool size in GiB", pool -> pool.state().totalCapacityGb());
+        pool(pools, "manila_pool_free_gib", "Pool free space in GiB as last reported", pool -> pool.state().freeCapacityGb());
+        pool(pools, "manila_pool_provisioned_gib", "GiB provisioned on the pool", pool -> (double) pool.state().provisionedCapacityGb());
+        pool(pools, "manila_pool_overcommit_ratio", "The pool's max over-subscription ratio",
+                pool -> pool.state().maxOverSubscriptionRatio());
+        pool(pools, "manila_pool_utilisation_ratio", "Provisioned / (size x ratio)", PlanPool::utilisation);
+        pool(pools, "manila_pool_usable", "1 when the pool's backend is up and enabled", pool -> pool.usable() ? 1.0 : 0.0);
+        GaugeWithCallback.builder().name("manila_replica_lag_seconds").help("Seconds since each secondary replica's last sync")
+                .labelNames("share_id", "replica_id").callback(callback -> rows(jdbi,
+                        "SELECT share_id, id AS l2, 0 AS n, last_sync_at FROM share_replicas"
+                                + " WHERE replica_state IS NOT NULL AND replica_state <> 'active' AND last_sync_at IS NOT NULL",
+                        true).forEach(row -> callback.call(row.value(), row.label(), row.second()))).register(registry);
+        GaugeWithCallback.builder().name("manila_migrations_in_flight").help("Migrations under way")
+                .callback(callback -> callback.call(rows(jdbi, "SELECT '' AS l1, '' AS l2, COUNT(*) AS n"
+                        + " FROM share_migrations").get(0).value())).register(registry);
+        GaugeWithCallback.builder().name("manila_migration_bytes_copied").help("Bytes copied by the migrations under way")
+                .callback(callback -> callback.call(rows(jdbi, "SELECT '' AS l1, '' AS l2,"
+                        + " COALESCE(SUM(bytes_copied), 0) AS n FROM share_migrations").get(0).value())).register(registry);
+        GaugeWithCallback.builder().name("manila_hook_deliveries").help("Hook deliveries by hook and state (dead: dead letters)")
+                .labelNames("hook", "status").callback(callback -> rows(jdbi,
+                        "SELECT hook, status AS l2, COUNT(*) AS n FROM hook_deliveries GROUP BY hook, status")
+                        .forEach(row -> callback.call(row.value(), row.label(), row.second()))).register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void request(String method, String route, int status, double seconds) {
+        requests.labelValues(method, route, Integer.toString(status)).observe(seconds);
+    }
+
+    public void operation(OperationKind kind, Duration took) {
+        operations.labelValues(kind.wireName()).observe(took.toNanos() / 1e9);
+    }
+
+    private void pool(Supplier<List<PlanPool>> pools, String name, String help,
+                      java.util.function.ToDoubleFunction<PlanPool> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("pool", "backend").callback(callback -> {
+            for (PlanPool pool : pools.get()) {
+                double v = value.applyAsDouble(pool);
+                if (!Double.isNaN(v)) {
+                    callback.call(v, pool.name(), pool.backend());
+                }
+            }
+        }).register(registry);
+    }
+
+    private static List<Row> rows(Jdbi jdbi, String sql) {
+        return rows(jdbi, sql, false);
+    }
+
+    /** With {@code lag}: the value is the seconds since the row's {@code last_sync_at}. */
+    private static List<Row> rows(Jdbi jdbi, String sql, boolean lag) {
+        Instant now = Instant.now();
+        return jdbi.withHandle(handle -> handle.createQuery(sql).map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2),
+                lag ? Duration.between(rs.getTimestamp("last_sync_at").toInstant(), now).toMillis() / 1000.0
+                        : rs.getDouble(3))).list());
+    }
+}
