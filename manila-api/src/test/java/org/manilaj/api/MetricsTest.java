@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A scrape of the admin port after a known sequence of operations, parsed as Prometheus text (every sample line
  * must parse): requests by route and status, operations' timings, events by type, shares by status, the pool's
- * gauges, Dropwizard's own metrics through the bridge; and the backend's health check.
+ * gauges, Dropwizard's own metrics through the bridge; every metric the Grafana dashboard uses; and the backend's
+ * health check.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MetricsTest {
@@ -34,7 +35,10 @@ class MetricsTest {
 
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)( \\d+)?");
 
-    /** Every sample by its name and labels as printed, e.g. {@code manila_shares{status="available"}}. */
+    /**
+     * Every sample by its name and labels as printed, e.g. {@code manila_shares{status="available"}}, and every
+     * declared metric as {@code # TYPE name}.
+     */
     private static Map<String, Double> scrape() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/prometheus")).build(),
@@ -43,6 +47,10 @@ class MetricsTest {
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         Map<String, Double> samples = new HashMap<>();
         for (String line : response.body().split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                samples.put("# TYPE " + line.split(" ")[2], 0.0); // declared, with or without samples
+                continue;
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -86,6 +94,16 @@ class MetricsTest {
                 .isCloseTo(3.0 / (100 * samples.get("manila_pool_overcommit_ratio" + pool)), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(samples.get("manila_migrations_in_flight")).isZero();
         assertThat(samples.keySet()).as("Dropwizard's metrics through the bridge").anyMatch(name -> name.startsWith("org_eclipse_jetty"));
+
+        String dashboard = java.nio.file.Files.readString(Path.of("../deploy/grafana/manila-j-dashboard.json"));
+        // metrics with no sample here (no replica, no hook) are not printed: those must be ones the service defines
+        String defined = java.nio.file.Files.readString(Path.of("src/main/java/org/manilaj/api/metrics/ServiceMetrics.java"));
+        Matcher used = Pattern.compile("manila_[a-z_]+").matcher(dashboard);
+        while (used.find()) {
+            String name = used.group().replaceAll("_(bucket|count|sum|total)$", "");
+            assertThat(samples.containsKey("# TYPE " + name) || samples.containsKey("# TYPE " + used.group())
+                    || defined.contains("\"" + name + "\"")).as("the dashboard's " + used.group() + " is exported").isTrue();
+        }
 
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/healthcheck")).build(),
