@@ -78,7 +78,9 @@ import org.manilaj.core.autoextend.AutoExtender;
 import org.manilaj.core.hooks.HookDeliverer;
 import org.manilaj.core.hooks.HookService;
 import org.manilaj.core.hooks.HookSpec;
+import org.manilaj.core.hooks.HookTarget;
 import org.manilaj.core.hooks.PreHooks;
+import org.manilaj.core.hooks.UsageReports;
 import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.rebalance.RebalanceMigrationListener;
 import org.manilaj.core.rebalance.RebalanceService;
@@ -285,6 +287,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 jobs.scheduleEvery(REBALANCE_JOB, REBALANCE_TICK, rebalancer::advance);
                 names.add(AUTOEXTEND_JOB);
                 jobs.scheduleEvery(AUTOEXTEND_JOB, config.getAutoextendInterval(), autoExtender::run);
+                UsageReports usage = new UsageReports(jdbi, registry, clock);
+                for (HookSpec periodic : hookSpecs.stream().filter(HookSpec::isPeriodic).toList()) {
+                    HookTarget target = HookTarget.of(periodic);
+                    names.add("hook-" + periodic.name());
+                    jobs.scheduleEvery("hook-" + periodic.name(), periodic.interval(), () -> usage.send(periodic, target));
+                }
                 if (!hooks.hooks().isEmpty()) {
                     names.add(HOOKS_JOB);
                     jobs.scheduleEvery(HOOKS_JOB, HOOKS_TICK, hooks::deliverDue);

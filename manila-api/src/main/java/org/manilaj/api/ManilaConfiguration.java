@@ -140,7 +140,7 @@ public class ManilaConfiguration extends Configuration {
      * A hook: {@code type} webhook (with {@code url} and {@code secret}, or {@code secret_file}) or exec (with
      * {@code command}: the program and its arguments), the {@code events} it hears, {@code timeout} of one try and
      * {@code max_attempts}; {@code phase: pre} asks it before a create or an access allow ({@code on_timeout}: allow
-     * or deny when it gives no answer).
+     * or deny when it gives no answer); {@code phase: periodic} sends it the shares' usage every {@code interval}.
      */
     public static class HookConfig {
         @JsonProperty("name")
@@ -165,6 +165,8 @@ public class ManilaConfiguration extends Configuration {
         private String phase = "post";
         @JsonProperty("on_timeout")
         private String onTimeout = "allow";
+        @JsonProperty("interval")
+        private Duration interval;
 
         HookSpec spec() {
             String key = secret;
@@ -177,7 +179,8 @@ public class ManilaConfiguration extends Configuration {
             }
             return new HookSpec(name == null ? "" : name, type == null ? "" : type, events == null ? List.of() : events,
                     url == null ? null : java.net.URI.create(url), key, command,
-                    timeout == null ? null : timeout.toJavaDuration(), maxAttempts, phase, onTimeout);
+                    timeout == null ? null : timeout.toJavaDuration(), maxAttempts, phase, onTimeout,
+                    interval == null ? null : interval.toJavaDuration());
         }
     }
 

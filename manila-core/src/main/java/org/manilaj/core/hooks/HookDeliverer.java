@@ -36,7 +36,7 @@ public final class HookDeliverer {
 
     public HookDeliverer(Jdbi jdbi, List<HookSpec> hooks, Function<HookSpec, HookTarget> targets, Clock clock) {
         this.jdbi = jdbi;
-        this.hooks = hooks.stream().filter(hook -> !hook.isPre()).toList(); // pre-hooks are asked, not told
+        this.hooks = hooks.stream().filter(HookSpec::isPost).toList(); // pre-hooks are asked; periodic ones get reports
         this.targets = this.hooks.stream().collect(Collectors.toMap(HookSpec::name, targets));
         this.clock = clock;
     }

@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * command, never through a shell, with the event on its standard input), the event types it hears ({@code *} at the
  * end of a pattern matches any rest), how long one try may take, and how many tries before the delivery is dead.
  * A {@code pre} hook is asked before a create or an access allow is carried out and may refuse it; when it gives no
- * answer in time (or none at all), {@code onTimeout} decides: {@code allow} or {@code deny}.
+ * answer in time (or none at all), {@code onTimeout} decides: {@code allow} or {@code deny}. A {@code periodic} hook
+ * gets, every {@code interval}, the list of shares with their used space ({@code shares.usage}).
  */
 public record HookSpec(String name, String type, List<String> events, URI url, String secret, List<String> command,
-                       Duration timeout, int maxAttempts, String phase, String onTimeout) {
+                       Duration timeout, int maxAttempts, String phase, String onTimeout, Duration interval) {
     /** The requests a pre-hook may be asked about. */
     public static final List<String> PRE_REQUESTS = List.of("share.create", "share.access.allow");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -30,11 +31,20 @@ public record HookSpec(String name, String type, List<String> events, URI url, S
     /** A hook told of events after the fact. */
     public HookSpec(String name, String type, List<String> events, URI url, String secret, List<String> command,
                     Duration timeout, int maxAttempts) {
-        this(name, type, events, url, secret, command, timeout, maxAttempts, "post", "allow");
+        this(name, type, events, url, secret, command, timeout, maxAttempts, "post", "allow", null);
     }
 
     public boolean isPre() {
         return "pre".equals(phase);
+    }
+
+    public boolean isPeriodic() {
+        return "periodic".equals(phase);
+    }
+
+    /** A hook told of events after the fact (not asked before, not periodic). */
+    public boolean isPost() {
+        return "post".equals(phase);
     }
 
     /** What is wrong with it, or null. */
@@ -42,11 +52,17 @@ public record HookSpec(String name, String type, List<String> events, URI url, S
         if (!NAME.matcher(name).matches()) {
             return "hook name " + name + ": 1-64 letters, digits, '.', '_' or '-'";
         }
-        if (events.isEmpty()) {
+        if (events.isEmpty() && !isPeriodic()) {
             return "hook " + name + ": events must name at least one event type (or \"*\")";
         }
-        if (!"pre".equals(phase) && !"post".equals(phase)) {
-            return "hook " + name + ": phase must be pre or post";
+        if (!List.of("pre", "post", "periodic").contains(phase)) {
+            return "hook " + name + ": phase must be pre, post or periodic";
+        }
+        if (isPeriodic() != (interval != null)) {
+            return "hook " + name + ": a periodic hook, and only a periodic one, has an interval";
+        }
+        if (isPeriodic() && interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            return "hook " + name + ": interval must be 1s or more";
         }
         if (!"allow".equals(onTimeout) && !"deny".equals(onTimeout)) {
             return "hook " + name + ": on_timeout must be allow or deny";
