@@ -293,6 +293,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                     names.add("hook-" + periodic.name());
                     jobs.scheduleEvery("hook-" + periodic.name(), periodic.interval(), () -> usage.send(periodic, target));
                 }
+                hooks.subscribe(); // before any job runs: from now on every event gets its deliveries
                 if (!hooks.hooks().isEmpty()) {
                     names.add(HOOKS_JOB);
                     jobs.scheduleEvery(HOOKS_JOB, HOOKS_TICK, hooks::deliverDue);

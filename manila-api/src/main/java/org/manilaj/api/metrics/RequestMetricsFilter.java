@@ -20,6 +20,8 @@ import org.glassfish.jersey.uri.UriTemplate;
 @PreMatching
 public final class RequestMetricsFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final String STARTED = RequestMetricsFilter.class.getName() + ".started";
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS");
     private final ServiceMetrics metrics;
 
     public RequestMetricsFilter(ServiceMetrics metrics) {
@@ -35,7 +37,8 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object started = request.getProperty(STARTED);
         if (started instanceof Long nanos) {
-            metrics.request(request.getMethod(), route(request), response.getStatus(), (System.nanoTime() - nanos) / 1e9);
+            String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER"; // any word is a method to Jetty
+            metrics.request(method, route(request), response.getStatus(), (System.nanoTime() - nanos) / 1e9);
         }
     }
 

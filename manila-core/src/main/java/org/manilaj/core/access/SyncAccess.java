@@ -57,20 +57,27 @@ public final class SyncAccess implements ShareOperation {
 
     @Override
     public void run(Share share, Lease lease) {
-        Map<String, String> refused = askPreHooks(share); // before any transaction: a hook may take its timeout
+        boolean asking = preHooks.asks("share.access.allow");
+        // before any transaction (a hook may take its timeout); null when no pre-hook is asked about rules
+        Map<String, String> verdicts = asking ? askPreHooks(share) : null;
         List<AccessRule> rules = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "applying", 30)) {
                 throw new Lease.LeaseLostException(lease.operation());
             }
             AccessRuleDao dao = handle.attach(AccessRuleDao.class);
             Instant now = clock.instant();
-            refused.forEach((ruleId, reason) -> {
-                if (dao.moveOne(ruleId, AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.ERROR.wireName(), now) == 1) {
-                    messages.recordForShare(handle, share.projectId(), share.id(), MessageAction.ALLOW_ACCESS,
-                            MessageDetail.HOOK_REFUSED, reason);
-                }
-            });
-            dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.APPLYING.wireName(), now);
+            if (verdicts == null) {
+                dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_APPLY.wireName(), AccessRuleState.APPLYING.wireName(), now);
+            } else {
+                // only the rules the hooks were asked about: one queued since waits for the next round, and its own question
+                verdicts.forEach((ruleId, refusal) -> {
+                    String to = (refusal == null ? AccessRuleState.APPLYING : AccessRuleState.ERROR).wireName();
+                    if (dao.moveOne(ruleId, AccessRuleState.QUEUED_TO_APPLY.wireName(), to, now) == 1 && refusal != null) {
+                        messages.recordForShare(handle, share.projectId(), share.id(), MessageAction.ALLOW_ACCESS,
+                                MessageDetail.HOOK_REFUSED, refusal);
+                    }
+                });
+            }
             dao.moveAll(share.id(), AccessRuleState.QUEUED_TO_DENY.wireName(), AccessRuleState.DENYING.wireName(), now);
             return dao.forShare(share.id());
         });
@@ -91,9 +98,9 @@ public final class SyncAccess implements ShareOperation {
         LOG.info("share {}: {} access rule(s) in effect", share.id(), grants.size());
     }
 
-    /** The rules queued to apply that a pre-hook refused, with the reason it gave. */
+    /** Each rule queued to apply, asked about: null when allowed, else the reason a pre-hook refused it with. */
     private Map<String, String> askPreHooks(Share share) {
-        Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, String> verdicts = new LinkedHashMap<>();
         for (AccessRule rule : jdbi.withExtension(AccessRuleDao.class, dao -> dao.forShare(share.id()))) {
             if (!AccessRuleState.QUEUED_TO_APPLY.wireName().equals(rule.state())) {
                 continue;
@@ -104,11 +111,9 @@ public final class SyncAccess implements ShareOperation {
             data.put("access_to", rule.accessTo());
             data.put("access_level", rule.accessLevel());
             PreHooks.Verdict verdict = preHooks.ask("share.access.allow", share.id(), share.projectId(), data);
-            if (!verdict.allowed()) {
-                refused.put(rule.id(), verdict.reason());
-            }
+            verdicts.put(rule.id(), verdict.allowed() ? null : verdict.reason());
         }
-        return refused;
+        return verdicts;
     }
 
     /** Every rule still on its way in or out is in error, and the share's access too, until an admin looks. */

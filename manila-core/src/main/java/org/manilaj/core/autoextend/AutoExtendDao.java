@@ -25,7 +25,8 @@ public interface AutoExtendDao {
     @SqlUpdate("UPDATE autoextend_marks SET acted_at = :now WHERE share_id = :shareId AND acted_at < :before")
     int markAgain(@Bind("shareId") String shareId, @Bind("before") Instant before, @Bind("now") Instant now);
 
-    @SqlUpdate("INSERT INTO autoextend_marks (share_id, acted_at) SELECT :shareId, :now WHERE NOT EXISTS"
-            + " (SELECT 1 FROM autoextend_marks WHERE share_id = :shareId)")
+    /** Zero too when the share is gone meanwhile (no row to point at). */
+    @SqlUpdate("INSERT INTO autoextend_marks (share_id, acted_at) SELECT s.id, :now FROM shares s WHERE s.id = :shareId"
+            + " AND NOT EXISTS (SELECT 1 FROM autoextend_marks WHERE share_id = :shareId)")
     int markFirst(@Bind("shareId") String shareId, @Bind("now") Instant now);
 }

@@ -88,8 +88,12 @@ public final class AutoExtender {
             for (Watched watched : backend.getValue()) {
                 Long bytes = used.get(watched.share().id());
                 OptionalInt next = bytes == null ? OptionalInt.empty() : watched.policy().nextSize(watched.share().sizeGb(), bytes);
-                if (next.isPresent() && extend(watched, bytes, next.getAsInt(), now)) {
-                    extended++;
+                try {
+                    if (next.isPresent() && extend(watched, bytes, next.getAsInt(), now)) {
+                        extended++;
+                    }
+                } catch (RuntimeException e) { // one share (deleted meanwhile, say) does not stop the others
+                    LOG.warn("share {}: auto-extend failed: {}", watched.share().id(), e.getMessage());
                 }
             }
         }

@@ -10,8 +10,9 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes events into the outbox, in the caller's transaction: an event exists exactly when the state change it
- * tells of was committed, and hooks hear of it at least once, after the fact.
+ * Writes events into the outbox, in the caller's transaction, with a pending delivery to each hook subscribed to
+ * its type: an event exists exactly when the state change it tells of was committed, and hooks hear of it at least
+ * once, after the fact.
  */
 public final class Events {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +32,9 @@ public final class Events {
         payload.put("project_id", projectId);
         payload.put("data", data);
         try {
-            handle.attach(EventDao.class).insert(id, type, shareId, projectId, JSON.writeValueAsString(payload), at);
+            EventDao events = handle.attach(EventDao.class);
+            long seq = events.insert(id, type, shareId, projectId, JSON.writeValueAsString(payload), at);
+            events.subscribe(seq, type, shareId, at);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + type + " cannot be written as JSON", e);
         }

@@ -20,6 +20,9 @@ public final class ShareEvents {
     record ShareState(String projectId, String status, int sizeGb, String host) {
     }
 
+    /** How many of a share's access rules an event lists (with their total). */
+    static final int MAX_RULES = 100;
+
     private ShareEvents() {
     }
 
@@ -39,10 +42,12 @@ public final class ShareEvents {
         data.put("status", share.get().status());
         data.put("size", share.get().sizeGb());
         data.put("host", share.get().host());
-        boolean failed = share.get().status().endsWith("error");
+        // error, error_deleting, extending_error, shrinking_error, shrinking_possible_data_loss_error...
+        boolean failed = share.get().status().contains("error");
         if ("access".equals(name)) {
             List<AccessRule> rules = handle.attach(AccessRuleDao.class).forShare(shareId);
-            data.put("access_rules", rules.stream().map(ShareEvents::rule).toList());
+            data.put("access_rules_total", rules.size());
+            data.put("access_rules", rules.stream().limit(MAX_RULES).map(ShareEvents::rule).toList()); // an event stays small
             failed |= rules.stream().anyMatch(rule -> "error".equals(rule.state()));
         }
         Events.record(handle, "share." + name + (failed ? ".error" : ".end"), shareId, share.get().projectId(), data, at);

@@ -8,7 +8,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** Each hook's cursor in the outbox and its deliveries; changes of a delivery are conditional on its state. */
+/** Which hooks hear which event types, and their deliveries; changes of a delivery are conditional on its state. */
 public interface HookDao {
 
     /** A delivery of one event to one hook, with the event's id and type. */
@@ -19,19 +19,11 @@ public interface HookDao {
     String DELIVERY_COLUMNS = "d.hook, d.event_seq, e.id AS event_id, e.type AS event_type, d.share_id, d.status,"
             + " d.attempts, d.next_attempt_at, d.last_error, d.updated_at";
 
-    @SqlQuery("SELECT last_seq FROM hook_cursors WHERE hook = :hook FOR UPDATE")
-    Optional<Long> cursor(@Bind("hook") String hook);
+    @SqlUpdate("DELETE FROM hook_subscriptions")
+    void forgetSubscriptions();
 
-    @SqlUpdate("INSERT INTO hook_cursors (hook, last_seq) VALUES (:hook, :seq)")
-    void insertCursor(@Bind("hook") String hook, @Bind("seq") long seq);
-
-    @SqlUpdate("UPDATE hook_cursors SET last_seq = :seq WHERE hook = :hook")
-    void moveCursor(@Bind("hook") String hook, @Bind("seq") long seq);
-
-    @SqlUpdate("INSERT INTO hook_deliveries (hook, event_seq, share_id, status, attempts, next_attempt_at, updated_at)"
-            + " VALUES (:hook, :seq, :shareId, 'pending', 0, :now, :now)")
-    void insertDelivery(@Bind("hook") String hook, @Bind("seq") long seq, @Bind("shareId") String shareId,
-                        @Bind("now") Instant now);
+    @SqlUpdate("INSERT INTO hook_subscriptions (hook, pattern) VALUES (:hook, :pattern)")
+    void subscribe(@Bind("hook") String hook, @Bind("pattern") String pattern);
 
     /** The hook's pending deliveries in the outbox's order, due or not (one not due holds back its share's later ones). */
     @SqlQuery("SELECT " + DELIVERY_COLUMNS + " FROM hook_deliveries d JOIN events e ON e.seq = d.event_seq"

@@ -11,18 +11,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.db.ErrorText;
-import org.manilaj.core.events.Event;
-import org.manilaj.core.events.EventDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox's events to the configured hooks (a Quartz job, on one node of a cluster): each hook takes the
- * events it hears from its cursor on as pending deliveries, then tries them in the outbox's order, at least once
- * each: a failed try is tried again after a backoff that doubles (1 s, 2 s, 4 s ... at most 5 minutes), and after
+ * Delivers the outbox's events to the configured hooks (a Quartz job, on one node of a cluster): each event got a
+ * pending delivery to each hook that hears it when it was written; a hook's are tried in the outbox's order, at
+ * least once each: a failed try is tried again after a backoff that doubles (1 s, 2 s, 4 s ... at most 5 minutes), and after
  * the hook's {@code max_attempts} the delivery is dead until an admin redelivers it. A share's events reach a hook
- * in order: while one waits for its next try, that share's later events wait too. A hook configured anew starts
- * with the events written after it.
+ * in order: while one waits for its next try, that share's later events wait too. A hook configured anew hears the
+ * events written after the service started with it.
  */
 public final class HookDeliverer {
     private static final Logger LOG = LoggerFactory.getLogger(HookDeliverer.class);
@@ -49,38 +47,38 @@ public final class HookDeliverer {
         return hooks;
     }
 
-    /** One run: every hook takes its new events, then tries what is due. */
+    /**
+     * Writes the hooks' subscriptions from the configuration (every node of a cluster has the same): events written
+     * from now on get a pending delivery to each hook that hears them, in their own transaction.
+     */
+    public void subscribe() {
+        jdbi.useTransaction(handle -> {
+            HookDao dao = handle.attach(HookDao.class);
+            dao.forgetSubscriptions();
+            for (HookSpec hook : hooks) {
+                hook.events().stream().map(HookDeliverer::likePattern).distinct()
+                        .forEach(pattern -> dao.subscribe(hook.name(), pattern));
+            }
+        });
+    }
+
+    /** {@code share.*} as {@code share.%}, the rest taken literally (escaped with {@code !}). */
+    static String likePattern(String pattern) {
+        boolean prefix = pattern.endsWith("*");
+        String literal = (prefix ? pattern.substring(0, pattern.length() - 1) : pattern)
+                .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return prefix ? literal + "%" : literal;
+    }
+
+    /** One run: every hook tries what is due. */
     public void deliverDue() {
         for (HookSpec hook : hooks) {
             try {
-                takeNewEvents(hook);
                 tryDue(hook);
             } catch (RuntimeException e) { // the next run tries again; another hook is not held up
                 LOG.error("hook {}: delivery run failed: {}", hook.name(), e.getMessage(), e);
             }
         }
-    }
-
-    /** The events after the hook's cursor that it hears become its pending deliveries, with the cursor moved on. */
-    private void takeNewEvents(HookSpec hook) {
-        jdbi.useTransaction(handle -> {
-            HookDao dao = handle.attach(HookDao.class);
-            Long cursor = dao.cursor(hook.name()).orElse(null);
-            if (cursor == null) { // configured anew: from now on
-                dao.insertCursor(hook.name(), handle.attach(EventDao.class).lastSeq());
-                return;
-            }
-            List<Event> events = handle.attach(EventDao.class).after(cursor, BATCH);
-            Instant now = clock.instant();
-            for (Event event : events) {
-                if (hook.hears(event.type())) {
-                    dao.insertDelivery(hook.name(), event.seq(), event.shareId(), now);
-                }
-            }
-            if (!events.isEmpty()) {
-                dao.moveCursor(hook.name(), events.get(events.size() - 1).seq());
-            }
-        });
     }
 
     private void tryDue(HookSpec hook) {

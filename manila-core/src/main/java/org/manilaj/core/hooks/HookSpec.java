@@ -87,4 +87,10 @@ public record HookSpec(String name, String type, List<String> events, URI url, S
         return events.stream().anyMatch(pattern -> pattern.endsWith("*")
                 ? eventType.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(eventType));
     }
+
+    /** Never the secret (a record would print it). */
+    @Override
+    public String toString() {
+        return "HookSpec[" + name + ", " + type + ", " + phase + ", " + events + "]";
+    }
 }

@@ -42,6 +42,11 @@ public final class PreHooks {
         this(hooks, HookTarget::of, clock);
     }
 
+    /** Whether any pre-hook is asked about {@code request}. */
+    public boolean asks(String request) {
+        return hooks.stream().anyMatch(hook -> hook.hears(request));
+    }
+
     public Verdict ask(String request, String shareId, String projectId, Map<String, Object> data) {
         List<HookSpec> asked = hooks.stream().filter(hook -> hook.hears(request)).toList();
         if (asked.isEmpty()) {

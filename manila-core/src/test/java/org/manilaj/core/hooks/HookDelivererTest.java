@@ -22,7 +22,7 @@ import org.manilaj.core.testing.TestDatabase;
  * The outbox's delivery on both databases, with a target that refuses on demand (fault injection in place of a
  * receiver): at least once, retried with a doubling backoff, dead after the hook's tries, in order per share (a
  * share's later event waits behind one in backoff, another share's does not), only events the hook hears, and a new
- * hook starts with the events written after it.
+ * hook hears the events written after it; an event whose transaction commits after a later one's is not lost.
  */
 class HookDelivererTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
@@ -87,7 +87,7 @@ class HookDelivererTest {
         Target target = new Target();
         HookDeliverer deliverer = new HookDeliverer(jdbi, List.of(hook("share.*", 3)), spec -> target, clock);
         event(jdbi, "share.create.end", "s1", "before the hook", T0);
-        deliverer.deliverDue(); // configured anew: starts after what was written
+        deliverer.subscribe(); // configured anew: hears what is written from now on
 
         target.refuse.put("s1 create", 1);
         target.refuse.put("s3 create", 5);
@@ -129,6 +129,32 @@ class HookDelivererTest {
                     assertThat(status.pending()).isZero();
                 });
         assertThat(target.delivered).doesNotContain("before the hook", "not heard");
+    }
+
+    /** An event written first but committed last still reaches the hook (its delivery is in its own transaction). */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anEventCommittedAfterALaterOneIsDelivered(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        Target target = new Target();
+        HookDeliverer deliverer = new HookDeliverer(jdbi, List.of(hook("share.*", 3)), spec -> target, Clock.systemUTC());
+        deliverer.subscribe();
+        try (org.jdbi.v3.core.Handle slow = jdbi.open()) {
+            slow.begin();
+            Events.record(slow, "share.create.end", "s1", "p", Map.of("name", "slow"), T0); // the lower seq
+            event(jdbi, "share.create.end", "s2", "fast", T0);
+            deliverer.deliverDue();
+            slow.commit();
+        }
+        deliverer.deliverDue();
+        assertThat(target.delivered).containsExactly("fast", "slow");
+    }
+
+    @org.junit.jupiter.api.Test
+    void patternsMatchTheirPrefixAndNothingElseAsAWildcard() {
+        assertThat(HookDeliverer.likePattern("share.*")).isEqualTo("share.%");
+        assertThat(HookDeliverer.likePattern("*")).isEqualTo("%");
+        assertThat(HookDeliverer.likePattern("a_b%c!")).isEqualTo("a!_b!%c!!");
     }
 
     @ParameterizedTest
