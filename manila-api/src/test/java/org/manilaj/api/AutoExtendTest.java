@@ -87,6 +87,9 @@ class AutoExtendTest {
         } while (messages.isEmpty() && System.nanoTime() < deadline);
         assertThat(messages).singleElement().satisfies(message -> assertThat((String) message.get("user_message"))
                 .contains("auto-extend was refused", "quota"));
+        Thread.sleep(3000); // three more intervals, still refused
+        assertThat(client.get("/v2/messages?resource_id=" + full).list("messages")).as("told once a day, not each interval")
+                .hasSize(1);
         assertThat(client.get("/v2/shares/" + full).object("share")).containsEntry("size", 1).containsEntry("status", "available");
     }
 

@@ -15,6 +15,7 @@ import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.events.Events;
 import org.manilaj.core.messages.MessageAction;
+import org.manilaj.core.messages.MessageDao;
 import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.pool.BackendRegistry;
@@ -127,8 +128,13 @@ public final class AutoExtender {
         } catch (ManilaException e) {
             LOG.info("share {}: auto-extend to {} GiB refused: {}", share.id(), newSize, e.getMessage());
             if (e.getMessage() != null && e.getMessage().contains("quota")) {
-                jdbi.useTransaction(handle -> messages.recordForShare(handle, share.projectId(), share.id(),
-                        MessageAction.EXTEND, MessageDetail.AUTOEXTEND_QUOTA));
+                jdbi.useTransaction(handle -> { // once a day while it lasts, not once per interval
+                    if (handle.attach(MessageDao.class).countSince(share.id(), MessageDetail.AUTOEXTEND_QUOTA.id(),
+                            now.minus(Duration.ofDays(1))) == 0) {
+                        messages.recordForShare(handle, share.projectId(), share.id(), MessageAction.EXTEND,
+                                MessageDetail.AUTOEXTEND_QUOTA);
+                    }
+                });
             }
             return false;
         }

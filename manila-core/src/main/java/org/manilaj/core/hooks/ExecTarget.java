@@ -76,7 +76,7 @@ final class ExecTarget implements HookTarget {
         try {
             if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new Refused("timed out after " + spec.timeout().toMillis() + " ms");
+                throw new Refused("timed out after " + spec.timeout().toMillis() + " ms", true);
             }
             return new Ran(process.exitValue(), output.get(1, TimeUnit.SECONDS));
         } catch (InterruptedException e) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * pending delivery to each hook that hears it when it was written; a hook's are tried in the outbox's order, at
  * least once each: a failed try is tried again after a backoff that doubles (1 s, 2 s, 4 s ... at most 5 minutes), and after
  * the hook's {@code max_attempts} the delivery is dead until an admin redelivers it. A share's events reach a hook
- * in order: while one waits for its next try, that share's later events wait too. A hook configured anew hears the
+ * in order: while one waits for its next try, that share's later events wait too. A hook that does not answer at all
+ * (not reached, timed out) is left until the next run, so that it costs one timeout per run, not one per event. A hook configured anew hears the
  * events written after the service started with it.
  */
 public final class HookDeliverer {
@@ -87,16 +88,20 @@ public final class HookDeliverer {
             if (delivery.shareId() != null && heldShares.contains(delivery.shareId())) {
                 continue;
             }
-            if (delivery.nextAttemptAt().isAfter(clock.instant()) || !tryOnce(hook, delivery)) {
-                if (delivery.shareId() != null) {
-                    heldShares.add(delivery.shareId()); // its later events wait behind it
-                }
+            Tried tried = delivery.nextAttemptAt().isAfter(clock.instant()) ? Tried.REFUSED : tryOnce(hook, delivery);
+            if (tried == Tried.UNREACHABLE) {
+                return; // no answer at all: the rest waits for the next run, instead of a timeout each
+            }
+            if (tried == Tried.REFUSED && delivery.shareId() != null) {
+                heldShares.add(delivery.shareId()); // its later events wait behind it
             }
         }
     }
 
-    /** One try; true when delivered. */
-    private boolean tryOnce(HookSpec hook, HookDao.Delivery delivery) {
+    /** What one try came to. */
+    private enum Tried { DELIVERED, REFUSED, UNREACHABLE }
+
+    private Tried tryOnce(HookSpec hook, HookDao.Delivery delivery) {
         String payload = dao(dao -> dao.payload(delivery.eventSeq()));
         try {
             targets.get(hook.name()).deliver(delivery.eventId(), delivery.eventType(), payload);
@@ -115,11 +120,11 @@ public final class HookDeliverer {
                 LOG.info("hook {}: event {} ({}) not delivered ({}); try {} of {} in {}", hook.name(), delivery.eventId(),
                         delivery.eventType(), e.getMessage(), attempts + 1, hook.maxAttempts(), Duration.between(now, next));
             }
-            return false;
+            return e instanceof HookTarget.Refused refused && refused.unreachable() ? Tried.UNREACHABLE : Tried.REFUSED;
         }
         dao(dao -> dao.delivered(hook.name(), delivery.eventSeq(), clock.instant()));
         LOG.debug("hook {}: event {} ({}) delivered", hook.name(), delivery.eventId(), delivery.eventType());
-        return true;
+        return Tried.DELIVERED;
     }
 
     private <T> T dao(Function<HookDao, T> query) {

@@ -26,9 +26,20 @@ public interface HookTarget {
     /** A try that did not deliver: a short reason (a status code, an exit code, a timeout), never the target's output. */
     final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean unreachable;
 
         public Refused(String reason) {
+            this(reason, false);
+        }
+
+        /** @param unreachable no answer at all (not reached, timed out): every other try now would cost as much */
+        public Refused(String reason, boolean unreachable) {
             super(reason);
+            this.unreachable = unreachable;
+        }
+
+        public boolean unreachable() {
+            return unreachable;
         }
     }
 

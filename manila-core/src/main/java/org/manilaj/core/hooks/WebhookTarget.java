@@ -53,7 +53,7 @@ final class WebhookTarget implements HookTarget {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new Refused("not reached: " + e.getClass().getSimpleName());
+            throw new Refused("not reached: " + e.getClass().getSimpleName(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");

@@ -28,6 +28,12 @@ public interface MessageDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id AND project_id = :projectId")
     Optional<UserMessage> find(@Bind("id") String id, @Bind("projectId") String projectId);
 
+    /** Messages of one detail about a resource since {@code since}: a condition that lasts is told once a day. */
+    @SqlQuery("SELECT COUNT(*) FROM messages WHERE resource_id = :resourceId AND detail_id = :detailId"
+            + " AND created_at >= :since")
+    int countSince(@Bind("resourceId") String resourceId, @Bind("detailId") String detailId,
+                   @Bind("since") java.time.Instant since);
+
     @SqlUpdate("DELETE FROM messages WHERE id = :id AND project_id = :projectId")
     int delete(@Bind("id") String id, @Bind("projectId") String projectId);
 }

@@ -150,6 +150,33 @@ class HookDelivererTest {
         assertThat(target.delivered).containsExactly("fast", "slow");
     }
 
+    /** A receiver that does not answer at all costs one try per run, not one per pending event. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anUnreachableHookIsTriedOncePerRun(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        List<String> tried = new ArrayList<>();
+        HookTarget silent = new HookTarget() {
+            @Override
+            public void deliver(String eventId, String eventType, String payload) {
+                tried.add(eventId);
+                throw new Refused("not reached: HttpTimeoutException", true);
+            }
+
+            @Override
+            public Answer ask(String requestId, String request, String payload) {
+                throw new AssertionError("a post hook is never asked");
+            }
+        };
+        HookDeliverer deliverer = new HookDeliverer(jdbi, List.of(hook("share.*", 3)), spec -> silent, Clock.systemUTC());
+        deliverer.subscribe();
+        for (int share = 0; share < 5; share++) {
+            event(jdbi, "share.create.end", "s" + share, "e" + share, T0);
+        }
+        deliverer.deliverDue();
+        assertThat(tried).hasSize(1);
+    }
+
     @org.junit.jupiter.api.Test
     void patternsMatchTheirPrefixAndNothingElseAsAWildcard() {
         assertThat(HookDeliverer.likePattern("share.*")).isEqualTo("share.%");
