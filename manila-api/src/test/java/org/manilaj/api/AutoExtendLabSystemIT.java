@@ -8,8 +8,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +47,7 @@ class AutoExtendLabSystemIT {
                 .get("path");
 
         assertThat(nfs.copyIn(random("first.bin", 840), location, "first.bin")).isTrue(); // past 80 % of 1 GiB
-        awaitSize(client, id, 2);
+        client.awaitSize(id, 2);
         // the host's quota followed: past the first GiB goes in now
         assertThat(nfs.copyIn(random("second.bin", 300), location, "second.bin")).isTrue();
         Thread.sleep(4000);
@@ -66,16 +64,4 @@ class AutoExtendLabSystemIT {
         return Files.write(local.resolve(name), content);
     }
 
-    private static void awaitSize(ManilaClient client, String id, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, Object> share;
-        do {
-            share = client.get("/v2/shares/" + id).object("share");
-            if (((Number) share.get("size")).intValue() == size && "available".equals(share.get("status"))) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("share " + id + " did not grow to " + size + " GiB: " + share);
-    }
 }

@@ -38,20 +38,6 @@ class AutoExtendTest {
         Files.write(STORAGE.resolve("shares").resolve(shareId).resolve(file), data);
     }
 
-    private static int awaitSize(ManilaClient client, String shareId, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int now;
-        do {
-            Map<String, Object> share = client.get("/v2/shares/" + shareId).object("share");
-            now = ((Number) share.get("size")).intValue();
-            if (now == size && "available".equals(share.get("status"))) {
-                return now;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("share " + shareId + " is " + now + " GiB, not " + size);
-    }
-
     @Test
     void aShareGrowsPastItsThresholdUpToItsMaxAndWithinQuota() throws Exception {
         ManilaClient client = new ManilaClient(APP.getLocalPort());
@@ -66,9 +52,9 @@ class AutoExtendTest {
         assertThat(client.get("/v2/shares/" + id).object("share")).as("empty: stays").containsEntry("size", 1);
 
         write(id, "a", 12); // past 1 % of 1 GiB
-        awaitSize(client, id, 2);
+        client.awaitSize(id, 2);
         write(id, "b", 12); // past 1 % of 2 GiB
-        awaitSize(client, id, 3);
+        client.awaitSize(id, 3);
         write(id, "c", 20); // past 1 % of 3 GiB, but 3 is the max
         Thread.sleep(3000);
         assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("size", 3);

@@ -101,6 +101,25 @@ final class ManilaClient {
     }
 
     /** Waits (at most a minute) until the share's access rules are all in effect ({@code access_rules_status}). */
+    /** Polls the share until it is {@code size} GiB and available; fails after 60 s. */
+    void awaitSize(String shareId, int size) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Map<String, Object> share;
+        do {
+            share = get("/v2/shares/" + shareId).object("share");
+            if (((Number) share.get("size")).intValue() == size && "available".equals(share.get("status"))) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("share " + shareId + " did not become " + size + " GiB and available: " + share);
+    }
+
     void awaitAccessActive(String shareId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!"active".equals(get("/v2/shares/" + shareId).object("share").get("access_rules_status"))) {

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.work.OperationKind;
@@ -31,7 +32,8 @@ public final class ServiceMetrics {
     record Row(String label, String second, double value) {
     }
 
-    public ServiceMetrics(MetricRegistry dropwizard, Jdbi jdbi, Supplier<List<PlanPool>> pools) {
+    public ServiceMetrics(MetricRegistry dropwizard, Jdbi jdbi, Supplier<List<PlanPool>> readPools) {
+        Supplier<List<PlanPool>> pools = oncePerScrape(readPools);
         registry.register(new DropwizardExports(dropwizard));
         requests = Histogram.builder().name("manila_http_request_seconds")
                 .help("API requests by method, route template and status").labelNames("method", "route", "status")
@@ -67,6 +69,26 @@ public final class ServiceMetrics {
                 .labelNames("hook", "status").callback(callback -> rows(jdbi,
                         "SELECT hook, status AS l2, COUNT(*) AS n FROM hook_deliveries GROUP BY hook, status")
                         .forEach(row -> callback.call(row.value(), row.label(), row.second()))).register(registry);
+    }
+
+    /**
+     * The six pool gauges of one scrape share one read of the pools (and see the same state): a read is kept for a
+     * second.
+     */
+    private static Supplier<List<PlanPool>> oncePerScrape(Supplier<List<PlanPool>> read) {
+        AtomicReference<Read> last = new AtomicReference<>();
+        return () -> {
+            Read seen = last.get();
+            long now = System.nanoTime();
+            if (seen == null || now - seen.at() > 1_000_000_000L) {
+                seen = new Read(now, read.get());
+                last.set(seen);
+            }
+            return seen.pools();
+        };
+    }
+
+    private record Read(long at, List<PlanPool> pools) {
     }
 
     public PrometheusRegistry registry() {

@@ -24,6 +24,17 @@ public final class Events {
     public static void record(Handle handle, String type, String shareId, String projectId, Map<String, Object> data,
                               Instant at) {
         String id = UUID.randomUUID().toString();
+        EventDao events = handle.attach(EventDao.class);
+        long seq = events.insert(id, type, shareId, projectId, envelope(id, type, shareId, projectId, data, at), at);
+        events.subscribe(seq, type, shareId, at);
+    }
+
+    /**
+     * The JSON every hook gets, events and pre-hooks' requests and usage reports alike: id, type, time, share,
+     * project and the data.
+     */
+    public static String envelope(String id, String type, String shareId, String projectId, Map<String, Object> data,
+                                  Instant at) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("id", id);
         payload.put("type", type);
@@ -32,11 +43,9 @@ public final class Events {
         payload.put("project_id", projectId);
         payload.put("data", data);
         try {
-            EventDao events = handle.attach(EventDao.class);
-            long seq = events.insert(id, type, shareId, projectId, JSON.writeValueAsString(payload), at);
-            events.subscribe(seq, type, shareId, at);
+            return JSON.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("event " + type + " cannot be written as JSON", e);
+            throw new IllegalArgumentException(type + " cannot be written as JSON", e);
         }
     }
 }

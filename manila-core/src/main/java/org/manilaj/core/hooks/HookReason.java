@@ -25,10 +25,14 @@ final class HookReason {
     }
 
     static String clean(String text) {
-        String printable = text.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
+        // control and format characters (bidi overrides, zero-width ones) would let a hook disguise the text
+        String printable = text.replaceAll("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
         if (printable.isEmpty()) {
             return null;
         }
-        return printable.length() <= MAX ? printable : printable.substring(0, MAX);
+        if (printable.codePointCount(0, printable.length()) <= MAX) {
+            return printable;
+        }
+        return printable.substring(0, printable.offsetByCodePoints(0, MAX)); // never half a surrogate pair
     }
 }

@@ -1,15 +1,12 @@
 package org.manilaj.core.hooks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.manilaj.core.events.Events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PreHooks {
     private static final Logger LOG = LoggerFactory.getLogger(PreHooks.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final PreHooks NONE = new PreHooks(List.of(), HookTarget::of, Clock.systemUTC());
 
     /** Allowed, or refused with the reason a tenant may read. */
@@ -53,7 +49,7 @@ public final class PreHooks {
             return Verdict.ALLOWED;
         }
         String id = UUID.randomUUID().toString();
-        String payload = payload(id, request, shareId, projectId, data);
+        String payload = Events.envelope(id, request, shareId, projectId, data, clock.instant());
         for (HookSpec hook : asked) {
             HookTarget.Answer answer = targets.get(hook.name()).ask(id, request, payload);
             switch (answer.kind()) {
@@ -75,18 +71,4 @@ public final class PreHooks {
         return Verdict.ALLOWED;
     }
 
-    private String payload(String id, String request, String shareId, String projectId, Map<String, Object> data) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", id);
-        payload.put("type", request);
-        payload.put("created_at", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
-        payload.put("share_id", shareId);
-        payload.put("project_id", projectId);
-        payload.put("data", data);
-        try {
-            return JSON.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("request " + request + " cannot be written as JSON", e);
-        }
-    }
 }

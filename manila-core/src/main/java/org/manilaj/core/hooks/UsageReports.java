@@ -1,10 +1,6 @@
 package org.manilaj.core.hooks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +10,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.manilaj.core.events.Events;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.driver.ShareRef;
 import org.slf4j.Logger;
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageReports {
     private static final Logger LOG = LoggerFactory.getLogger(UsageReports.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A placed share, as a report lists it. */
     public record Placed(String id, String projectId, int sizeGb, String status, String host) {
@@ -92,16 +88,6 @@ public final class UsageReports {
                 shares.add(row);
             }
         }
-        Instant now = clock.instant();
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", id);
-        payload.put("type", "shares.usage");
-        payload.put("created_at", now.truncatedTo(ChronoUnit.MILLIS).toString());
-        payload.put("data", Map.of("shares", shares));
-        try {
-            return JSON.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("usage report cannot be written as JSON", e);
-        }
+        return Events.envelope(id, "shares.usage", null, null, Map.of("shares", shares), clock.instant());
     }
 }
