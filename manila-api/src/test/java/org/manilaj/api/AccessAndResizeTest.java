@@ -3,6 +3,8 @@ package org.manilaj.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jdbi.v3.core.Jdbi;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -138,6 +140,14 @@ class AccessAndResizeTest {
                 .containsEntry("action_id", "010").containsEntry("detail_id", "008"));
         assertThat(client.get("/v2/messages?resource_id=" + shareId).list("messages")).isNotEmpty()
                 .allSatisfy(message -> assertThat(message).containsEntry("resource_id", shareId));
+        // the refused extend is an error to the hooks too, though the share is available again
+        JdbcDataSource database = new JdbcDataSource();
+        database.setURL("jdbc:h2:mem:access");
+        database.setUser("manila");
+        List<String> events = Jdbi.create(database).withHandle(handle -> handle.createQuery(
+                "SELECT type FROM events WHERE share_id = :id AND type LIKE 'share.extend.%' ORDER BY seq")
+                .bind("id", shareId).mapTo(String.class).list());
+        assertThat(events).containsExactly("share.extend.end", "share.extend.error");
         assertThat(client.get("/v2/messages?resource_id=no-such-resource").list("messages")).isEmpty();
         assertThat(provisioned()).isEqualTo(sumOfSizes());
     }

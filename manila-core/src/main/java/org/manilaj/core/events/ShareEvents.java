@@ -11,8 +11,8 @@ import org.manilaj.core.access.AccessRuleDao;
 
 /**
  * The event of a share operation that ended, read from the share as the operation's last transaction leaves it:
- * {@code share.<operation>.end} or {@code share.<operation>.error} (a status in error, or for access an access rule
- * in error); a delete whose share is gone ends with status {@code deleted}.
+ * {@code share.<operation>.end} or {@code share.<operation>.error} (the operation failed or was refused, a status in
+ * error, or for access an access rule in error); a delete whose share is gone ends with status {@code deleted}.
  */
 public final class ShareEvents {
 
@@ -26,8 +26,8 @@ public final class ShareEvents {
     private ShareEvents() {
     }
 
-    /** In the operation's last transaction. */
-    public static void operationEnded(Handle handle, String shareId, String operation, Instant at) {
+    /** In the operation's last transaction; {@code failed} when the operation says so, whatever the status. */
+    public static void operationEnded(Handle handle, String shareId, String operation, boolean failed, Instant at) {
         String name = "access_sync".equals(operation) ? "access" : operation;
         Optional<ShareState> share = handle.createQuery(
                         "SELECT project_id, status, size_gb, host FROM shares WHERE id = :id")
@@ -43,7 +43,7 @@ public final class ShareEvents {
         data.put("size", share.get().sizeGb());
         data.put("host", share.get().host());
         // error, error_deleting, extending_error, shrinking_error, shrinking_possible_data_loss_error...
-        boolean failed = share.get().status().contains("error");
+        failed |= share.get().status().contains("error");
         if ("access".equals(name)) {
             List<AccessRule> rules = handle.attach(AccessRuleDao.class).forShare(shareId);
             data.put("access_rules_total", rules.size());

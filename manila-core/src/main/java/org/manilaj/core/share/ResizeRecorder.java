@@ -69,7 +69,11 @@ final class ResizeRecorder {
                     messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
                 }
             }
-            lease.finish(handle);
+            if (action == null) {
+                lease.finish(handle);
+            } else {
+                lease.finishFailed(handle); // refused (back to available) or failed: its event says so
+            }
             return true;
         });
         if (!recorded) {

@@ -43,7 +43,7 @@ final class ShareOutcomes {
                 }
                 messages.recordForShare(handle, share.projectId(), share.id(), action, detail, reason);
             }
-            lease.finish(handle);
+            lease.finishFailed(handle);
             return true;
         });
         if (!recorded) {

@@ -38,8 +38,20 @@ public final class Lease {
      * change was queued after this run read the rules (the operation then stays, for another round).
      */
     public boolean finish(Handle handle) {
+        return finish(handle, false);
+    }
+
+    /**
+     * As {@link #finish}, for an operation that failed or was refused whatever status it leaves (a refused extend
+     * leaves the share available): its event is {@code .error}.
+     */
+    public boolean finishFailed(Handle handle) {
+        return finish(handle, true);
+    }
+
+    private boolean finish(Handle handle, boolean failed) {
         if (handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1) {
-            ended(handle);
+            ended(handle, failed);
             return true;
         }
         keepForAnotherRound(handle);
@@ -57,22 +69,22 @@ public final class Lease {
      */
     public void finishOrHandOverToAccessSync(Handle handle) {
         if (!finish(handle) && handle.attach(OperationDao.class).becomeAccessSync(operation.id(), owner, clock.instant()) == 1) {
-            ended(handle); // this operation's work is done; the access sync it became tells of its own end
+            ended(handle, false); // this operation's work is done; the access sync it became tells of its own end
         }
     }
 
     /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */
     public boolean end(Handle handle) {
         if (handle.attach(OperationDao.class).end(operation.id(), owner) == 1) {
-            ended(handle);
+            ended(handle, false);
             return true;
         }
         return false;
     }
 
     /** The operation's event, in the transaction that ends it (with the share's new state). */
-    private void ended(Handle handle) {
-        ShareEvents.operationEnded(handle, operation.shareId(), operation.kind().wireName(), clock.instant());
+    private void ended(Handle handle, boolean failed) {
+        ShareEvents.operationEnded(handle, operation.shareId(), operation.kind().wireName(), failed, clock.instant());
     }
 
     /** The operation's lease went to another process (ours expired): this run stops and records nothing more. */
