@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -89,9 +93,11 @@ final class ReplicationKillDrill {
                 throw new AssertionError("secondary not available after the kills: " + secondary);
             }
             String secondaryId = (String) secondary.get("id");
+            // last_sync_at is when a sync began: only one begun after this request surely holds the last write
+            Instant resyncRequested = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             assertThat(client.post("/v2/share-replicas/" + secondaryId + "/action", "{\"resync\": null}").status())
                     .isIn(202, 409);
-            awaitInSync(client, secondaryId, secondary.get("last_sync_at"));
+            awaitInSync(client, secondaryId, resyncRequested);
             String activePool = (String) client.get("/v2/shares/" + shareId).object("share").get("host");
             assertThat(sites.checksums(work, (String) secondary.get("host"), shareId))
                     .isEqualTo(sites.checksums(work, activePool, shareId));
@@ -144,13 +150,15 @@ final class ReplicationKillDrill {
         throw new AssertionError("still busy after a restart: share " + share + ", replicas " + replicas);
     }
 
-    private static void awaitInSync(ManilaClient client, String replicaId, Object lastSync) throws InterruptedException {
+    /** Waits until the replica is in sync by a sync that began after {@code requested}. */
+    private static void awaitInSync(ManilaClient client, String replicaId, Instant requested) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Map<String, Object> replica;
         do {
             replica = client.get("/v2/share-replicas/" + replicaId).object("share_replica");
-            if ("in_sync".equals(replica.get("replica_state")) && replica.get("last_sync_at") != null
-                    && !replica.get("last_sync_at").equals(lastSync)) {
+            Object lastSync = replica.get("last_sync_at");
+            if ("in_sync".equals(replica.get("replica_state")) && lastSync != null
+                    && LocalDateTime.parse((String) lastSync).toInstant(ZoneOffset.UTC).isAfter(requested)) {
                 return;
             }
             Thread.sleep(200);
