@@ -43,6 +43,8 @@ import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.openapi.OpenApiDocument;
+import org.manilaj.api.openapi.OpenApiResource;
 import org.manilaj.api.metrics.BackendHealthCheck;
 import org.manilaj.api.metrics.RequestMetricsFilter;
 import org.manilaj.api.metrics.ServiceMetrics;
@@ -339,6 +341,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             environment.healthChecks().register("backend-" + backend, new BackendHealthCheck(jdbi, health, backend));
         }
         environment.jersey().register(new AdminHooksResource(new HookService(jdbi, hookSpecs, clock)));
+        var jersey = environment.jersey().getResourceConfig();
+        environment.jersey().register(new OpenApiResource(() -> OpenApiDocument.of(
+                java.util.stream.Stream.concat(jersey.getInstances().stream(), jersey.getClasses().stream()).toList())));
     }
 
     /**

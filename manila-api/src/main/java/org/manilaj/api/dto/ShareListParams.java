@@ -8,21 +8,21 @@ import org.manilaj.core.share.ShareQuery;
 /** The query parameters of {@code GET /v2/shares} and {@code /v2/shares/detail}. */
 public class ShareListParams {
     @QueryParam("name")
-    String name;
+    public String name;
     @QueryParam("status")
-    String status;
+    public String status;
     @QueryParam("share_type_id")
-    String shareTypeId;
+    public String shareTypeId;
     @QueryParam("sort_key")
-    String sortKey;
+    public String sortKey;
     @QueryParam("sort_dir")
-    String sortDir;
+    public String sortDir;
     @QueryParam("limit")
-    String limit;
+    public String limit;
     @QueryParam("offset")
-    String offset;
+    public String offset;
     @QueryParam("all_tenants")
-    String allTenants;
+    public String allTenants;
 
     /** Validates the parameters; a bad one is a 400 naming it. */
     public ShareQuery toQuery() {
