@@ -2,6 +2,7 @@ package org.manilaj.api;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -19,9 +20,11 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,17 +40,18 @@ import org.manilaj.api.cli.RebalanceStatusCommand;
 import org.manilaj.api.cli.TokenCreateCommand;
 import org.manilaj.api.cli.TokenListCommand;
 import org.manilaj.api.cli.TokenRevokeCommand;
+import org.manilaj.api.console.ConsoleHeaders;
 import org.manilaj.api.errors.JsonErrorHandler;
 import org.manilaj.api.errors.ManilaErrorMapper;
 import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
-import org.manilaj.api.openapi.OpenApiDocument;
-import org.manilaj.api.openapi.OpenApiResource;
 import org.manilaj.api.metrics.BackendHealthCheck;
 import org.manilaj.api.metrics.RequestMetricsFilter;
 import org.manilaj.api.metrics.ServiceMetrics;
+import org.manilaj.api.openapi.OpenApiDocument;
+import org.manilaj.api.openapi.OpenApiResource;
 import org.manilaj.api.resources.AdminHooksResource;
 import org.manilaj.api.resources.AdminRebalanceResource;
 import org.manilaj.api.resources.MessagesResource;
@@ -60,10 +64,18 @@ import org.manilaj.api.resources.ShareReplicasResource;
 import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
+import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessService;
 import org.manilaj.core.auth.TokenService;
+import org.manilaj.core.autoextend.AutoExtender;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.db.DaoMetadata;
+import org.manilaj.core.hooks.HookDeliverer;
+import org.manilaj.core.hooks.HookService;
+import org.manilaj.core.hooks.HookSpec;
+import org.manilaj.core.hooks.HookTarget;
+import org.manilaj.core.hooks.PreHooks;
+import org.manilaj.core.hooks.UsageReports;
 import org.manilaj.core.jobs.QuartzJobs;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.migration.MigrationRunner;
@@ -75,14 +87,6 @@ import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolReports;
 import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
-import org.manilaj.core.RequestContext;
-import org.manilaj.core.autoextend.AutoExtender;
-import org.manilaj.core.hooks.HookDeliverer;
-import org.manilaj.core.hooks.HookService;
-import org.manilaj.core.hooks.HookSpec;
-import org.manilaj.core.hooks.HookTarget;
-import org.manilaj.core.hooks.PreHooks;
-import org.manilaj.core.hooks.UsageReports;
 import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.rebalance.RebalanceMigrationListener;
 import org.manilaj.core.rebalance.RebalanceService;
@@ -137,6 +141,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         bootstrap.addCommand(new RebalanceCancelCommand());
         bootstrap.addCommand(new RebalanceApplyCommand());
         bootstrap.addCommand(new DrainCommand());
+        bootstrap.addBundle(new AssetsBundle("/console/", "/console/", "index.html", "console"));
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(ManilaConfiguration configuration) {
@@ -341,6 +346,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             environment.healthChecks().register("backend-" + backend, new BackendHealthCheck(jdbi, health, backend));
         }
         environment.jersey().register(new AdminHooksResource(new HookService(jdbi, hookSpecs, clock)));
+        environment.servlets().addFilter("console-headers", new ConsoleHeaders())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/console/*");
         var jersey = environment.jersey().getResourceConfig();
         environment.jersey().register(new OpenApiResource(() -> OpenApiDocument.of(
                 java.util.stream.Stream.concat(jersey.getInstances().stream(), jersey.getClasses().stream()).toList())));
