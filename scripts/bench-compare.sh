@@ -2,7 +2,8 @@
 # Compares service jars under the same load, one after the other on this machine, each on a fresh
 # embedded default (H2 + local directories), warmed up first. Prints the median of 3 runs per jar.
 #   scripts/bench-compare.sh NAME=path/to/manila-api.jar [NAME=path/to/other.jar ...]
-# JAVA_OPTS_<NAME> gives one jar's JVM options (e.g. -Ddw.database.url=... to vary a setting).
+# JAVA_OPTS_<NAME> gives one jar's JVM options (e.g. -Ddw.database.url=... to vary a setting);
+# CONFIG_<NAME> a YAML file appended to config/manila.yml for that jar (top-level keys it lacks, e.g. hooks).
 # Needs bench/target/manila-bench.jar (mvn -B -DskipTests package). Options via env: N (200), C (4), T (10), M (50).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,9 +13,10 @@ OUT=$(mktemp -d)
 for spec in "$@"; do
   name=${spec%%=*}; jar=$(cd "$(dirname "${spec#*=}")" && pwd)/$(basename "${spec#*=}")
   work="$OUT/$name"; mkdir -p "$work"
-  opts_var="JAVA_OPTS_$name"
+  opts_var="JAVA_OPTS_$name"; config_var="CONFIG_$name"
+  cat "$ROOT/config/manila.yml" ${!config_var:+"${!config_var}"} > "$work/manila.yml"
   # shellcheck disable=SC2086
-  (cd "$work" && exec java ${!opts_var:-} -jar "$jar" server "$ROOT/config/manila.yml" >"$work/server.log" 2>&1) &
+  (cd "$work" && exec java ${!opts_var:-} -jar "$jar" server "$work/manila.yml" >"$work/server.log" 2>&1) &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8786/ && break; sleep 0.2; done
   java -jar "$BENCH" lifecycle -n 100 -c "$C" >/dev/null            # warm-up

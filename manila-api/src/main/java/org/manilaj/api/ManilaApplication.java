@@ -253,6 +253,12 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         RebalanceService rebalance = new RebalanceService(jdbi, registry, health, placement, shareTypes, clock,
                 () -> jobs.fireNow(REBALANCE_JOB));
         RebalanceExecutor rebalancer = new RebalanceExecutor(jdbi, registry, migrations, rebalance::replan, clock);
+        ServiceMetrics metrics = new ServiceMetrics(environment.metrics(), jdbi,
+                () -> rebalance.pools(new RequestContext("metrics", "admin", true)), registry::connectionsInUse);
+        if (config.isMetricsEnabled()) {
+            runner.observeTimings(metrics::operation);
+            jobs.observeRuns(metrics::jobRan);
+        }
 
         environment.lifecycle().manage(closing(registry));
         environment.lifecycle().manage(new Managed() {
@@ -337,10 +343,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
         environment.jersey().register(new AdminRebalanceResource(rebalance));
-        ServiceMetrics metrics = new ServiceMetrics(environment.metrics(), jdbi,
-                () -> rebalance.pools(new RequestContext("metrics", "admin", true)));
-        runner.observeTimings(metrics::operation);
-        environment.jersey().register(new RequestMetricsFilter(metrics));
+        if (config.isMetricsEnabled()) {
+            environment.jersey().register(new RequestMetricsFilter(metrics));
+        }
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry())).addMapping("/prometheus");
         for (String backend : registry.drivers().keySet()) {
             environment.healthChecks().register("backend-" + backend, new BackendHealthCheck(jdbi, health, backend));

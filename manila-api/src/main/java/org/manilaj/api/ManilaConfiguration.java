@@ -66,6 +66,13 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("autoextend_interval")
     private Duration autoextendInterval = Duration.seconds(60);
 
+    /**
+     * Whether the service measures requests, operations and job runs for {@code /prometheus} (the figures read from
+     * the database and Dropwizard's own metrics are served either way).
+     */
+    @JsonProperty("metrics_enabled")
+    private boolean metricsEnabled = true;
+
     /** Hooks that hear the service's events (webhooks and commands). */
     @Valid
     @NotNull
@@ -116,6 +123,10 @@ public class ManilaConfiguration extends Configuration {
 
     public ReplicationConfig getReplication() {
         return replication;
+    }
+
+    public boolean isMetricsEnabled() {
+        return metricsEnabled;
     }
 
     public java.time.Duration getAutoextendInterval() {

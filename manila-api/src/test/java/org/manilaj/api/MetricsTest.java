@@ -93,6 +93,10 @@ class MetricsTest {
         assertThat(samples.get("manila_pool_utilisation_ratio" + pool))
                 .isCloseTo(3.0 / (100 * samples.get("manila_pool_overcommit_ratio" + pool)), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(samples.get("manila_migrations_in_flight")).isZero();
+        assertThat(samples.get("manila_ssh_sessions_in_use{backend=\"local\"}")).as("a local backend keeps no session").isZero();
+        assertThat(samples.get("manila_job_runs_total{job=\"pool-stats-local\",outcome=\"ok\"}"))
+                .as("the stats job ran at start-up").isGreaterThanOrEqualTo(1.0);
+        assertThat(samples.get("manila_job_seconds_count{job=\"pool-stats-local\"}")).isGreaterThanOrEqualTo(1.0);
         assertThat(samples.keySet()).as("Dropwizard's metrics through the bridge").anyMatch(name -> name.startsWith("org_eclipse_jetty"));
 
         String dashboard = java.nio.file.Files.readString(Path.of("../deploy/grafana/manila-j-dashboard.json"));

@@ -79,6 +79,11 @@ public interface ShareDriver extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Connections to the backend's host busy now (SSH sessions running a command or a stream); 0 when it keeps none. */
+    default int connectionsInUse() {
+        return 0;
+    }
+
     /** What this backend supports beyond the basic operations. */
     DriverCapabilities capabilities();
 

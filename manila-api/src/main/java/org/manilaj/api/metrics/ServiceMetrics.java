@@ -1,6 +1,7 @@
 package org.manilaj.api.metrics;
 
 import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -9,30 +10,43 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.scheduler.rebalance.PlanPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The service's metrics in Prometheus' model: requests (count and latency by method, route and status) and
  * operations (time from request to end, by type) as they happen; the rest read from the database at each scrape,
  * so that they hold across restarts and say the same on every node: events by type (completed and failed operations,
  * migrations, rebalance plans), shares by status, each pool's size, provisioned space, overcommit ratio and
- * utilisation, replicas' lag, migrations in flight and their bytes, hook deliveries by state; and every Dropwizard
- * metric (JVM, Jetty, database pool) through the Prometheus client's bridge.
+ * utilisation, replicas' lag and last sync's bytes, migrations in flight and their bytes, hook deliveries by state;
+ * SSH sessions in use per backend and Quartz job runs of this process; and every Dropwizard metric (JVM, Jetty,
+ * database pool) through the Prometheus client's bridge. A family whose read fails is left out of that scrape (and
+ * logged), not the whole scrape.
  */
 public final class ServiceMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceMetrics.class);
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requests;
     private final Histogram operations;
+    private final Counter jobRuns;
+    private final Histogram jobSeconds;
 
     /** A count read from the database: the labels' values and the number. */
     record Row(String label, String second, double value) {
     }
 
-    public ServiceMetrics(MetricRegistry dropwizard, Jdbi jdbi, Supplier<List<PlanPool>> readPools) {
+    /**
+     * @param readPools the pools as the scheduler sees them
+     * @param connectionsInUse each backend's connections to its host in use now
+     */
+    public ServiceMetrics(MetricRegistry dropwizard, Jdbi jdbi, Supplier<List<PlanPool>> readPools,
+                          Supplier<Map<String, Integer>> connectionsInUse) {
         Supplier<List<PlanPool>> pools = oncePerScrape(readPools);
         registry.register(new DropwizardExports(dropwizard));
         requests = Histogram.builder().name("manila_http_request_seconds")
@@ -59,12 +73,24 @@ public final class ServiceMetrics {
                         "SELECT share_id, id AS l2, 0 AS n, last_sync_at FROM share_replicas"
                                 + " WHERE replica_state IS NOT NULL AND replica_state <> 'active' AND last_sync_at IS NOT NULL",
                         true).forEach(row -> callback.call(row.value(), row.label(), row.second()))).register(registry);
+        GaugeWithCallback.builder().name("manila_replica_last_sync_bytes").help("Bytes sent by each secondary replica's last sync")
+                .labelNames("share_id", "replica_id").callback(callback -> rows(jdbi,
+                        "SELECT share_id, id AS l2, last_sync_bytes AS n FROM share_replicas"
+                                + " WHERE replica_state IS NOT NULL AND replica_state <> 'active' AND last_sync_at IS NOT NULL")
+                        .forEach(row -> callback.call(row.value(), row.label(), row.second()))).register(registry);
         GaugeWithCallback.builder().name("manila_migrations_in_flight").help("Migrations under way")
-                .callback(callback -> callback.call(rows(jdbi, "SELECT '' AS l1, '' AS l2, COUNT(*) AS n"
-                        + " FROM share_migrations").get(0).value())).register(registry);
+                .callback(callback -> rows(jdbi, "SELECT '' AS l1, '' AS l2, COUNT(*) AS n FROM share_migrations")
+                        .forEach(row -> callback.call(row.value()))).register(registry);
         GaugeWithCallback.builder().name("manila_migration_bytes_copied").help("Bytes copied by the migrations under way")
-                .callback(callback -> callback.call(rows(jdbi, "SELECT '' AS l1, '' AS l2,"
-                        + " COALESCE(SUM(bytes_copied), 0) AS n FROM share_migrations").get(0).value())).register(registry);
+                .callback(callback -> rows(jdbi, "SELECT '' AS l1, '' AS l2, COALESCE(SUM(bytes_copied), 0) AS n"
+                        + " FROM share_migrations").forEach(row -> callback.call(row.value()))).register(registry);
+        GaugeWithCallback.builder().name("manila_ssh_sessions_in_use").help("Connections to each backend's host in use now")
+                .labelNames("backend").callback(callback -> connectionsInUse.get()
+                        .forEach((backend, inUse) -> callback.call(inUse, backend))).register(registry);
+        jobRuns = Counter.builder().name("manila_job_runs").help("Quartz job runs in this process by job and outcome")
+                .labelNames("job", "outcome").register(registry);
+        jobSeconds = Histogram.builder().name("manila_job_seconds").help("Quartz job run time in this process by job")
+                .labelNames("job").register(registry);
         GaugeWithCallback.builder().name("manila_hook_deliveries").help("Hook deliveries by hook and state (dead: dead letters)")
                 .labelNames("hook", "status").callback(callback -> rows(jdbi,
                         "SELECT hook, status AS l2, COUNT(*) AS n FROM hook_deliveries GROUP BY hook, status")
@@ -103,10 +129,16 @@ public final class ServiceMetrics {
         operations.labelValues(kind.wireName()).observe(took.toNanos() / 1e9);
     }
 
+    /** A Quartz job's run ended (see {@code QuartzJobs.observeRuns}). */
+    public void jobRan(String job, Duration took, boolean failed) {
+        jobRuns.labelValues(job, failed ? "failed" : "ok").inc();
+        jobSeconds.labelValues(job).observe(took.toNanos() / 1e9);
+    }
+
     private void pool(Supplier<List<PlanPool>> pools, String name, String help,
                       java.util.function.ToDoubleFunction<PlanPool> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("pool", "backend").callback(callback -> {
-            for (PlanPool pool : pools.get()) {
+            for (PlanPool pool : orNothing(name, pools)) {
                 double v = value.applyAsDouble(pool);
                 if (!Double.isNaN(v)) {
                     callback.call(v, pool.name(), pool.backend());
@@ -122,8 +154,18 @@ public final class ServiceMetrics {
     /** With {@code lag}: the value is the seconds since the row's {@code last_sync_at}. */
     private static List<Row> rows(Jdbi jdbi, String sql, boolean lag) {
         Instant now = Instant.now();
-        return jdbi.withHandle(handle -> handle.createQuery(sql).map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2),
-                lag ? Duration.between(rs.getTimestamp("last_sync_at").toInstant(), now).toMillis() / 1000.0
-                        : rs.getDouble(3))).list());
+        return orNothing(sql, () -> jdbi.withHandle(handle -> handle.createQuery(sql).map((rs, ctx) -> new Row(rs.getString(1),
+                rs.getString(2), lag ? Duration.between(rs.getTimestamp("last_sync_at").toInstant(), now).toMillis() / 1000.0
+                        : rs.getDouble(3))).list()));
+    }
+
+    /** What {@code read} returns, or nothing when it fails (a database away): the scrape goes on without it. */
+    private static <T> List<T> orNothing(String what, Supplier<List<T>> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            LOG.warn("metrics: cannot read {}: {}", what, e.toString());
+            return List.of();
+        }
     }
 }

@@ -32,6 +32,7 @@ public final class OneShotTaskJob implements Job {
             }
         } catch (SchedulerException | RuntimeException e) {
             LOG.error("job {}:{} failed", kind, argument, e);
+            context.setResult(e); // counted as a failed run
         }
     }
 }

@@ -27,6 +27,7 @@ public final class PeriodicTaskJob implements Job {
             }
         } catch (SchedulerException | RuntimeException e) {
             LOG.error("periodic task {} failed", name, e);
+            context.setResult(e); // counted as a failed run
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -15,6 +17,7 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.listeners.JobListenerSupport;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +132,39 @@ public final class QuartzJobs implements AutoCloseable {
             scheduler.scheduleJob(job, Set.of(trigger), true);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot start job " + kind + ":" + argument, e);
+        }
+    }
+
+    /** Told of every job run in this process. */
+    @FunctionalInterface
+    public interface RunObserver {
+        /**
+         * @param job the periodic job's name, or a one-shot job's kind ({@code migration})
+         * @param failed whether its task threw
+         */
+        void ran(String job, Duration took, boolean failed);
+    }
+
+    /** Tells {@code observer} of every run of our jobs in this process, once it ends. */
+    public void observeRuns(RunObserver observer) {
+        try {
+            scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
+                @Override
+                public String getName() {
+                    return "run-observer-" + System.identityHashCode(observer);
+                }
+
+                @Override
+                public void jobWasExecuted(JobExecutionContext context, JobExecutionException exception) {
+                    boolean oneShot = ONE_SHOT_GROUP.equals(context.getJobDetail().getKey().getGroup());
+                    String job = oneShot ? context.getMergedJobDataMap().getString(OneShotTaskJob.KIND)
+                            : context.getJobDetail().getKey().getName();
+                    observer.ran(job, Duration.ofMillis(Math.max(0, context.getJobRunTime())),
+                            exception != null || context.getResult() instanceof Throwable);
+                }
+            });
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot observe job runs", e);
         }
     }
 

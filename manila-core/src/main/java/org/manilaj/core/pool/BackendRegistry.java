@@ -107,6 +107,13 @@ public final class BackendRegistry implements AutoCloseable {
         return drivers;
     }
 
+    /** Each backend's connections to its host in use now, by backend name. */
+    public Map<String, Integer> connectionsInUse() {
+        Map<String, Integer> inUse = new java.util.TreeMap<>();
+        drivers.forEach((backend, driver) -> inUse.put(backend, driver.connectionsInUse()));
+        return inUse;
+    }
+
     /** The {@code driver} setting of a backend. */
     public String driverName(String backend) {
         return driverNames.get(backend);

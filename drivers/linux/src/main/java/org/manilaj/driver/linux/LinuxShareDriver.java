@@ -114,6 +114,11 @@ final class LinuxShareDriver implements ShareDriver {
     }
 
     @Override
+    public int connectionsInUse() {
+        return host.sessionsInUse();
+    }
+
+    @Override
     public DriverCapabilities capabilities() {
         return new DriverCapabilities(!(layout instanceof PlainDirectoryLayout), exports.enforcesAccess());
     }

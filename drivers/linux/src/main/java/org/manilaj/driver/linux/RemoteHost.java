@@ -37,6 +37,11 @@ public interface RemoteHost extends AutoCloseable {
     /** How a file-level copy reaches {@code directory} on this host. */
     org.manilaj.driver.ShareFiles files(String directory);
 
+    /** Sessions to the host busy now; 0 for a host reached without them. */
+    default int sessionsInUse() {
+        return 0;
+    }
+
     /** A short description for logs, e.g. {@code ssh://manila@192.0.2.10:22}. */
     String describe();
 

@@ -370,6 +370,11 @@ public final class SshHost implements RemoteHost {
     }
 
     @Override
+    public int sessionsInUse() {
+        return settings.maxSessions() - permits.availablePermits();
+    }
+
+    @Override
     public String describe() {
         return "ssh://" + settings.user() + "@" + settings.host() + ":" + settings.port();
     }

@@ -86,6 +86,27 @@ class SshHostTest {
     }
 
     @Test
+    void countsTheSessionsRunningACommand() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Path release = directory.resolve("release");
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            assertThat(host.sessionsInUse()).isZero();
+            Future<CommandResult> waiting = pool.submit(() -> host.run(List.of("sh", "-c",
+                    "while [ ! -e \"$1\" ]; do sleep 0.05; done", "wait", release.toString()), Duration.ofSeconds(20)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (host.sessionsInUse() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(host.sessionsInUse()).as("the session running the waiting command").isEqualTo(1);
+            Files.createFile(release);
+            assertThat(waiting.get().succeeded()).isTrue();
+            assertThat(host.sessionsInUse()).as("its session idle again").isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void timesOutACommandThatRunsTooLongAndKillsItWithItsChildren() throws Exception {
         String marker = "29." + (System.nanoTime() % 1_000_000_000L); // a sleep time no other process uses
         try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
