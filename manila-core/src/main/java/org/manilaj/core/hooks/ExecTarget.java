@@ -66,26 +66,37 @@ final class ExecTarget implements HookTarget {
         } catch (IOException e) {
             throw new Refused("cannot start the command: " + e.getClass().getSimpleName());
         }
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // a command that does not read its input may close it early: its exit code decides
-        }
+        // written beside the wait: a command that never reads a payload larger than a pipe holds is still timed out
+        CompletableFuture.runAsync(() -> writeInput(process, payload));
         CompletableFuture<String> output = keepOutput ? CompletableFuture.supplyAsync(() -> firstBytes(process))
                 : CompletableFuture.completedFuture("");
         try {
             if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                kill(process);
                 throw new Refused("timed out after " + spec.timeout().toMillis() + " ms", true);
             }
             return new Ran(process.exitValue(), output.get(1, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");
         } catch (ExecutionException | TimeoutException e) {
             return new Ran(process.exitValue(), "");
         }
+    }
+
+    private static void writeInput(Process process, String payload) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(payload.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // a command that does not read its input may close it early (or be killed): its exit code decides
+        }
+    }
+
+    /** The command and whatever it started (a script's children would otherwise outlive it). */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static String firstBytes(Process process) {

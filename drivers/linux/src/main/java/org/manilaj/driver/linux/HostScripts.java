@@ -197,8 +197,11 @@ public final class HostScripts {
                 CONFINE,
                 "for root in \"$@\"; do",
                 "  sync -f \"$root\"",
-                "  { btrfs subvolume list -o \"$root\" | awk '{print \"S\", $2, $NF}'",
-                "    btrfs qgroup show --raw \"$root\" | awk 'NR > 2 {print \"Q\", $1, $2}'",
+                // read apart from the pipe, so that quotas switched off fail the scan instead of reporting nothing
+                "  quotas=$(btrfs qgroup show --raw \"$root\")",
+                "  subvolumes=$(btrfs subvolume list -o \"$root\")",
+                "  { printf '%s\\n' \"$subvolumes\" | awk 'NF {print \"S\", $2, $NF}'",
+                "    printf '%s\\n' \"$quotas\" | awk 'NR > 2 && NF {print \"Q\", $1, $2}'",
                 "  } | awk '$1 == \"S\" {n = $3; sub(/.*\\//, \"\", n); name[$2] = n}",
                 "          $1 == \"Q\" {split($2, q, \"/\"); if (q[1] == 0) used[q[2]] = $3}",
                 "          END {for (id in name) if (id in used) print used[id], name[id]}'",
