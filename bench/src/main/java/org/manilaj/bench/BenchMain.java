@@ -17,6 +17,8 @@ import org.manilaj.bench.load.LoadScenarios;
  *       backends ({@code config/manila-migration.yml});</li>
  *   <li>{@code replicate --lab DIR [options]}: a replica's first sync, an incremental one, and the recovery point
  *       while a client writes, between the lab's hosts ({@code config/manila-lab-replication.yml});</li>
+ *   <li>{@code usage-scan --lab DIR -n N}: the Linux driver's usage scan of N btrfs shares on lab host 1 (auto-extend's
+ *   one round trip), three times</li>
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks (for example {@code jmh PlacementBenchmark}).</li>
  * </ul>
  * Options of the load scenarios are described in {@code LoadOptions}; each prints a table and, with
@@ -28,13 +30,13 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate|replicate [--name value...] | jmh [JMH options]");
+            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate|replicate|usage-scan [--name value...] | jmh [JMH options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            case "lifecycle", "reads", "csi", "migrate", "replicate" -> {
+            case "lifecycle", "reads", "csi", "migrate", "replicate", "usage-scan" -> {
                 LoadScenarios.Outcome outcome = LoadScenarios.run(args[0], rest);
                 System.out.print(outcome.table());
                 if (outcome.jsonFile() != null) {

@@ -18,6 +18,7 @@ public final class LoadScenarios {
             case "csi" -> new CsiScenario(options).run();
             case "migrate" -> options.lab() == null ? new MigrateScenario(options).run() : new LabMigrateScenario(options).run();
             case "replicate" -> new LabReplicateScenario(options).run();
+            case "usage-scan" -> new LabUsageScenario(options).run();
             default -> new ReadsScenario(options).run();
         };
         return new Outcome(result, table(result), options.jsonFile());
