@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -15,6 +17,16 @@ import java.util.concurrent.TimeoutException;
  * for the {@code reason} of a refusal): it never reaches a log line or an answer a tenant reads.
  */
 final class ExecTarget implements HookTarget {
+    /**
+     * Writes the commands' input and reads their output: threads of their own, since a write can stay blocked for as
+     * long as a child the command left behind holds its input unread, and must never hold up another hook's.
+     */
+    private static final ExecutorService PIPES = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "hook-exec-pipe");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final HookSpec spec;
 
     ExecTarget(HookSpec spec) {
@@ -67,8 +79,8 @@ final class ExecTarget implements HookTarget {
             throw new Refused("cannot start the command: " + e.getClass().getSimpleName());
         }
         // written beside the wait: a command that never reads a payload larger than a pipe holds is still timed out
-        CompletableFuture.runAsync(() -> writeInput(process, payload));
-        CompletableFuture<String> output = keepOutput ? CompletableFuture.supplyAsync(() -> firstBytes(process))
+        CompletableFuture.runAsync(() -> writeInput(process, payload), PIPES);
+        CompletableFuture<String> output = keepOutput ? CompletableFuture.supplyAsync(() -> firstBytes(process), PIPES)
                 : CompletableFuture.completedFuture("");
         try {
             if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -159,8 +159,13 @@ public final class QuartzJobs implements AutoCloseable {
                     boolean oneShot = ONE_SHOT_GROUP.equals(context.getJobDetail().getKey().getGroup());
                     String job = oneShot ? context.getMergedJobDataMap().getString(OneShotTaskJob.KIND)
                             : context.getJobDetail().getKey().getName();
-                    observer.ran(job, Duration.ofMillis(Math.max(0, context.getJobRunTime())),
-                            exception != null || context.getResult() instanceof Throwable);
+                    try {
+                        observer.ran(job, Duration.ofMillis(Math.max(0, context.getJobRunTime())),
+                                exception != null || context.getResult() instanceof Throwable);
+                    } catch (RuntimeException e) {
+                        // thrown out of a listener, it would leave the run unfinished in Quartz's store: the job would stop
+                        LOG.warn("the observer of job {} failed", job, e);
+                    }
                 }
             });
         } catch (SchedulerException e) {

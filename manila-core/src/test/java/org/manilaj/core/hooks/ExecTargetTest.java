@@ -32,6 +32,30 @@ class ExecTargetTest {
                 .isInstanceOf(HookTarget.Refused.class).hasMessageContaining("timed out");
     }
 
+    /**
+     * Commands that exit at once but leave a child holding their input (a daemon started by the hook) must not stop
+     * later hooks from getting theirs: more such deliveries than the JVM's common pool has threads, then a pre-hook.
+     */
+    @Test
+    void inputLeftUnreadByAHooksChildDoesNotStarveTheNextHook() throws Exception {
+        String marker = "32." + (System.nanoTime() % 1_000_000_000L);
+        assertThat(java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()).as("common pool, see the pom").isEqualTo(3);
+        String large = "{\"shares\": [" + "{\"id\": \"x\", \"used_bytes\": 1},".repeat(20_000) + "{}]}";
+        ExecTarget leaving = command(Duration.ofSeconds(10), "sh", "-c", "exec 3<&0; sleep \"$1\" <&3 & exit 0", "hook", marker);
+        try {
+            for (int i = 0; i <= java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
+                leaving.deliver("e" + i, "shares.usage", large);
+            }
+            ExecTarget policy = command(Duration.ofSeconds(5), "sh", "-c",
+                    "cat > /dev/null; echo '{\"reason\": \"over budget\"}'; exit 1");
+            HookTarget.Answer answer = policy.ask("r1", "share.create", "{\"size\": 1}");
+            assertThat(answer.kind()).isEqualTo(HookTarget.Answer.Kind.DENY);
+            assertThat(answer.reason()).isEqualTo("over budget");
+        } finally {
+            new ProcessBuilder("pkill", "-f", "sleep " + marker).start().waitFor();
+        }
+    }
+
     @Test
     void aCommandThatReadsItsEventAndExitsZeroIsDelivered() {
         command(Duration.ofSeconds(10), "sh", "-c", "grep -q share.create.end").deliver("e3", "share.create.end",

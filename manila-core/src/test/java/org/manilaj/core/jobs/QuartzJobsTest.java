@@ -47,4 +47,22 @@ class QuartzJobsTest {
                     new Run("copy", false), new Run("copy", true));
         }
     }
+
+    /** An observer that throws must not stop the job it observes (Quartz would leave its run unfinished). */
+    @Test
+    void anObserverThatThrowsDoesNotStopTheJobs() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        try (QuartzJobs jobs = new QuartzJobs(TestDatabase.H2.create(), false, "jobs-test-" + System.nanoTime(), false, 2)) {
+            jobs.observeRuns((job, took, failed) -> {
+                throw new IllegalStateException("the observer failed");
+            });
+            jobs.scheduleEvery("often", Duration.ofMillis(100), runs::incrementAndGet);
+            jobs.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (runs.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(runs.get()).as("runs of a job every 100 ms").isGreaterThanOrEqualTo(3);
+        }
+    }
 }
