@@ -11,6 +11,7 @@ WORK=$(mktemp -d)
 python3 "$ROOT/scripts/webhook-sink.py" 9911 9912 &
 sink=$!
 trap 'kill "$sink" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:9912/ready && break; sleep 0.1; done
 cat > "$WORK/hooks.yml" <<'YAML'
 hooks:
   - name: subscriber-a

@@ -7,13 +7,15 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counts = {}
+counted = threading.Lock()
 
 
 def handler_for(port):
     class Sink(BaseHTTPRequestHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            counts[port] = counts.get(port, 0) + 1
+            with counted:
+                counts[port] = counts.get(port, 0) + 1
             self.send_response(204)
             self.end_headers()
 

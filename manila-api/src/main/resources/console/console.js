@@ -146,7 +146,7 @@ const views = {
         const rows = pools.map((pool) => {
           const ratio = pool.thin_provisioning ? pool.max_over_subscription_ratio : 1;
           const capacity = pool.total_capacity_gb * ratio;
-          const label = pool.provisioned_capacity_gb + ' of ' + capacity + ' GiB provisioned';
+          const label = pool.provisioned_capacity_gb + ' of ' + Math.round(capacity) + ' GiB provisioned';
           return el('tr', { 'data-pool': pool.name },
             el('td', {}, pool.name),
             el('td', {}, pool.availability_zone),
@@ -335,17 +335,35 @@ const views = {
   },
 };
 
-// Admins see every project's shares; others their own.
+// Admins see every project's shares; others their own. Read a page at a time: the API answers at most 1,000 a page.
+const PAGE = 1000;
 async function listShares() {
-  return (await get('/v2/shares/detail' + (session.admin ? '?all_tenants=1' : ''))).shares;
+  const shares = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = (await get('/v2/shares/detail?limit=' + PAGE + '&offset=' + offset
+      + (session.admin ? '&all_tenants=1' : ''))).shares;
+    shares.push(...page);
+    if (page.length < PAGE) return shares;
+  }
 }
 
 // ---- navigation, refresh and sign-in
 
+const SHARE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PAGES = ['pools', 'shares', 'activity', 'problems'];
+
+// The page the address names; anything else (a crafted or stale link) is the first page.
 function route() {
-  const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
-  if (hash.startsWith('share/')) return { name: 'share', argument: hash.substring('share/'.length) };
-  return { name: views[hash] && hash !== 'share' ? hash : 'pools', argument: null };
+  let hash = '';
+  try {
+    hash = decodeURIComponent(location.hash.replace(/^#/, ''));
+  } catch (e) {
+    hash = '';
+  }
+  if (hash.startsWith('share/') && SHARE_ID.test(hash.substring('share/'.length))) {
+    return { name: 'share', argument: hash.substring('share/'.length) };
+  }
+  return { name: PAGES.includes(hash) ? hash : (session.admin ? 'pools' : 'shares'), argument: null };
 }
 
 async function refresh() {
@@ -406,10 +424,6 @@ async function signIn() {
   $('who').textContent = session.admin ? 'admin' : 'project member';
   $('login').hidden = true;
   $('nav').hidden = false;
-  if (!session.admin && route().name === 'pools') {
-    location.hash = '#shares';
-    return; // hashchange shows it
-  }
   show();
 }
 
@@ -429,15 +443,24 @@ async function start() {
     if (session.signedIn) show();
   });
   if (sessionStorage.getItem(TOKEN_KEY)) {
-    try {
-      await signIn();
-      return;
-    } catch (e) {
-      signOut('Sign-in failed: ' + e.message);
-      return;
-    }
+    resume();
+    return;
   }
   signOut('');
+}
+
+// A reload keeps the tab's token: only the service's refusal of it signs out; when it cannot answer, try again.
+async function resume() {
+  try {
+    await signIn();
+  } catch (e) {
+    if (e.status === 401) {
+      signOut('Sign-in failed: ' + e.message);
+    } else {
+      showError(e.message + ' Trying again.');
+      refreshTimer = setTimeout(resume, REFRESH_MS);
+    }
+  }
 }
 
 start();

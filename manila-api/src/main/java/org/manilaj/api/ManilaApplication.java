@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.manilaj.api.cli.DrainCommand;
@@ -353,9 +354,8 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new AdminHooksResource(new HookService(jdbi, hookSpecs, clock)));
         environment.servlets().addFilter("console-headers", new ConsoleHeaders())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/console/*");
-        var jersey = environment.jersey().getResourceConfig();
-        environment.jersey().register(new OpenApiResource(() -> OpenApiDocument.of(
-                java.util.stream.Stream.concat(jersey.getInstances().stream(), jersey.getClasses().stream()).toList())));
+        ResourceConfig jersey = environment.jersey().getResourceConfig();
+        environment.jersey().register(new OpenApiResource(() -> OpenApiDocument.of(jersey)));
     }
 
     /**

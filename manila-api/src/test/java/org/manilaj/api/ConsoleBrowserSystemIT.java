@@ -55,6 +55,7 @@ class ConsoleBrowserSystemIT {
     private static WebDriver browser;
     private static ManilaClient admin;
     private static String adminToken;
+    private static String memberToken;
 
     @BeforeAll
     static void startBrowserAndIssueAToken() throws Exception {
@@ -63,6 +64,7 @@ class ConsoleBrowserSystemIT {
         dataSource.setUser("manila");
         TokenService tokens = new TokenService(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()), Clock.systemUTC());
         adminToken = tokens.create("cccc0000", "operator", List.of("admin"), null).token();
+        memberToken = tokens.create("dddd0000", "dora", List.of("member"), null).token();
         admin = new ManilaClient(APP.getLocalPort()).withHeader("X-Auth-Token", adminToken);
         admin.ensureDefaultType();
 
@@ -109,8 +111,8 @@ class ConsoleBrowserSystemIT {
 
     @Test
     void theConsoleShowsPoolsSharesMigrationsAndMessagesToASignedInAdmin() throws Exception {
-        // a wrong token: a clear error on the sign-in form, not a blank page
-        open("");
+        // a wrong token: a clear error on the sign-in form, not a blank page (also without the trailing slash)
+        browser.get("http://127.0.0.1:" + APP.getLocalPort() + "/console");
         signIn("not-a-token");
         WebElement error = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
         assertThat(error.getText()).startsWith("Sign-in failed:").contains("unknown, expired or revoked");
@@ -132,6 +134,13 @@ class ConsoleBrowserSystemIT {
         assertThat(poolRow(FIRST_POOL).findElement(By.cssSelector(".bar .fill")).getAttribute("style"))
                 .isNotEqualTo(widthBefore);
         screenshot("pools");
+
+        // a crafted or stale address shows the first page, not a blank one
+        for (String fragment : List.of("#__proto__", "#constructor", "#%", "#share/..", "#share/x%2F..%2F..")) {
+            open(fragment);
+            poolRow(FIRST_POOL);
+            assertThat(browser.findElement(By.id("error")).isDisplayed()).as(fragment).isFalse();
+        }
 
         // shares: found by search, its page shows the export location and the access rule
         assertThat(admin.post("/v2/shares/" + id + "/action", "{\"allow_access\": {\"access_type\": \"ip\","
@@ -193,5 +202,15 @@ class ConsoleBrowserSystemIT {
         browser.navigate().refresh();
         assertThat(waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("login"))).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("view")).isDisplayed()).isFalse();
+
+        // a project member: their own shares, and the admin pages say they are for admins
+        signIn(memberToken);
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "project member"));
+        browser.findElement(By.cssSelector("#nav a[data-view=shares]")).click();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "Shares (0 of 0)"));
+        browser.findElement(By.cssSelector("#nav a[data-view=pools]")).click();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-section=Pools]"),
+                "Admins only"));
+        screenshot("member");
     }
 }

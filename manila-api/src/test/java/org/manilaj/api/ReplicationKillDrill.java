@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,7 +93,7 @@ final class ReplicationKillDrill {
             }
             String secondaryId = (String) secondary.get("id");
             // last_sync_at is when a sync began: only one begun after this request surely holds the last write
-            Instant resyncRequested = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            Instant resyncRequested = Instant.now();
             assertThat(client.post("/v2/share-replicas/" + secondaryId + "/action", "{\"resync\": null}").status())
                     .isIn(202, 409);
             awaitInSync(client, secondaryId, resyncRequested);

@@ -12,7 +12,7 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.auth.TokenService;
 
 /**
- * Names the caller of every request for a resource other than the version documents from {@code X-Auth-Token} (401 without a valid one),
+ * Names the caller of every request for a resource not marked {@link NoCaller} from {@code X-Auth-Token} (401 without a valid one),
  * and refuses a project id in the URL that is not the caller's. Two ways to read the token:
  * {@link #tokens} (issued by {@code token-create}) or {@link #noAuth} (Manila's development convention).
  */
@@ -46,7 +46,7 @@ public final class AuthFilter implements ContainerRequestFilter {
         });
     }
 
-    /** Bound to every resource method but the version documents by {@link CallerBinding}. */
+    /** Bound to every resource method but those marked {@link NoCaller} by {@link CallerBinding}. */
     @Override
     public void filter(ContainerRequestContext request) {
         String token = request.getHeaderString("X-Auth-Token");

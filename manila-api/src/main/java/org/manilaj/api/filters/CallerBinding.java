@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.FeatureContext;
 /**
  * Binds microversion negotiation and authentication to every resource method when the application
  * starts, from Jersey's resource model: whatever path spelling reaches a method, its filters run.
- * Only the version documents ({@link NoCaller}) go without.
+ * Only the resources marked {@link NoCaller} (the version and OpenAPI documents) go without.
  */
 public final class CallerBinding implements DynamicFeature {
     private final MicroversionFilter microversions;
@@ -20,8 +20,7 @@ public final class CallerBinding implements DynamicFeature {
 
     @Override
     public void configure(ResourceInfo resource, FeatureContext context) {
-        if (resource.getResourceMethod().isAnnotationPresent(NoCaller.class)
-                || resource.getResourceClass().isAnnotationPresent(NoCaller.class)) {
+        if (NoCaller.Rule.appliesTo(resource.getResourceClass(), resource.getResourceMethod())) {
             return;
         }
         context.register(microversions);

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceMetrics.class);
+    /** From a stats refresh's milliseconds to a migration's hours. */
+    private static final double[] JOB_SECONDS_BUCKETS = {0.01, 0.05, 0.25, 1, 5, 30, 120, 600, 1800, 3600, 4 * 3600, 12 * 3600};
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requests;
     private final Histogram operations;
@@ -84,13 +86,13 @@ public final class ServiceMetrics {
         GaugeWithCallback.builder().name("manila_migration_bytes_copied").help("Bytes copied by the migrations under way")
                 .callback(callback -> rows(jdbi, "SELECT '' AS l1, '' AS l2, COALESCE(SUM(bytes_copied), 0) AS n"
                         + " FROM share_migrations").forEach(row -> callback.call(row.value()))).register(registry);
-        GaugeWithCallback.builder().name("manila_ssh_sessions_in_use").help("Connections to each backend's host in use now")
-                .labelNames("backend").callback(callback -> connectionsInUse.get()
-                        .forEach((backend, inUse) -> callback.call(inUse, backend))).register(registry);
+        GaugeWithCallback.builder().name("manila_ssh_sessions_in_use").help("SSH sessions to each backend's host in use now")
+                .labelNames("backend").callback(callback -> orNothing("SSH sessions", () -> List.copyOf(connectionsInUse.get().entrySet()))
+                        .forEach(inUse -> callback.call(inUse.getValue(), inUse.getKey()))).register(registry);
         jobRuns = Counter.builder().name("manila_job_runs").help("Quartz job runs in this process by job and outcome")
                 .labelNames("job", "outcome").register(registry);
         jobSeconds = Histogram.builder().name("manila_job_seconds").help("Quartz job run time in this process by job")
-                .labelNames("job").register(registry);
+                .classicUpperBounds(JOB_SECONDS_BUCKETS).labelNames("job").register(registry);
         GaugeWithCallback.builder().name("manila_hook_deliveries").help("Hook deliveries by hook and state (dead: dead letters)")
                 .labelNames("hook", "status").callback(callback -> rows(jdbi,
                         "SELECT hook, status AS l2, COUNT(*) AS n FROM hook_deliveries GROUP BY hook, status")
@@ -107,7 +109,7 @@ public final class ServiceMetrics {
             Read seen = last.get();
             long now = System.nanoTime();
             if (seen == null || now - seen.at() > 1_000_000_000L) {
-                seen = new Read(now, read.get());
+                seen = new Read(now, orNothing("pools", read)); // a failed read too is kept for the scrape
                 last.set(seen);
             }
             return seen.pools();
@@ -138,7 +140,7 @@ public final class ServiceMetrics {
     private void pool(Supplier<List<PlanPool>> pools, String name, String help,
                       java.util.function.ToDoubleFunction<PlanPool> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("pool", "backend").callback(callback -> {
-            for (PlanPool pool : orNothing(name, pools)) {
+            for (PlanPool pool : pools.get()) {
                 double v = value.applyAsDouble(pool);
                 if (!Double.isNaN(v)) {
                     callback.call(v, pool.name(), pool.backend());

@@ -12,13 +12,16 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
+import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.manilaj.api.filters.ApiVersion;
 import org.manilaj.api.filters.NoCaller;
 
@@ -33,8 +36,13 @@ public final class OpenApiDocument {
     private OpenApiDocument() {
     }
 
+    /** The document of the resources Jersey serves (the objects and classes it was given). */
+    public static String of(ResourceConfig jersey) {
+        return of(Stream.concat(jersey.getInstances().stream(), jersey.getClasses().stream()).toList());
+    }
+
     /** The document of the resource classes among {@code registered} (objects or classes Jersey was given). */
-    public static String of(Collection<?> registered) {
+    static String of(Collection<?> registered) {
         Set<Class<?>> resources = new LinkedHashSet<>();
         registered.stream()
                 .map(item -> item instanceof Class<?> type ? type : item.getClass())
@@ -56,27 +64,30 @@ public final class OpenApiDocument {
         return write(sorted(document));
     }
 
-    /** Every operation needs a token but those of the resources served without a caller. */
+    /** Every operation needs a token but those {@link NoCaller} lets through (the rule the filters apply). */
     private static void requireTokens(OpenAPI document, Set<Class<?>> resources) {
         Set<String> open = new LinkedHashSet<>();
-        resources.stream().filter(type -> type.isAnnotationPresent(NoCaller.class))
-                .forEach(type -> open.addAll(openPaths(type)));
-        document.getPaths().forEach((path, item) -> {
-            if (!open.contains(path)) {
-                item.readOperations().forEach(operation ->
-                        operation.addSecurityItem(new SecurityRequirement().addList(TOKEN_SCHEME)));
+        for (Class<?> resource : resources) {
+            String root = trim(resource.getAnnotation(Path.class).value());
+            for (Method method : resource.getMethods()) {
+                HttpMethod verb = verb(method);
+                if (verb != null && NoCaller.Rule.appliesTo(resource, method)) {
+                    String sub = method.isAnnotationPresent(Path.class) ? trim(method.getAnnotation(Path.class).value()) : "";
+                    open.add(verb.value() + " /" + String.join("/", Stream.of(root, sub).filter(part -> !part.isEmpty()).toList()));
+                }
             }
-        });
+        }
+        document.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((verb, operation) -> {
+            if (!open.contains(verb.name() + " " + path)) {
+                operation.addSecurityItem(new SecurityRequirement().addList(TOKEN_SCHEME));
+            }
+        }));
     }
 
-    /** The paths a caller-less resource serves: its own and its methods'. */
-    private static Set<String> openPaths(Class<?> type) {
-        String root = "/" + trim(type.getAnnotation(Path.class).value());
-        Set<String> paths = new LinkedHashSet<>();
-        paths.add(root);
-        Stream.of(type.getMethods()).filter(method -> method.isAnnotationPresent(Path.class))
-                .forEach(method -> paths.add((root.equals("/") ? "/" : root + "/") + trim(method.getAnnotation(Path.class).value())));
-        return paths;
+    /** The HTTP method a resource method answers ({@code @GET}, {@code @POST}...), or null for a sub-resource or helper. */
+    private static HttpMethod verb(Method method) {
+        return Stream.of(method.getAnnotations()).map(annotation -> annotation.annotationType().getAnnotation(HttpMethod.class))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private static String trim(String path) {
