@@ -2,6 +2,7 @@ package org.manilaj.api;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -44,10 +45,12 @@ import org.manilaj.api.cli.TokenRevokeCommand;
 import org.manilaj.api.console.ConsoleHeaders;
 import org.manilaj.api.errors.JsonErrorHandler;
 import org.manilaj.api.errors.ManilaErrorMapper;
+import org.manilaj.api.filters.AuditLog;
 import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
 import org.manilaj.api.filters.MicroversionFilter;
 import org.manilaj.api.filters.ProjectPathFilter;
+import org.manilaj.api.filters.RequestBodyLimit;
 import org.manilaj.api.metrics.BackendHealthCheck;
 import org.manilaj.api.metrics.RequestMetricsFilter;
 import org.manilaj.api.metrics.ServiceMetrics;
@@ -109,6 +112,9 @@ import org.slf4j.LoggerFactory;
 public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
     /** The durable job that carries a migration on (see MigrationRunner). */
+    /** No request of Manila's API nests deeper than a few levels or needs longer numbers or names. */
+    private static final StreamReadConstraints JSON_LIMITS = StreamReadConstraints.builder().maxNestingDepth(32)
+            .maxNumberLength(64).maxStringLength(1 << 20).maxNameLength(1024).build();
     private static final String MIGRATION_JOB = "migration";
     private static final String REBALANCE_JOB = "rebalance";
     private static final String HOOKS_JOB = "deliver-events";
@@ -327,6 +333,9 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             }
         });
 
+        environment.jersey().register(new RequestBodyLimit(config.getMaxRequestBodyBytes()));
+        environment.getObjectMapper().getFactory().setStreamReadConstraints(JSON_LIMITS);
+        environment.jersey().register(new AuditLog());
         environment.jersey().register(new ProjectPathFilter());
         environment.jersey().register(new CallerBinding(new MicroversionFilter(),
                 authFilter(config, new TokenService(jdbi, clock))));

@@ -73,6 +73,11 @@ public class ManilaConfiguration extends Configuration {
     @JsonProperty("metrics_enabled")
     private boolean metricsEnabled = true;
 
+    /** The largest request body the API reads; a larger one is a 413 before it is parsed. */
+    @Min(1024)
+    @JsonProperty("max_request_body_bytes")
+    private long maxRequestBodyBytes = 1L << 20;
+
     /** Hooks that hear the service's events (webhooks and commands). */
     @Valid
     @NotNull
@@ -123,6 +128,10 @@ public class ManilaConfiguration extends Configuration {
 
     public ReplicationConfig getReplication() {
         return replication;
+    }
+
+    public long getMaxRequestBodyBytes() {
+        return maxRequestBodyBytes;
     }
 
     public boolean isMetricsEnabled() {

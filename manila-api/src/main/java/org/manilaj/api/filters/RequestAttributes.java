@@ -11,6 +11,7 @@ public final class RequestAttributes {
     static final String VERSION_HEADER = "manila.versionHeader";
     static final String VERSION = "manila.version";
     static final String CONTEXT = "manila.context";
+    static final String BODY = "manila.body";
 
     private RequestAttributes() {
     }
@@ -18,6 +19,16 @@ public final class RequestAttributes {
     public static ApiVersion version(ContainerRequestContext request) {
         Object version = request.getProperty(VERSION);
         return version instanceof ApiVersion v ? v : ApiVersion.MIN;
+    }
+
+    /** The caller, or null before authentication (or when it failed). */
+    public static RequestContext callerOrNull(ContainerRequestContext request) {
+        return request.getProperty(CONTEXT) instanceof RequestContext context ? context : null;
+    }
+
+    /** The request's body as it came, or null when it had none. */
+    public static byte[] body(ContainerRequestContext request) {
+        return request.getProperty(BODY) instanceof byte[] body ? body : null;
     }
 
     /** The authenticated caller; a request that reached a resource without one is refused, never served. */

@@ -68,7 +68,7 @@ public final class TokenService {
         Instant now = clock.instant();
         return jdbi.withExtension(TokenDao.class, tokens -> tokens.findByHash(hash(token.trim())))
                 .filter(found -> found.isUsableAt(now))
-                .map(found -> new RequestContext(found.userId(), found.projectId(), found.roleList().contains("admin")));
+                .map(found -> new RequestContext(found.userId(), found.projectId(), found.roleList().contains("admin"), found.id()));
     }
 
     public List<ApiToken> list() {

@@ -1,0 +1,127 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.manilaj.core.auth.TokenService;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bodies over {@code max_request_body_bytes} are 413s before parsing (declared or chunked), deep or long JSON is a
+ * clean 400, and every change an admin asks for is a line in the audit log with the caller's token id and project.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RequestLimitsTest {
+    private static final Path VAR = TestPaths.tempDirectory("manila-limits");
+    private static final String DB_URL = "jdbc:h2:file:" + VAR.resolve("db/manila");
+    private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
+            ManilaApplication.class, ResourceHelpers.resourceFilePath("test-manila.yml"),
+            ConfigOverride.config("database.url", DB_URL),
+            ConfigOverride.config("auth.mode", "token"),
+            ConfigOverride.config("max_request_body_bytes", "65536"),
+            ConfigOverride.config("backends[0].storage_root", VAR.resolve("shares").toString()));
+
+    private static ManilaClient admin;
+    private static String adminTokenId;
+    private static ManilaClient member;
+
+    @BeforeAll
+    static void issueTokens() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(DB_URL);
+        dataSource.setUser("manila");
+        TokenService tokens = new TokenService(Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()), Clock.systemUTC());
+        TokenService.Issued issued = tokens.create("cccc0000", "operator", List.of("admin"), null);
+        adminTokenId = issued.stored().id();
+        admin = new ManilaClient(APP.getLocalPort()).withHeader("X-Auth-Token", issued.token());
+        member = new ManilaClient(APP.getLocalPort()).withHeader("X-Auth-Token",
+                tokens.create("dddd0000", "dora", List.of("member"), null).token());
+        admin.ensureDefaultType();
+    }
+
+    private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
+                .header("Content-Type", "application/json").header("X-Auth-Token", "not-even-a-token")
+                .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413BeforeAnythingElseWhetherItsLengthIsDeclaredOrNot() throws Exception {
+        byte[] large = ("{\"share\": {\"name\": \"" + "x".repeat(70_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> declared = post("/v2/shares", HttpRequest.BodyPublishers.ofByteArray(large));
+        HttpResponse<String> chunked = post("/v2/shares", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large)));
+        for (HttpResponse<String> response : List.of(declared, chunked)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+            assertThat(response.body()).startsWith("{\"overLimit\":{\"code\":413").contains("at most 65536 bytes")
+                    .doesNotContain("Exception");
+        }
+        assertThat(admin.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"name\": \""
+                + "y".repeat(200) + "\"}}").status()).as("a body under the limit is read as before").isEqualTo(200);
+    }
+
+    @Test
+    void deepOrLongJsonIsACleanBadRequest() {
+        String deep = "{\"share\": " + "[".repeat(100) + "]".repeat(100) + "}";
+        String longNumber = "{\"share\": {\"share_proto\": \"NFS\", \"size\": " + "9".repeat(1000) + "}}";
+        for (String body : List.of(deep, longNumber)) {
+            ManilaClient.Reply reply = admin.post("/v2/shares", body);
+            assertThat(reply.status()).as(reply.raw().body()).isEqualTo(400);
+            assertThat(reply.body()).containsOnlyKeys("badRequest");
+            assertThat(reply.raw().body()).doesNotContain("Exception", "jackson", "StreamConstraints");
+        }
+    }
+
+    @Test
+    void everyAdminChangeAndEveryForbiddenOneIsAudited() {
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        audit.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("org.manilaj.audit");
+        logger.addAppender(audit);
+        try {
+            assertThat(admin.post("/v2/types", "{\"share_type\": {\"name\": \"audited\", \"extra_specs\":"
+                    + " {\"driver_handles_share_servers\": false}}}").status()).isEqualTo(200);
+            assertThat(admin.put("/v2/quota-sets/dddd0000", "{\"quota_set\": {\"shares\": 7}}").status()).isEqualTo(200);
+            String share = admin.createShare(1);
+            admin.awaitStatus(share, "available");
+            assertThat(admin.post("/v2/shares/" + share + "/action", "{\"reset_status\": {\"status\": \"error\"}}").status())
+                    .isEqualTo(202);
+            assertThat(admin.post("/v2/shares/" + share + "/action", "{\"force_delete\": null}").status()).isEqualTo(202);
+            assertThat(member.put("/v2/quota-sets/dddd0000", "{\"quota_set\": {\"shares\": 700}}").status()).isEqualTo(403);
+            assertThat(member.get("/v2/shares").status()).isEqualTo(200);
+        } finally {
+            logger.detachAppender(audit);
+        }
+        List<String> lines = audit.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        String caller = "token=" + adminTokenId + " user=operator project=cccc0000";
+        assertThat(lines).anyMatch(line -> line.startsWith("POST /v2/types action=- status=200 ") && line.endsWith(caller));
+        assertThat(lines).anyMatch(line -> line.startsWith("PUT /v2/quota-sets/dddd0000 action=- status=200 ") && line.endsWith(caller));
+        assertThat(lines).anyMatch(line -> line.contains("/action action=reset_status status=202 ") && line.endsWith(caller));
+        assertThat(lines).anyMatch(line -> line.contains("/action action=force_delete status=202 ") && line.endsWith(caller));
+        assertThat(lines).anyMatch(line -> line.startsWith("PUT /v2/quota-sets/dddd0000 action=- status=403 ")
+                && line.endsWith("user=dora project=dddd0000"));
+        assertThat(lines).as("reads are not audited").noneMatch(line -> line.startsWith("GET "));
+        assertThat(Map.of("lines", lines.size())).isNotEmpty();
+    }
+}
