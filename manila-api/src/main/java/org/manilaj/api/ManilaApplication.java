@@ -32,6 +32,7 @@ import java.util.Set;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
+import org.manilaj.api.cli.AuditCommand;
 import org.manilaj.api.cli.DrainCommand;
 import org.manilaj.api.cli.HostScriptsCommand;
 import org.manilaj.api.cli.PoolsCommand;
@@ -56,6 +57,7 @@ import org.manilaj.api.metrics.RequestMetricsFilter;
 import org.manilaj.api.metrics.ServiceMetrics;
 import org.manilaj.api.openapi.OpenApiDocument;
 import org.manilaj.api.openapi.OpenApiResource;
+import org.manilaj.api.resources.AdminAuditResource;
 import org.manilaj.api.resources.AdminHooksResource;
 import org.manilaj.api.resources.AdminRebalanceResource;
 import org.manilaj.api.resources.MessagesResource;
@@ -70,6 +72,7 @@ import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessService;
+import org.manilaj.core.audit.BooksAudit;
 import org.manilaj.core.auth.TokenService;
 import org.manilaj.core.autoextend.AutoExtender;
 import org.manilaj.core.config.WorkSettings;
@@ -148,6 +151,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         bootstrap.addCommand(new RebalanceCancelCommand());
         bootstrap.addCommand(new RebalanceApplyCommand());
         bootstrap.addCommand(new DrainCommand());
+        bootstrap.addCommand(new AuditCommand());
         bootstrap.addBundle(new AssetsBundle("/console/", "/console/", "index.html", "console"));
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
@@ -353,6 +357,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
                 placement::availabilityZoneOf, clock)));
         environment.jersey().register(new AdminRebalanceResource(rebalance));
+        environment.jersey().register(new AdminAuditResource(new BooksAudit(jdbi, registry)));
         if (config.isMetricsEnabled()) {
             environment.jersey().register(new RequestMetricsFilter(metrics));
         }

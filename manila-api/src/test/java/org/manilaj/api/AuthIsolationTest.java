@@ -126,6 +126,8 @@ class AuthIsolationTest {
                 memberA.put("/v2/services/disable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
                 memberA.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}"),
                 memberA.get("/v2/admin/pools/utilization"),
+                memberA.get("/v2/admin/audit"),
+                memberA.post("/v2/admin/audit", "{\"audit\": {\"fix\": true}}"),
                 memberA.post("/v2/admin/rebalance-plans", "{\"rebalance_plan\": {\"dry_run\": true}}"),
                 memberA.post("/v2/admin/backends/local/drain", "{\"drain\": {\"dry_run\": true}}"),
                 memberA.get("/v2/admin/rebalance-plans"),

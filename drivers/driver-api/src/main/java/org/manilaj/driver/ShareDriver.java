@@ -79,6 +79,16 @@ public interface ShareDriver extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** What the backend's host holds (one round trip), or empty for a driver that cannot list it. */
+    default java.util.Optional<BackendInventory> inventory() {
+        return java.util.Optional.empty();
+    }
+
+    /** Removes the export of a share the backend holds no longer (an export the audit found without its share). */
+    default void removeExport(String shareId) {
+        throw new UnsupportedOperationException("this driver keeps no exports of its own");
+    }
+
     /** Connections to the backend's host busy now (SSH sessions running a command or a stream); 0 when it keeps none. */
     default int connectionsInUse() {
         return 0;

@@ -18,4 +18,9 @@ interface ExportHelper {
 
     /** Whether grants reach a real NFS server. */
     boolean enforcesAccess();
+
+    /** The directory holding one {@code <shareId>.conf} per exported share, or empty when exports leave no files. */
+    default java.util.Optional<String> exportsDirectory() {
+        return java.util.Optional.empty();
+    }
 }

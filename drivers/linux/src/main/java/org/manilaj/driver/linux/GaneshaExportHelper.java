@@ -66,4 +66,9 @@ final class GaneshaExportHelper implements ExportHelper {
     private String configFile(String shareId) {
         return exportsDir + "/" + shareId + ".conf";
     }
+
+    @Override
+    public java.util.Optional<String> exportsDirectory() {
+        return java.util.Optional.of(exportsDir);
+    }
 }

@@ -60,6 +60,9 @@ public final class HostScripts {
     /** {@code <referenced bytes> <share id>} for every subvolume directly under each root given, after a sync. */
     static final String SHARE_USAGE = "manila-share-usage";
 
+    /** What a host holds, for the audit: its storage roots' entries, their snapshots, its export files. */
+    static final String INVENTORY = "manila-inventory";
+
     /** Where a storage root keeps the service's snapshots: not a share id, so never taken for a share. */
     static final String SNAPSHOT_DIR = ".manila-snapshots";
 
@@ -206,6 +209,21 @@ public final class HostScripts {
                 "          $1 == \"Q\" {split($2, q, \"/\"); if (q[1] == 0) used[q[2]] = $3}",
                 "          END {for (id in name) if (id in used) print used[id], name[id]}'",
                 "done"));
+        // "S <root> <entry>" for every entry of each storage root, "N <root> <snapshot>" for every snapshot in it,
+        // "E <share>" for every export file (the exports directory first, "-" for none); names the service made
+        SCRIPTS.put(INVENTORY, String.join("\n",
+                "set -e",
+                "exports=$1; shift",
+                CONFINE,
+                "for root in \"$@\"; do",
+                "  [ -d \"$root\" ] || continue",
+                "  for e in \"$root\"/*; do [ -e \"$e\" ] && echo \"S $root ${e##*/}\"; done",
+                "  for e in \"$root/" + SNAPSHOT_DIR + "\"/*; do [ -e \"$e\" ] && echo \"N $root ${e##*/}\"; done",
+                "done",
+                "if [ \"$exports\" != - ] && [ -d \"$exports\" ]; then",
+                "  for f in \"$exports\"/*.conf; do [ -e \"$f\" ] && f=${f##*/} && echo \"E ${f%.conf}\"; done",
+                "fi",
+                "exit 0"));
         SCRIPTS.put(LIST_SNAPSHOTS, String.join("\n",
                 "set -e",
                 "root=$1; dir=$2; mnt=$3",
@@ -462,8 +480,9 @@ public final class HostScripts {
 
         /** The checks of one script's arguments, once it has named them. */
         String fence(String script) {
-            if (script.equals(SHARE_USAGE)) { // read-only, over storage roots only
-                return "for root in \"$@\"; do ok=; for r in $allowed_roots; do [ \"$root\" = \"$r\" ] && ok=1; done;"
+            if (script.equals(SHARE_USAGE) || script.equals(INVENTORY)) { // read-only, over storage roots only
+                return (script.equals(INVENTORY) ? "[ \"$exports\" = - ] || [ \"$exports\" = \"$exports_dir\" ] || deny 'exports directory'\n" : "")
+                        + "for root in \"$@\"; do ok=; for r in $allowed_roots; do [ \"$root\" = \"$r\" ] && ok=1; done;"
                         + " [ -n \"$ok\" ] || deny 'storage root'; done";
             }
             if (script.equals(APPLY_EXPORT) || script.equals(REMOVE_EXPORT)) {

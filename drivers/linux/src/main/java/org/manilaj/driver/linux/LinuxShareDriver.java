@@ -113,6 +113,37 @@ final class LinuxShareDriver implements ShareDriver {
         return java.util.Optional.of(new TarTrees(host, timeout, this::locate, mountPoint));
     }
 
+    /** One host script lists every pool's root, their snapshots and the export files. */
+    @Override
+    public java.util.Optional<org.manilaj.driver.BackendInventory> inventory() {
+        Map<String, String> poolsByRoot = new java.util.HashMap<>();
+        poolRoots.forEach((pool, root) -> poolsByRoot.put(root, pool));
+        List<String> args = new java.util.ArrayList<>(List.of(exports.exportsDirectory().orElse("-")));
+        args.addAll(poolsByRoot.keySet());
+        Map<String, java.util.Set<String>> entries = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> snapshots = new java.util.HashMap<>();
+        poolRoots.keySet().forEach(pool -> {
+            entries.put(pool, new java.util.HashSet<>());
+            snapshots.put(pool, new java.util.HashSet<>());
+        });
+        java.util.Set<String> exported = new java.util.HashSet<>();
+        String out = host.check(HostScripts.argv(HostScripts.INVENTORY, args.toArray(String[]::new)), timeout).stdout();
+        for (String line : out.split("\n")) {
+            String[] fields = line.split(" ", 3);
+            if (fields.length == 3 && poolsByRoot.containsKey(fields[1])) {
+                (fields[0].equals("S") ? entries : snapshots).get(poolsByRoot.get(fields[1])).add(fields[2]);
+            } else if (fields.length == 2 && fields[0].equals("E")) {
+                exported.add(fields[1]);
+            }
+        }
+        return java.util.Optional.of(new org.manilaj.driver.BackendInventory(entries, snapshots, exported));
+    }
+
+    @Override
+    public void removeExport(String shareId) {
+        exports.unexport(ShareIds.require(shareId));
+    }
+
     @Override
     public int connectionsInUse() {
         return host.sessionsInUse();
