@@ -46,6 +46,7 @@ import org.manilaj.api.cli.TokenRevokeCommand;
 import org.manilaj.api.console.ConsoleHeaders;
 import org.manilaj.api.errors.JsonErrorHandler;
 import org.manilaj.api.errors.ManilaErrorMapper;
+import org.manilaj.api.filters.ActionNames;
 import org.manilaj.api.filters.AuditLog;
 import org.manilaj.api.filters.AuthFilter;
 import org.manilaj.api.filters.CallerBinding;
@@ -114,10 +115,10 @@ import org.slf4j.LoggerFactory;
 /** Wires the service together: database, drivers, workers, jobs and the Manila v2 REST API. */
 public class ManilaApplication extends Application<ManilaConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ManilaApplication.class);
-    /** The durable job that carries a migration on (see MigrationRunner). */
     /** No request of Manila's API nests deeper than a few levels or needs longer numbers or names. */
     private static final StreamReadConstraints JSON_LIMITS = StreamReadConstraints.builder().maxNestingDepth(32)
-            .maxNumberLength(64).maxStringLength(1 << 20).maxNameLength(1024).build();
+            .maxNumberLength(64).maxNameLength(1024).build();
+    /** The durable job that carries a migration on (see MigrationRunner). */
     private static final String MIGRATION_JOB = "migration";
     private static final String REBALANCE_JOB = "rebalance";
     private static final String HOOKS_JOB = "deliver-events";
@@ -339,6 +340,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
 
         environment.jersey().register(new RequestBodyLimit(config.getMaxRequestBodyBytes()));
         environment.getObjectMapper().getFactory().setStreamReadConstraints(JSON_LIMITS);
+        environment.jersey().register(new ActionNames());
         environment.jersey().register(new AuditLog());
         environment.jersey().register(new ProjectPathFilter());
         environment.jersey().register(new CallerBinding(new MicroversionFilter(),

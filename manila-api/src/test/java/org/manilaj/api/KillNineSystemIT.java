@@ -71,6 +71,7 @@ class KillNineSystemIT {
                 directories = listing.map(path -> path.getFileName().toString()).collect(Collectors.toSet());
             }
             assertThat(directories).as("directories on the backend").isEqualTo(byId.keySet());
+            http.assertAuditClean();
 
             Map<String, Integer> heldByPool = new HashMap<>();
             shares.forEach(share -> heldByPool.merge((String) share.get("host"), (Integer) share.get("size"), Integer::sum));

@@ -198,4 +198,16 @@ final class ManilaClient {
         throw new AssertionError("share " + shareId + " did not become " + status + "; last reply: "
                 + (last == null ? null : last.raw().body()));
     }
+
+    /** Fails unless the service's audit finds the database and every backend in agreement. */
+    void assertAuditClean() {
+        Reply reply = get("/v2/admin/audit");
+        if (reply.status() != 200) {
+            throw new AssertionError("audit answered " + reply.status() + ": " + reply.raw().body());
+        }
+        Object findings = reply.object("audit").get("findings");
+        if (!(findings instanceof List<?> list) || !list.isEmpty()) {
+            throw new AssertionError("the audit found: " + findings);
+        }
+    }
 }

@@ -75,6 +75,7 @@ class MigrationKillNineSystemIT {
             assertThat(allocated(client, FIRST)).isZero();
             assertThat(allocated(client, SECOND)).isEqualTo(1);
             assertThat(checksums(work.resolve("var/second").resolve(id))).isEqualTo(expected);
+            client.assertAuditClean();
             assertThat(service.stop()).as("SIGTERM ends the service").isTrue();
         } finally {
             service.close();

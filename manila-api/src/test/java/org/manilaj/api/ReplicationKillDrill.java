@@ -79,6 +79,7 @@ final class ReplicationKillDrill {
             assertThat(replicas).filteredOn(replica -> "active".equals(replica.get("replica_state"))).hasSize(1);
             assertThat(client.get("/v2/shares/" + shareId).object("share")).containsEntry("status", "available");
             checkBooks(client, sites.pools(), replicas);
+            client.assertAuditClean();
 
             // a secondary, synced after the last restart, holds what the active replica holds
             if (replicas.size() == 1) {
@@ -106,6 +107,7 @@ final class ReplicationKillDrill {
             assertThat(client.deleteWhenIdle("/v2/shares/" + shareId).status()).isEqualTo(202);
             client.awaitStatus(shareId, "gone");
             sites.assertNothingLeft(work, shareId);
+            client.assertAuditClean();
         } finally {
             service.close();
         }

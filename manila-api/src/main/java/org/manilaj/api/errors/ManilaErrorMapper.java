@@ -33,7 +33,8 @@ public final class ManilaErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
-        if (error instanceof ManilaException manila) {
+        // also one a body's reading raised (too large, cut short) that the JSON reader wrapped
+        if (find(error, ManilaException.class) instanceof ManilaException manila) {
             return fault(statusOf(manila), manila.getMessage());
         }
         Throwable json = findJsonError(error);

@@ -1,13 +1,9 @@
 package org.manilaj.api.filters;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import java.io.IOException;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.manilaj.core.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +12,11 @@ import org.slf4j.LoggerFactory;
  * Writes a line to the {@code org.manilaj.audit} logger for every change an admin asks for (type and quota changes,
  * reset status, force delete, migration, promotion, rebalancing, service disable...: any write request by an admin)
  * and for every write refused as forbidden: who (token id, user, project), what (method, path, the action a
- * {@code .../action} body names) and the answer's status.
+ * {@code .../action} body names, as {@link ActionNames} noted it) and the answer's status.
  */
 public final class AuditLog implements ContainerResponseFilter {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.manilaj.audit");
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
@@ -36,25 +30,9 @@ public final class AuditLog implements ContainerResponseFilter {
         }
         String path = request.getUriInfo().getRequestUri().getRawPath(); // as sent: encoded, so one line per request
         AUDIT.info("{} {} action={} status={} token={} user={} project={}", request.getMethod(), path,
-                path.endsWith("/action") ? action(RequestAttributes.body(request)) : "-", response.getStatus(),
+                path.endsWith("/action") && request.getProperty(ActionNames.ACTION) instanceof String action ? action : "-",
+                response.getStatus(),
                 caller == null || caller.tokenId() == null ? "-" : caller.tokenId(),
                 caller == null ? "-" : caller.userId(), caller == null ? "-" : caller.projectId());
-    }
-
-    /** The action an action body names: its one top-level key ({@code {"reset_status": {...}}}), if it is a name. */
-    private static String action(byte[] body) {
-        if (body == null) {
-            return "-";
-        }
-        try {
-            JsonNode tree = JSON.readTree(body);
-            if (tree != null && tree.isObject() && tree.size() == 1) {
-                String key = tree.fieldNames().next();
-                return NAME.matcher(key).matches() ? key : "?";
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON: the resource refused it
-        }
-        return "?";
     }
 }

@@ -11,7 +11,6 @@ public final class RequestAttributes {
     static final String VERSION_HEADER = "manila.versionHeader";
     static final String VERSION = "manila.version";
     static final String CONTEXT = "manila.context";
-    static final String BODY = "manila.body";
 
     private RequestAttributes() {
     }
@@ -24,11 +23,6 @@ public final class RequestAttributes {
     /** The caller, or null before authentication (or when it failed). */
     public static RequestContext callerOrNull(ContainerRequestContext request) {
         return request.getProperty(CONTEXT) instanceof RequestContext context ? context : null;
-    }
-
-    /** The request's body as it came, or null when it had none. */
-    public static byte[] body(ContainerRequestContext request) {
-        return request.getProperty(BODY) instanceof byte[] body ? body : null;
     }
 
     /** The authenticated caller; a request that reached a resource without one is refused, never served. */
