@@ -44,9 +44,13 @@ class ApiFuzzTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final AtomicInteger SENT = new AtomicInteger();
 
+    private static final Map<Integer, AtomicInteger> STATUSES = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Shares the fuzzed requests work on; fuzzed deletes remove some, so more are made as they go. */
+    private static final List<String> SHARES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static DropwizardTestSupport<ManilaConfiguration> app;
     private static List<Endpoint> endpoints;
-    private static List<String> ids;
+    private static String typeId;
 
     /** A documented method and path template. */
     record Endpoint(String method, String template) {
@@ -69,10 +73,8 @@ class ApiFuzzTest {
         app.before();
         ManilaClient client = new ManilaClient(app.getLocalPort());
         client.ensureDefaultType();
-        String share = client.createShare(1);
-        client.awaitStatus(share, "available");
-        String type = (String) client.get("/v2/types/default").object("share_type").get("id");
-        ids = List.of(share, type, PROJECT, "default", "00000000-0000-0000-0000-000000000000");
+        replenishShares();
+        typeId = (String) client.get("/v2/types/default").object("share_type").get("id");
         JsonNode document = JSON.readTree(client.get("/openapi.json").raw().body());
         List<Endpoint> found = new ArrayList<>();
         document.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
@@ -81,8 +83,37 @@ class ApiFuzzTest {
         assertThat(endpoints).hasSizeGreaterThan(50);
     }
 
+    /**
+     * Keeps up to five available shares to work on: the backend enabled and the quota lifted again, as the fuzzed
+     * requests may have changed them; when a create still fails (a fuzzed spec on the default type), fewer.
+     */
+    private static void replenishShares() {
+        ManilaClient client = new ManilaClient(app.getLocalPort());
+        client.put("/v2/quota-sets/" + PROJECT, "{\"quota_set\": {\"shares\": -1, \"gigabytes\": -1,"
+                + " \"per_share_gigabytes\": -1}}");
+        client.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}");
+        SHARES.removeIf(id -> !"available".equals(client.get("/v2/shares/" + id).body().getOrDefault("share", Map.of())
+                instanceof Map<?, ?> share ? share.get("status") : null));
+        for (int attempt = 0; attempt < 5 && SHARES.size() < 5; attempt++) {
+            ManilaClient.Reply created = client.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1}}");
+            if (created.status() != 200) {
+                return;
+            }
+            String id = (String) created.object("share").get("id");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Object status = "creating";
+            while ("creating".equals(status) && System.nanoTime() < deadline) {
+                status = client.get("/v2/shares/" + id).object("share").get("status");
+            }
+            if ("available".equals(status)) {
+                SHARES.add(id);
+            }
+        }
+    }
+
     @AfterContainer
     static void theServiceStillAnswersAndEveryRequestWasSent() {
+        System.out.println("ApiFuzzTest: " + SENT.get() + " requests, answers by status: " + STATUSES);
         try {
             ManilaClient client = new ManilaClient(app.getLocalPort());
             assertThat(client.get("/v2/shares").status()).isEqualTo(200);
@@ -115,7 +146,10 @@ class ApiFuzzTest {
             // needed); the client may have sent this request on it just then. The same request once more, on a new one:
             response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         }
-        SENT.incrementAndGet();
+        if (SENT.incrementAndGet() % 500 == 0) {
+            replenishShares();
+        }
+        STATUSES.computeIfAbsent(response.statusCode(), status -> new AtomicInteger()).incrementAndGet();
         String body = response.body();
         assertThat(response.statusCode()).as(request + " -> " + body).isLessThan(500);
         assertThat(body).as(request.toString()).doesNotContain("\tat ", "org.manilaj.", "java.lang.", "Caused by");
@@ -134,27 +168,70 @@ class ApiFuzzTest {
         Arbitrary<String> method = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(20, Arbitraries.just("")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD")));
-        Arbitrary<List<String>> pathIds = pathId().list().ofSize(3);
-        return Combinators.combine(endpoint, method, pathIds, query(), version(), token(), body())
-                .as((chosen, otherMethod, values, query, version, token, body) -> {
-                    String path = chosen.template();
-                    for (String value : values) {
-                        path = path.replaceFirst("\\{[^}]+}", java.util.regex.Matcher.quoteReplacement(value));
+        Arbitrary<List<String>> odd = oddPathSegment().list().ofSize(3);
+        Arbitrary<List<Integer>> picks = Arbitraries.integers().between(0, 1_000_000).list().ofSize(4);
+        return Combinators.combine(endpoint, method, Combinators.combine(odd, picks).as(List::of), query(), version(), token(),
+                        body(), Arbitraries.integers().between(0, 9))
+                .as((chosen, otherMethod, oddAndPicks, query, version, token, randomBody, oddOne) -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> odds = (List<String>) oddAndPicks.get(0);
+                    @SuppressWarnings("unchecked")
+                    List<Integer> pick = (List<Integer>) oddAndPicks.get(1);
+                    java.util.regex.Matcher placeholder = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(chosen.template());
+                    StringBuilder path = new StringBuilder();
+                    int index = 0;
+                    while (placeholder.find()) {
+                        // mostly a value of the placeholder's own kind (so that requests reach the code behind it)
+                        String value = oddOne == index ? odds.get(index % odds.size())
+                                : idFor(placeholder.group(1), pick.get(index % pick.size()));
+                        placeholder.appendReplacement(path, java.util.regex.Matcher.quoteReplacement(value));
+                        index++;
                     }
+                    placeholder.appendTail(path);
                     String verb = otherMethod.isEmpty() ? chosen.method() : otherMethod;
                     boolean sendsBody = List.of("POST", "PUT", "PATCH").contains(verb);
-                    return new FuzzRequest(verb, path, query, version, token, sendsBody ? body : null);
+                    String body = pick.get(3) % 3 == 0 ? randomBody : mutatedBodyFor(chosen.template(), pick.get(3), randomBody);
+                    return new FuzzRequest(verb, path.toString(), query, version, token, sendsBody ? body : null);
                 });
     }
 
-    /** Real ids mostly, else traversal, unicode, huge or empty segments (percent-encoded, as a client would send). */
-    private static Arbitrary<String> pathId() {
-        Arbitrary<String> odd = Arbitraries.oneOf(
+    /** A value for a path placeholder of this name: a live share, the default type, the project, a valid choice... */
+    private static String idFor(String placeholder, int pick) {
+        String name = placeholder.replaceAll(":.*", "").strip();
+        return switch (name) {
+            case "shareId", "id" -> SHARES.isEmpty() ? "00000000-0000-0000-0000-000000000000" : SHARES.get(pick % SHARES.size());
+            case "typeId" -> pick % 2 == 0 ? typeId : "default";
+            case "projectId" -> PROJECT;
+            case "collection" -> pick % 2 == 0 ? "quota-sets" : "os-quota-sets";
+            case "services" -> pick % 2 == 0 ? "services" : "os-services";
+            case "action" -> pick % 2 == 0 ? "enable" : "disable";
+            case "backend" -> "local";
+            case "hook" -> "nohook";
+            case "key" -> "k";
+            default -> java.util.UUID.nameUUIDFromBytes(Integer.toString(pick).getBytes(StandardCharsets.UTF_8)).toString();
+        };
+    }
+
+    /** One of the valid bodies of this kind of endpoint, with one field replaced by {@code value} or removed. */
+    private static String mutatedBodyFor(String template, int pick, String value) {
+        List<Map<String, Object>> bodies = bodiesFor(template);
+        Map<String, Object> chosen = bodies.get(pick % bodies.size());
+        Object replacement;
+        try {
+            replacement = JSON.readValue(value, Object.class);
+        } catch (Exception e) {
+            replacement = value;
+        }
+        return json(pick % 5 == 0 ? chosen : mutate(chosen, pick / 5, replacement, pick % 7 == 0));
+    }
+
+    /** Traversal, unicode, huge or odd segments (percent-encoded, as a client would send). */
+    private static Arbitrary<String> oddPathSegment() {
+        return Arbitraries.oneOf(
                 Arbitraries.of("..", "%2e%2e", "%2F", "x;y", "%00", "quota-sets", "services", "os-services", "enable",
                         "disable", "detail", "-1", "0", "9".repeat(40)),
                 Arbitraries.strings().all().ofMinLength(1).ofMaxLength(40).map(text -> URLEncoder.encode(text, StandardCharsets.UTF_8)),
                 Arbitraries.strings().withCharRange('a', 'z').ofLength(300));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, Arbitraries.of(ids)), net.jqwik.api.Tuple.of(1, odd));
     }
 
     private static Arbitrary<String> query() {
@@ -201,9 +278,51 @@ class ApiFuzzTest {
                 Arbitraries.strings().all().ofMaxLength(200));
     }
 
-    /** A valid body of some endpoint with one of its fields replaced by a random value or removed. */
-    private static Arbitrary<String> mutatedValidBody() {
-        List<Map<String, Object>> valid = List.of(
+    private static final List<Map<String, Object>> VALID = validBodies();
+
+    /** The valid bodies an endpoint takes, by the last words of its path. */
+    private static List<Map<String, Object>> bodiesFor(String template) {
+        String path = template.replaceAll("\\{[^}]+}", "*");
+        java.util.function.Predicate<Map<String, Object>> wanted = body -> {
+            String key = body.keySet().iterator().next();
+            return switch (path) {
+                case "/v2/shares" -> key.equals("share");
+                case "/v2/shares/*" -> key.equals("share");
+                case "/v2/shares/*/action" -> List.of("allow_access", "deny_access", "extend", "shrink", "reset_status",
+                        "migration_start", "force_delete", "migration_get_progress", "migration_complete", "migration_cancel")
+                        .contains(key);
+                case "/v2/types" -> key.equals("share_type");
+                case "/v2/types/*/extra_specs" -> key.equals("extra_specs");
+                case "/v2/types/*/action" -> key.equals("addProjectAccess") || key.equals("removeProjectAccess");
+                case "/v2/*/*", "/v2/*/*/defaults", "/v2/*/*/detail" -> key.equals("quota_set");
+                case "/v2/shares/*/metadata", "/v2/shares/*/metadata/*" -> key.equals("metadata") || key.equals("meta");
+                case "/v2/share-replicas" -> key.equals("share_replica");
+                case "/v2/share-replicas/*/action" -> List.of("promote", "resync", "reset_status", "reset_replica_state")
+                        .contains(key);
+                case "/v2/admin/rebalance-plans" -> key.equals("rebalance_plan");
+                case "/v2/admin/backends/*/drain" -> key.equals("drain");
+                case "/v2/admin/audit" -> key.equals("audit");
+                case "/v2/admin/rebalance-plans/*/cancel" -> key.equals("cancel");
+                default -> key.equals("host");
+            };
+        };
+        List<Map<String, Object>> bodies = VALID.stream().filter(wanted).toList();
+        return bodies.isEmpty() ? VALID : bodies;
+    }
+
+    private static List<Map<String, Object>> validBodies() {
+        return List.of(
+                Map.of("force_delete", Map.of()),
+                Map.of("migration_get_progress", Map.of()),
+                Map.of("migration_complete", Map.of()),
+                Map.of("migration_cancel", Map.of()),
+                Map.of("removeProjectAccess", Map.of("project", PROJECT)),
+                Map.of("meta", Map.of("k", "v")),
+                Map.of("promote", Map.of()),
+                Map.of("resync", Map.of()),
+                Map.of("reset_replica_state", Map.of("replica_state", "in_sync")),
+                Map.of("audit", Map.of("fix", false)),
+                Map.of("cancel", Map.of("in_flight", "finish")),
                 Map.of("share", Map.of("share_proto", "NFS", "size", 1, "name", "n")),
                 Map.of("allow_access", Map.of("access_type", "ip", "access_to", "10.0.0.7", "access_level", "rw")),
                 Map.of("deny_access", Map.of("access_id", "00000000-0000-0000-0000-000000000000")),
@@ -221,7 +340,11 @@ class ApiFuzzTest {
                 Map.of("drain", Map.of("dry_run", true)),
                 Map.of("host", "manila@local", "binary", "manila-share"),
                 Map.of("addProjectAccess", Map.of("project", PROJECT)));
-        Arbitrary<Map<String, Object>> template = Arbitraries.of(valid);
+    }
+
+    /** A valid body of some endpoint with one of its fields replaced by a random value or removed. */
+    private static Arbitrary<String> mutatedValidBody() {
+        Arbitrary<Map<String, Object>> template = Arbitraries.of(VALID);
         return Combinators.combine(template, Arbitraries.integers().between(0, 20), jsonValue(2), Arbitraries.of(true, false))
                 .as((body, which, replacement, remove) -> json(mutate(body, which, replacement, remove)));
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +19,9 @@ import org.manilaj.driver.linux.InJvmSshServer;
  * access_to, sizes, type names and specs), tried with shell metacharacters, newlines and path traversal against the
  * service whose backend is reached over SSH (a real SSH server in the test JVM running each command with
  * {@code sh -c}, as OpenSSH does): every command the server received has no shell syntax outside quotes, none
- * carries a tenant's text, and the canary file those inputs try to create never appears.
+ * carries a tenant's text, and the canary file those inputs try to create never appears. What it does not see: a
+ * Ganesha export block (validated addresses only) goes to the host on a command's standard input, and the export
+ * script checks its shape there (this machine's tests have no system D-Bus for Ganesha).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class InjectionTest {
@@ -139,7 +140,6 @@ class InjectionTest {
             }
         }
         assertThat(CANARY).doesNotExist();
-        assertThat(Map.of("commands", received.size())).isNotEmpty();
     }
 
     @Test
@@ -147,6 +147,7 @@ class InjectionTest {
         assertThat(unquotedShellSyntax("'sh' '-c' 'set -e; x=$(id)' 'it'\\''s'")).isEmpty();
         assertThat(unquotedShellSyntax("echo $(touch x); ls | wc")).isEqualTo("$();|");
         assertThat(unquotedShellSyntax("echo \"$HOME\" 'ok' a\\;b")).isEqualTo("$");
+        assertThat(unquotedShellSyntax("echo 'open")).isEqualTo("'");
     }
 
     /**
@@ -175,9 +176,12 @@ class InjectionTest {
                 dbl = true;
             } else if (c == '\\') {
                 i++;
-            } else if ("$`;|&<>()\n\t*?[]{}~#!".indexOf(c) >= 0) {
+            } else if ("$`;|&<>()\n*?[]{}~#!".indexOf(c) >= 0) {
                 syntax.append(c);
             }
+        }
+        if (single || dbl) {
+            syntax.append(single ? "'" : "\""); // a quote left open
         }
         return syntax.toString();
     }
