@@ -26,6 +26,8 @@ class AuditTest {
     private static final Path VAR = TestPaths.tempDirectory("manila-audit");
     private static final Path FIRST = VAR.resolve("first");
     private static final Path SECOND = VAR.resolve("second");
+    /** test-migration.yml's first backend keeps both its pools in one storage root. */
+    private static final String FIRST_ROOT = "first [pool0, pool1]";
     private static final String DB_URL = "jdbc:h2:file:" + VAR.resolve("db/manila");
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
             ManilaApplication.class, ResourceHelpers.resourceFilePath("test-migration.yml"),
@@ -61,6 +63,10 @@ class AuditTest {
         Files.createDirectories(FIRST.resolve(orphan));
         Files.writeString(FIRST.resolve(orphan).resolve("left.bin"), "left by a crash");
         Files.createDirectories(FIRST.resolve("lost+found"));
+        String link = UUID.randomUUID().toString();
+        Files.createSymbolicLink(FIRST.resolve(link), FIRST.resolve(kept)); // named like a share, leading to a live one
+        String file = UUID.randomUUID().toString();
+        Files.writeString(FIRST.resolve(file), "an operator's notes");
         Files.createDirectories(SECOND.resolve(kept));
         Files.writeString(SECOND.resolve(kept).resolve("copy.txt"), "a copy");
         Files.delete(FIRST.resolve(emptied));
@@ -72,8 +78,10 @@ class AuditTest {
         List<Map<String, Object>> found = findings(client.get("/v2/admin/audit"));
         assertThat(found).extracting(finding -> finding.get("kind") + " " + finding.get("where") + " " + finding.get("subject"))
                 .containsExactlyInAnyOrder(
-                        "orphan_share manila@first#pool0 " + orphan,
-                        "unknown_entry manila@first#pool0 lost+found",
+                        "orphan_share " + FIRST_ROOT + " " + orphan,
+                        "unknown_entry " + FIRST_ROOT + " lost+found",
+                        "unknown_entry " + FIRST_ROOT + " " + link,
+                        "unknown_entry " + FIRST_ROOT + " " + file,
                         "orphan_share manila@second#pool0 " + kept,
                         "missing_share manila@first#pool0 " + emptied,
                         "pool_books manila@second#pool0 allocated_capacity_gb",
@@ -88,6 +96,8 @@ class AuditTest {
         assertThat(SECOND.resolve(kept).resolve("copy.txt")).as("a copy of a share with a row is never removed").exists();
         assertThat(FIRST.resolve(kept).resolve("data.txt")).hasContent("tenant data");
         assertThat(FIRST.resolve("lost+found")).exists();
-        assertThat(findings(client.get("/v2/admin/audit"))).hasSize(5);
+        assertThat(FIRST.resolve(link)).as("a link is never followed nor removed").isSymbolicLink();
+        assertThat(FIRST.resolve(file)).exists();
+        assertThat(findings(client.get("/v2/admin/audit"))).hasSize(7);
     }
 }

@@ -40,6 +40,11 @@ class ReplicationLabKillNineSystemIT {
             return POOLS;
         }
 
+        @Override
+        public boolean shared() {
+            return true;
+        }
+
         private static int host(String pool) {
             return POOLS.indexOf(pool) + 1;
         }

@@ -1,18 +1,34 @@
 package org.manilaj.driver;
 
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /**
- * What a backend's host holds, as it lists it, for the audit's comparison with the database: the entries of each
- * pool's storage root (a share's data is named by its id), the service's snapshots in each pool
- * ({@code <shareId>@<purpose>-<n>}), and the shares the host exports.
+ * What a backend's host holds, as it lists it, for the audit's comparison with the database.
+ *
+ * @param areas each storage root with the pools that keep their shares in it (several may share one)
+ * @param exports the shares the host has export files for
  */
-public record BackendInventory(Map<String, Set<String>> entriesByPool, Map<String, Set<String>> snapshotsByPool,
-                               Set<String> exports) {
+public record BackendInventory(List<Area> areas, Set<String> exports) {
     public BackendInventory {
-        entriesByPool = Map.copyOf(entriesByPool);
-        snapshotsByPool = Map.copyOf(snapshotsByPool);
+        areas = List.copyOf(areas);
         exports = Set.copyOf(exports);
+    }
+
+    /**
+     * One storage root.
+     *
+     * @param pools the pools whose shares live in it
+     * @param directories the real directories in it (not links), by name: a share's data is named by its id
+     * @param others every other entry (files, links, hidden entries, names with unusual characters shown as {@code ?})
+     * @param snapshots the service's snapshots in it ({@code <shareId>@<purpose>-<n>})
+     */
+    public record Area(Set<String> pools, Set<String> directories, Set<String> others, Set<String> snapshots) {
+        public Area {
+            pools = Set.copyOf(pools);
+            directories = Set.copyOf(directories);
+            others = Set.copyOf(others);
+            snapshots = Set.copyOf(snapshots);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.pool.BackendRegistry;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Compares the database with every backend: data on a host that no share, replica or migration accounts for, shares
  * whose data is not where the database says, exports and snapshots nothing needs any more, entries the service did
  * not make, pools whose provisioned sum differs from what their shares reserve, and quota usage that differs from the
- * shares held. With {@code fix}, removes what it can prove is an orphan: data, exports and snapshots of ids no share
- * row has (checked again just before each removal), never anything of a share that has a row.
+ * shares held. With {@code fix}, removes what it can prove is an orphan: real directories (never links or files),
+ * exports and snapshots of ids no share row has (checked again just before each removal), never anything of a share
+ * that has a row, and nothing at all when the database holds no share (more likely the wrong database).
  *
  * <p>Each backend is listed before the database is read: whatever a host shows then was made after its row was
  * written (creates, replicas and migrations write their rows first), so an operation under way is never an orphan.
@@ -73,7 +75,8 @@ public final class BooksAudit {
                         "check the host (SSH, disk) and run the audit again: its shares were not checked", false));
             }
         });
-        Books books = jdbi.withHandle(BooksAudit::read);
+        // one consistent view of the database: a promotion or a create committing half-way through must not show
+        Books books = jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, BooksAudit::read);
         inventories.forEach((backend, inventory) -> findings.addAll(backend(backend, inventory, books, fix)));
         findings.addAll(poolBooks(books));
         findings.addAll(quotas(books));
@@ -122,7 +125,11 @@ public final class BooksAudit {
             String shareId = rs.getString("share_id");
             expected.computeIfAbsent(rs.getString("source_host"), pool -> new HashSet<>()).add(shareId);
             expected.computeIfAbsent(rs.getString("dest_host"), pool -> new HashSet<>()).add(shareId);
-            reserved.merge(rs.getString("dest_host"), rs.getLong("dest_reserved_gb"), Long::sum);
+            ShareRow share = shares.get(shareId);
+            if (share == null || !rs.getString("dest_host").equals(share.host())) {
+                // after the cut-over the share's own reservation is on the destination: not counted twice
+                reserved.merge(rs.getString("dest_host"), rs.getLong("dest_reserved_gb"), Long::sum);
+            }
             withSnapshots.add(shareId);
             return null;
         }).list();
@@ -146,67 +153,91 @@ public final class BooksAudit {
     private List<Finding> backend(String backend, BackendInventory inventory, Books books, boolean fix) {
         List<Finding> findings = new ArrayList<>();
         ShareDriver driver = registry.drivers().get(backend);
+        Map<String, PoolEntry> pools = new HashMap<>();
+        registry.pools().stream().filter(pool -> pool.backend().equals(backend)).forEach(pool -> pools.put(pool.pool(), pool));
         Set<String> expectedOnBackend = new HashSet<>();
-        for (PoolEntry pool : registry.pools()) {
-            if (!pool.backend().equals(backend)) {
-                continue;
-            }
-            Set<String> expected = books.expectedByPool().getOrDefault(pool.fullName(), Set.of());
+        for (BackendInventory.Area area : inventory.areas()) {
+            // pools may share a storage root: what any of them holds belongs there
+            Set<String> expected = new HashSet<>();
+            area.pools().stream().map(pools::get).filter(java.util.Objects::nonNull)
+                    .forEach(pool -> expected.addAll(books.expectedByPool().getOrDefault(pool.fullName(), Set.of())));
             expectedOnBackend.addAll(expected);
-            Set<String> present = inventory.entriesByPool().getOrDefault(pool.pool(), Set.of());
-            for (String entry : present) {
+            PoolEntry first = pools.get(area.pools().iterator().next());
+            String where = area.pools().size() == 1 ? first.fullName() : backend + " " + new java.util.TreeSet<>(area.pools());
+            for (String other : area.others()) {
+                findings.add(new Finding("unknown_entry", where, other, "an entry the service did not make in the storage"
+                        + " root (a file, a link, a hidden entry, or '?' for a name with unusual characters)",
+                        "move it out of the storage root (the audit never removes it)", false));
+            }
+            for (String entry : area.directories()) {
                 if (!SHARE_ID.matcher(entry).matches()) {
-                    findings.add(new Finding("unknown_entry", pool.fullName(), entry, "an entry the service did not make in the"
-                            + " pool's storage root", "move it out of the storage root (the audit never removes it)", false));
+                    findings.add(new Finding("unknown_entry", where, entry, "a directory the service did not make in the"
+                            + " storage root", "move it out of the storage root (the audit never removes it)", false));
                 } else if (!expected.contains(entry)) {
-                    findings.add(orphanShare(pool, entry, books, fix));
+                    findings.add(orphanShare(first, where, entry, books, fix));
                 }
             }
-            for (String id : expected) {
-                ShareRow share = books.shares().get(id);
-                if (!present.contains(id) && share != null && pool.fullName().equals(share.host())
-                        && HOLDS_DATA.contains(share.status())) {
-                    findings.add(new Finding("missing_share", pool.fullName(), id, "the share is " + share.status()
-                            + " on this pool, but its data is not there", "restore its data from a backup, or reset its"
-                            + " status to error and delete it", false));
+            for (String name : area.pools()) {
+                PoolEntry pool = pools.get(name);
+                for (String id : pool == null ? Set.<String>of() : books.expectedByPool().getOrDefault(pool.fullName(), Set.of())) {
+                    ShareRow share = books.shares().get(id);
+                    if (!area.directories().contains(id) && share != null && pool.fullName().equals(share.host())
+                            && HOLDS_DATA.contains(share.status())) {
+                        findings.add(new Finding("missing_share", pool.fullName(), id, "the share is " + share.status()
+                                + " on this pool, but its data is not there", "restore its data from a backup, or reset its"
+                                + " status to error and delete it", false));
+                    }
                 }
             }
-            for (String snapshot : inventory.snapshotsByPool().getOrDefault(pool.pool(), Set.of())) {
+            for (String snapshot : area.snapshots()) {
                 java.util.regex.Matcher name = SNAPSHOT.matcher(snapshot);
                 if (name.matches() && !books.withSnapshots().contains(name.group(1))) {
-                    findings.add(leftoverSnapshot(pool, name.group(1), snapshot, fix));
+                    findings.add(leftoverSnapshot(first, where, name.group(1), snapshot, books, fix));
                 }
             }
         }
         for (String exported : inventory.exports()) {
             if (SHARE_ID.matcher(exported).matches() && !expectedOnBackend.contains(exported)) {
                 Finding finding = new Finding("orphan_export", backend, exported, "an export for a share this backend does not"
-                        + " hold", "--fix removes it", false);
-                findings.add(fix && noRow(exported) ? removed(finding, () -> driver.removeExport(exported), "removed the export")
-                        : finding);
+                        + " hold", books.shares().containsKey(exported) ? "check it and remove it by hand (its share has a row)"
+                        : "--fix removes it", false);
+                findings.add(fix && fixAllowed(books) && !books.shares().containsKey(exported) && noRow(exported)
+                        ? removed(finding, () -> driver.removeExport(exported), "removed the export") : finding);
             }
         }
         return findings;
     }
 
-    private Finding orphanShare(PoolEntry pool, String id, Books books, boolean fix) {
+    /**
+     * A database without a single share is more likely the wrong one (a new, empty schema where the service was started
+     * from another directory) than a deployment whose every share is an orphan: nothing is removed on its word.
+     */
+    private static boolean fixAllowed(Books books) {
+        return !books.shares().isEmpty();
+    }
+
+    private Finding orphanShare(PoolEntry pool, String where, String id, Books books, boolean fix) {
         ShareRow share = books.shares().get(id);
         if (share != null) {
-            return new Finding("orphan_share", pool.fullName(), id, "a copy of share " + id + ", which is " + share.status()
+            return new Finding("orphan_share", where, id, "a copy of share " + id + ", which is " + share.status()
                     + " on " + share.host(), "check that the copy is not needed, then remove it by hand (the audit never"
                     + " removes data of a share that has a row)", false);
         }
-        Finding finding = new Finding("orphan_share", pool.fullName(), id, "data of no share, replica or migration",
-                "--fix removes it", false);
-        return fix && noRow(id) ? removed(finding, () -> pool.driver().delete(new ShareRef(id, pool.pool(), 1)),
+        Finding finding = new Finding("orphan_share", where, id, "data of no share, replica or migration",
+                fixAllowed(books) ? "--fix removes it" : "--fix refuses: the database holds no share at all (is it the right"
+                        + " one?)", false);
+        return fix && fixAllowed(books) && noRow(id) ? removed(finding, () -> pool.driver().delete(new ShareRef(id, pool.pool(), 1)),
                 "removed the data and its export") : finding;
     }
 
-    private Finding leftoverSnapshot(PoolEntry pool, String id, String snapshot, boolean fix) {
-        Finding finding = new Finding("leftover_snapshot", pool.fullName(), snapshot, "a snapshot no migration or replication"
-                + " of share " + id + " needs", "--fix removes it", false);
+    /** Only a snapshot of an id no share has is removed: a live share's may be the start of a migration. */
+    private Finding leftoverSnapshot(PoolEntry pool, String where, String id, String snapshot, Books books, boolean fix) {
+        boolean ownerless = !books.shares().containsKey(id);
+        Finding finding = new Finding("leftover_snapshot", where, snapshot, "a snapshot no migration or replication"
+                + " of share " + id + " needs", ownerless ? "--fix removes it" : "check it and remove it by hand (its share"
+                + " has a row)", false);
         Optional<org.manilaj.driver.ShareSnapshots> snapshots = pool.driver().snapshots();
-        if (!fix || snapshots.isEmpty() || !noMigrationOrReplica(id)) {
+        if (!fix || !ownerless || !fixAllowed(books) || snapshots.isEmpty() || !noRow(id)) {
             return finding;
         }
         return removed(finding, () -> snapshots.get().delete(new ShareRef(id, pool.pool(), 1), snapshot), "removed the snapshot");
@@ -226,11 +257,6 @@ public final class BooksAudit {
     private boolean noRow(String id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM shares WHERE id = :id").bind("id", id)
                 .mapTo(Long.class).one()) == 0;
-    }
-
-    private boolean noMigrationOrReplica(String id) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT (SELECT COUNT(*) FROM share_migrations WHERE share_id = :id)"
-                + " + (SELECT COUNT(*) FROM share_replicas WHERE share_id = :id)").bind("id", id).mapTo(Long.class).one()) == 0;
     }
 
     private List<Finding> poolBooks(Books books) {

@@ -209,19 +209,30 @@ public final class HostScripts {
                 "          $1 == \"Q\" {split($2, q, \"/\"); if (q[1] == 0) used[q[2]] = $3}",
                 "          END {for (id in name) if (id in used) print used[id], name[id]}'",
                 "done"));
-        // "S <root> <entry>" for every entry of each storage root, "N <root> <snapshot>" for every snapshot in it,
-        // "E <share>" for every export file (the exports directory first, "-" for none); names the service made
+        // "D <root> <name>" for every real directory of each storage root, "O <root> <name>" for any other entry (a
+        // file, a link, a hidden entry; "?" for a name with characters the service never uses), "N <root> <name>" for
+        // every snapshot directory, and "E <share>" for every export file (the exports directory first, "-" for none)
         SCRIPTS.put(INVENTORY, String.join("\n",
                 "set -e",
                 "exports=$1; shift",
                 CONFINE,
+                "entry() { n=${2##*/}; case \"$n\" in *[!A-Za-z0-9._@+-]*) n='?';; esac",
+                "  if [ -d \"$2\" ] && [ ! -L \"$2\" ] && [ \"$n\" != '?' ] && [ \"${n#.}\" = \"$n\" ]; then printf '%s %s %s\\n' \"$1\" \"$root\" \"$n\";",
+                "  else printf 'O %s %s\\n' \"$root\" \"$n\"; fi; }",
                 "for root in \"$@\"; do",
                 "  [ -d \"$root\" ] || continue",
-                "  for e in \"$root\"/*; do [ -e \"$e\" ] && echo \"S $root ${e##*/}\"; done",
-                "  for e in \"$root/" + SNAPSHOT_DIR + "\"/*; do [ -e \"$e\" ] && echo \"N $root ${e##*/}\"; done",
+                "  for e in \"$root\"/* \"$root\"/.[!.]* \"$root\"/..?*; do",
+                "    [ -e \"$e\" ] || [ -L \"$e\" ] || continue",
+                "    [ \"${e##*/}\" = " + SNAPSHOT_DIR + " ] && [ -d \"$e\" ] && [ ! -L \"$e\" ] && continue",
+                "    entry D \"$e\"",
+                "  done",
+                "  if [ -d \"$root/" + SNAPSHOT_DIR + "\" ] && [ ! -L \"$root/" + SNAPSHOT_DIR + "\" ]; then",
+                "    for e in \"$root/" + SNAPSHOT_DIR + "\"/*; do [ -d \"$e\" ] && [ ! -L \"$e\" ] && entry N \"$e\"; done",
+                "  fi",
                 "done",
                 "if [ \"$exports\" != - ] && [ -d \"$exports\" ]; then",
-                "  for f in \"$exports\"/*.conf; do [ -e \"$f\" ] && f=${f##*/} && echo \"E ${f%.conf}\"; done",
+                "  for f in \"$exports\"/*.conf; do [ -f \"$f\" ] || continue; n=${f##*/}; n=${n%.conf}",
+                "    case \"$n\" in *[!0-9a-f-]*) ;; *) printf 'E %s\\n' \"$n\";; esac; done",
                 "fi",
                 "exit 0"));
         SCRIPTS.put(LIST_SNAPSHOTS, String.join("\n",

@@ -113,30 +113,36 @@ final class LinuxShareDriver implements ShareDriver {
         return java.util.Optional.of(new TarTrees(host, timeout, this::locate, mountPoint));
     }
 
-    /** One host script lists every pool's root, their snapshots and the export files. */
+    /** One host script lists every storage root (with the pools sharing it), their snapshots and the export files. */
     @Override
     public java.util.Optional<org.manilaj.driver.BackendInventory> inventory() {
-        Map<String, String> poolsByRoot = new java.util.HashMap<>();
-        poolRoots.forEach((pool, root) -> poolsByRoot.put(root, pool));
+        Map<String, java.util.Set<String>> poolsByRoot = new java.util.TreeMap<>();
+        poolRoots.forEach((pool, root) -> poolsByRoot.computeIfAbsent(root, r -> new java.util.TreeSet<>()).add(pool));
+        Map<String, java.util.Set<String>> directories = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> others = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> snapshots = new java.util.HashMap<>();
+        java.util.Set<String> exported = new java.util.HashSet<>();
         List<String> args = new java.util.ArrayList<>(List.of(exports.exportsDirectory().orElse("-")));
         args.addAll(poolsByRoot.keySet());
-        Map<String, java.util.Set<String>> entries = new java.util.HashMap<>();
-        Map<String, java.util.Set<String>> snapshots = new java.util.HashMap<>();
-        poolRoots.keySet().forEach(pool -> {
-            entries.put(pool, new java.util.HashSet<>());
-            snapshots.put(pool, new java.util.HashSet<>());
-        });
-        java.util.Set<String> exported = new java.util.HashSet<>();
         String out = host.check(HostScripts.argv(HostScripts.INVENTORY, args.toArray(String[]::new)), timeout).stdout();
         for (String line : out.split("\n")) {
             String[] fields = line.split(" ", 3);
             if (fields.length == 3 && poolsByRoot.containsKey(fields[1])) {
-                (fields[0].equals("S") ? entries : snapshots).get(poolsByRoot.get(fields[1])).add(fields[2]);
+                Map<String, java.util.Set<String>> kind = switch (fields[0]) {
+                    case "D" -> directories;
+                    case "N" -> snapshots;
+                    default -> others;
+                };
+                kind.computeIfAbsent(fields[1], r -> new java.util.HashSet<>()).add(fields[2]);
             } else if (fields.length == 2 && fields[0].equals("E")) {
                 exported.add(fields[1]);
             }
         }
-        return java.util.Optional.of(new org.manilaj.driver.BackendInventory(entries, snapshots, exported));
+        List<org.manilaj.driver.BackendInventory.Area> areas = poolsByRoot.entrySet().stream()
+                .map(root -> new org.manilaj.driver.BackendInventory.Area(root.getValue(),
+                        directories.getOrDefault(root.getKey(), java.util.Set.of()), others.getOrDefault(root.getKey(), java.util.Set.of()),
+                        snapshots.getOrDefault(root.getKey(), java.util.Set.of()))).toList();
+        return java.util.Optional.of(new org.manilaj.driver.BackendInventory(areas, exported));
     }
 
     @Override

@@ -39,6 +39,32 @@ class LinuxShareDriverTest {
         }
     }
 
+    /** The audit's listing: real directories apart from links, files and odd names, which can never pass for a share. */
+    @Test
+    void theInventoryTellsDirectoriesFromEverythingElseAndNoNameForgesALine() throws Exception {
+        String share = UUID.randomUUID().toString();
+        String forged = UUID.randomUUID().toString();
+        String link = UUID.randomUUID().toString();
+        String file = UUID.randomUUID().toString();
+        try (ShareDriver driver = localDriver()) {
+            driver.create(new ShareSpec(share, "pool0", 1, "NFS", Map.of()));
+            java.nio.file.Files.createDirectories(root.resolve("x\nE " + forged + "\nD " + root + " " + forged));
+            java.nio.file.Files.createSymbolicLink(root.resolve(link), root.resolve(share));
+            java.nio.file.Files.writeString(root.resolve(file), "notes");
+            java.nio.file.Files.createDirectories(root.resolve(".hidden"));
+            java.nio.file.Files.createDirectories(root.resolve(".manila-snapshots").resolve(share + "@migration-1"));
+
+            org.manilaj.driver.BackendInventory inventory = driver.inventory().orElseThrow();
+            assertThat(inventory.exports()).isEmpty();
+            assertThat(inventory.areas()).singleElement().satisfies(area -> {
+                assertThat(area.pools()).containsExactly("pool0");
+                assertThat(area.directories()).containsExactly(share);
+                assertThat(area.others()).containsExactlyInAnyOrder(link, file, ".hidden", "?");
+                assertThat(area.snapshots()).containsExactly(share + "@migration-1");
+            });
+        }
+    }
+
     @Test
     void createAndDeleteAreIdempotent() throws Exception {
         String id = UUID.randomUUID().toString();
