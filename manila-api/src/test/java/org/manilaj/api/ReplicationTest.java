@@ -106,6 +106,27 @@ class ReplicationTest {
                 && replica.get("last_sync_at") != null && !replica.get("last_sync_at").equals(since), "synced again");
     }
 
+    /** The audit sees a secondary replica whose data left its pool, and nothing when the replica is whole. */
+    @Test
+    void theAuditFindsASecondaryWhoseDataIsGone() throws Exception {
+        String shareId = replicatedShare();
+        String replicaId = createReplica(shareId, "zone-b");
+        Map<String, Object> secondary = awaitReplica(replicaId, replica -> "in_sync".equals(replica.get("replica_state")), "in_sync");
+        @SuppressWarnings("unchecked")
+        java.util.function.Function<ManilaClient.Reply, List<Map<String, Object>>> about = reply -> ((List<Map<String, Object>>)
+                reply.object("audit").get("findings")).stream().filter(finding -> shareId.equals(finding.get("subject"))).toList();
+        assertThat(about.apply(client.get("/v2/admin/audit"))).isEmpty();
+
+        String host = (String) secondary.get("host");
+        Path copy = ("manila@beta#pool0".equals(host) ? BETA : GAMMA).resolve(shareId);
+        assertThat(copy).isDirectory();
+        try (var files = Files.walk(copy)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        assertThat(about.apply(client.get("/v2/admin/audit"))).singleElement().satisfies(finding ->
+                assertThat(finding).containsEntry("kind", "missing_share").containsEntry("where", host));
+    }
+
     @Test
     void aReplicaIsCreatedInAnotherZoneSyncedAndDeleted() throws Exception {
         String shareId = replicatedShare();

@@ -41,6 +41,9 @@ public final class AuditCommand extends AdminCommand {
                 System.out.print(table);
                 System.out.println(audit.path("remaining").asInt() + " finding(s) left, " + audit.path("fixed").asInt() + " fixed");
             }
+            for (JsonNode note : audit.path("not_checked")) {
+                System.out.println("not checked: " + note.asText());
+            }
         }
         if (audit.path("remaining").asInt() > 0) {
             throw new Failure(audit.path("remaining").asInt() + " finding(s) need an operator", 1);

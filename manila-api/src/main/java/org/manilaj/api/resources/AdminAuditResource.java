@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.manilaj.api.filters.RequestAttributes;
 import org.manilaj.core.ManilaException;
+import org.manilaj.core.audit.AuditReport;
 import org.manilaj.core.audit.BooksAudit;
 import org.manilaj.core.audit.Finding;
 
@@ -43,7 +44,8 @@ public final class AdminAuditResource {
         return view(audit.run(RequestAttributes.context(request), fix != null && fix.asBoolean()));
     }
 
-    private static Map<String, Object> view(List<Finding> findings) {
+    private static Map<String, Object> view(AuditReport report) {
+        List<Finding> findings = report.findings();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("findings", findings.stream().map(finding -> {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -57,6 +59,7 @@ public final class AdminAuditResource {
         }).toList());
         view.put("fixed", findings.stream().filter(Finding::fixed).count());
         view.put("remaining", findings.stream().filter(finding -> !finding.fixed()).count());
+        view.put("not_checked", report.notChecked());
         return Map.of("audit", view);
     }
 }

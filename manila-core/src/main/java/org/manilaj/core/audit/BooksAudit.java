@@ -53,6 +53,7 @@ public final class BooksAudit {
 
     /** The database's view: which share ids belong where, and what is reserved. */
     private record Books(Map<String, ShareRow> shares, Map<String, Set<String>> expectedByPool,
+                         Map<String, Set<String>> availableReplicasByPool,
                          Set<String> withSnapshots, Map<String, Long> reservedByPool, Map<String, Long> allocatedByPool,
                          Map<String, Map<String, Long>> usageByProject, Map<String, Map<String, Long>> heldByProject,
                          Set<String> busyProjects) {
@@ -61,15 +62,20 @@ public final class BooksAudit {
     private record ShareRow(String id, String projectId, String host, String status, int sizeGb) {
     }
 
-    public List<Finding> run(RequestContext context, boolean fix) {
+    public AuditReport run(RequestContext context, boolean fix) {
         if (!context.admin()) {
             throw ManilaException.forbidden("Only admins may audit the service's books.");
         }
         Map<String, BackendInventory> inventories = new TreeMap<>();
         List<Finding> findings = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
         registry.drivers().forEach((backend, driver) -> {
             try {
-                driver.inventory().ifPresent(inventory -> inventories.put(backend, inventory));
+                Optional<BackendInventory> inventory = driver.inventory();
+                inventory.ifPresent(listed -> inventories.put(backend, listed));
+                if (inventory.isEmpty()) {
+                    notChecked.add("backend " + backend + ": its driver cannot list what the host holds");
+                }
             } catch (RuntimeException e) {
                 findings.add(new Finding("backend_unreachable", backend, "-", e.getMessage(),
                         "check the host (SSH, disk) and run the audit again: its shares were not checked", false));
@@ -80,9 +86,13 @@ public final class BooksAudit {
         inventories.forEach((backend, inventory) -> findings.addAll(backend(backend, inventory, books, fix)));
         findings.addAll(poolBooks(books));
         findings.addAll(quotas(books));
+        if (!books.busyProjects().isEmpty()) {
+            notChecked.add("pools' provisioned sums, and the quota usage of projects " + new java.util.TreeSet<>(books.busyProjects())
+                    + ": operations under way move them (run the audit again when they end)");
+        }
         findings.forEach(finding -> LOG.info("audit: {} {} {}: {} ({})", finding.kind(), finding.where(), finding.subject(),
                 finding.detail(), finding.action()));
-        return findings;
+        return new AuditReport(findings, notChecked);
     }
 
     private static Books read(Handle handle) {
@@ -106,8 +116,12 @@ public final class BooksAudit {
             project.merge("shares", 1L, Long::sum);
             project.merge("gigabytes", (long) share.sizeGb(), Long::sum);
         });
-        handle.createQuery("SELECT share_id, host, reserved_gb FROM share_replicas").map((rs, ctx) -> {
+        Map<String, Set<String>> availableReplicas = new HashMap<>();
+        handle.createQuery("SELECT share_id, host, reserved_gb, status FROM share_replicas").map((rs, ctx) -> {
             String shareId = rs.getString("share_id");
+            if (rs.getString("host") != null && "available".equals(rs.getString("status"))) {
+                availableReplicas.computeIfAbsent(rs.getString("host"), pool -> new HashSet<>()).add(shareId);
+            }
             if (rs.getString("host") != null) {
                 expected.computeIfAbsent(rs.getString("host"), pool -> new HashSet<>()).add(shareId);
                 reserved.merge(rs.getString("host"), rs.getLong("reserved_gb"), Long::sum);
@@ -147,7 +161,7 @@ public final class BooksAudit {
         shares.values().stream().filter(share -> BUSY.contains(share.status())).forEach(share -> busyProjects.add(share.projectId()));
         handle.createQuery("SELECT s.project_id FROM share_replicas r JOIN shares s ON s.id = r.share_id"
                 + " WHERE r.status IN ('creating', 'deleting')").mapTo(String.class).forEach(busyProjects::add);
-        return new Books(shares, expected, withSnapshots, reserved, allocated, usage, held, busyProjects);
+        return new Books(shares, expected, availableReplicas, withSnapshots, reserved, allocated, usage, held, busyProjects);
     }
 
     private List<Finding> backend(String backend, BackendInventory inventory, Books books, boolean fix) {
@@ -186,6 +200,12 @@ public final class BooksAudit {
                         findings.add(new Finding("missing_share", pool.fullName(), id, "the share is " + share.status()
                                 + " on this pool, but its data is not there", "restore its data from a backup, or reset its"
                                 + " status to error and delete it", false));
+                    }
+                    boolean replicaHere = books.availableReplicasByPool().getOrDefault(pool.fullName(), Set.of()).contains(id);
+                    if (!area.directories().contains(id) && share != null && !pool.fullName().equals(share.host()) && replicaHere
+                            && !BUSY.contains(share.status())) {
+                        findings.add(new Finding("missing_share", pool.fullName(), id, "a replica of the share is available"
+                                + " on this pool, but its data is not there", "delete the replica and create it again", false));
                     }
                 }
             }
