@@ -97,18 +97,17 @@ public final class BooksAudit {
 
     private static Books read(Handle handle) {
         Map<String, ShareRow> shares = new HashMap<>();
-        handle.createQuery("SELECT id, project_id, host, status, size_gb, reserved_gb FROM shares").map((rs, ctx) -> {
-            shares.put(rs.getString("id"), new ShareRow(rs.getString("id"), rs.getString("project_id"), rs.getString("host"),
-                    rs.getString("status"), rs.getInt("size_gb")));
-            return null;
-        }).list();
         Map<String, Set<String>> expected = new HashMap<>();
         Map<String, Long> reserved = new HashMap<>();
-        handle.createQuery("SELECT host, id, reserved_gb FROM shares WHERE host IS NOT NULL").map((rs, ctx) -> {
-            expected.computeIfAbsent(rs.getString("host"), pool -> new HashSet<>()).add(rs.getString("id"));
-            reserved.merge(rs.getString("host"), rs.getLong("reserved_gb"), Long::sum);
-            return null;
-        }).list();
+        each(handle, "SELECT id, project_id, host, status, size_gb, reserved_gb FROM shares", rs -> {
+            ShareRow share = new ShareRow(rs.getString("id"), rs.getString("project_id"), rs.getString("host"),
+                    rs.getString("status"), rs.getInt("size_gb"));
+            shares.put(share.id(), share);
+            if (share.host() != null) {
+                expected.computeIfAbsent(share.host(), pool -> new HashSet<>()).add(share.id());
+                reserved.merge(share.host(), rs.getLong("reserved_gb"), Long::sum);
+            }
+        });
         Set<String> withSnapshots = new HashSet<>();
         Map<String, Map<String, Long>> held = new HashMap<>();
         shares.values().forEach(share -> {
@@ -117,7 +116,7 @@ public final class BooksAudit {
             project.merge("gigabytes", (long) share.sizeGb(), Long::sum);
         });
         Map<String, Set<String>> availableReplicas = new HashMap<>();
-        handle.createQuery("SELECT share_id, host, reserved_gb, status FROM share_replicas").map((rs, ctx) -> {
+        each(handle, "SELECT share_id, host, reserved_gb, status FROM share_replicas", rs -> {
             String shareId = rs.getString("share_id");
             if (rs.getString("host") != null && "available".equals(rs.getString("status"))) {
                 availableReplicas.computeIfAbsent(rs.getString("host"), pool -> new HashSet<>()).add(shareId);
@@ -133,9 +132,8 @@ public final class BooksAudit {
                 project.merge("share_replicas", 1L, Long::sum);
                 project.merge("replica_gigabytes", (long) share.sizeGb(), Long::sum);
             }
-            return null;
-        }).list();
-        handle.createQuery("SELECT share_id, source_host, dest_host, dest_reserved_gb FROM share_migrations").map((rs, ctx) -> {
+        });
+        each(handle, "SELECT share_id, source_host, dest_host, dest_reserved_gb FROM share_migrations", rs -> {
             String shareId = rs.getString("share_id");
             expected.computeIfAbsent(rs.getString("source_host"), pool -> new HashSet<>()).add(shareId);
             expected.computeIfAbsent(rs.getString("dest_host"), pool -> new HashSet<>()).add(shareId);
@@ -145,23 +143,37 @@ public final class BooksAudit {
                 reserved.merge(rs.getString("dest_host"), rs.getLong("dest_reserved_gb"), Long::sum);
             }
             withSnapshots.add(shareId);
-            return null;
-        }).list();
+        });
         Map<String, Long> allocated = new HashMap<>();
-        handle.createQuery("SELECT name, allocated_capacity_gb FROM pools").map((rs, ctx) -> {
+        each(handle, "SELECT name, allocated_capacity_gb FROM pools", rs -> {
             allocated.put(rs.getString("name"), rs.getLong("allocated_capacity_gb"));
-            return null;
-        }).list();
+        });
         Map<String, Map<String, Long>> usage = new HashMap<>();
-        handle.createQuery("SELECT project_id, resource, in_use FROM quota_usages").map((rs, ctx) -> {
+        each(handle, "SELECT project_id, resource, in_use FROM quota_usages", rs -> {
             usage.computeIfAbsent(rs.getString("project_id"), p -> new HashMap<>()).put(rs.getString("resource"), rs.getLong("in_use"));
-            return null;
-        }).list();
+        });
         Set<String> busyProjects = new HashSet<>();
         shares.values().stream().filter(share -> BUSY.contains(share.status())).forEach(share -> busyProjects.add(share.projectId()));
         handle.createQuery("SELECT s.project_id FROM share_replicas r JOIN shares s ON s.id = r.share_id"
                 + " WHERE r.status IN ('creating', 'deleting')").mapTo(String.class).forEach(busyProjects::add);
         return new Books(shares, expected, availableReplicas, withSnapshots, reserved, allocated, usage, held, busyProjects);
+    }
+
+    /** One row of a query, as the result set stands on it. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(java.sql.ResultSet row) throws java.sql.SQLException;
+    }
+
+    /** Runs {@code sql} and hands each row to {@code reader}: the books are sums and sets, not lists of objects. */
+    private static void each(Handle handle, String sql, RowReader reader) {
+        handle.createQuery(sql).scanResultSet((results, ctx) -> {
+            java.sql.ResultSet rows = results.get();
+            while (rows.next()) {
+                reader.read(rows);
+            }
+            return null;
+        });
     }
 
     private List<Finding> backend(String backend, BackendInventory inventory, Books books, boolean fix) {
