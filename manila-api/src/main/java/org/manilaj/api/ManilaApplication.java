@@ -72,6 +72,7 @@ import org.manilaj.api.resources.ShareTypesResource;
 import org.manilaj.api.resources.SharesResource;
 import org.manilaj.api.resources.VersionsResource;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessRepair;
 import org.manilaj.core.access.AccessService;
 import org.manilaj.core.audit.BooksAudit;
 import org.manilaj.core.auth.TokenService;
@@ -301,8 +302,10 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 Set<String> names = new HashSet<>();
                 names.add("reconcile-shares");
                 jobs.register(MIGRATION_JOB, migrationRunner::submit); // the job only hands the copy to its own threads
+                AccessRepair accessRepair = new AccessRepair(jdbi, runner, health, clock);
                 jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), () -> {
                     runner.reconcile();
+                    accessRepair.retryFailedRules();
                     // a migration no live node is running (its job lost, its clean-up failed, its node dead) gets a job
                     migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
                 });

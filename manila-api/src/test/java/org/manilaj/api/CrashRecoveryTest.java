@@ -22,11 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessRepair;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessService;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
@@ -51,11 +53,13 @@ import org.manilaj.driver.BackendDefinition;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.DriverCapabilities;
 import org.manilaj.driver.DriverException;
+import org.manilaj.driver.NoSpaceException;
 import org.manilaj.driver.ShareDriver;
 import org.manilaj.driver.ShareDriverFactory;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
+import org.manilaj.driver.TimedOutException;
 import org.manilaj.driver.TransientDriverException;
 import org.manilaj.driver.linux.LinuxShareDriverFactory;
 import org.manilaj.scheduler.PoolScheduler;
@@ -71,6 +75,9 @@ class CrashRecoveryTest {
 
     @TempDir
     Path storage;
+
+    /** The database of the last {@link #createWithFaults}, for what a test checks after it. */
+    private DataSource lastDataSource;
 
     /** Where the gate stops an operation: before the driver acts, or after it acted but before it is recorded. */
     enum Stop { BEFORE_DRIVER, AFTER_DRIVER, BEFORE_ACCESS, BEFORE_EXTEND }
@@ -445,10 +452,129 @@ class CrashRecoveryTest {
                 driver -> Mockito.doThrow(new DriverException("mkdir: Permission denied")).when(driver).create(Mockito.any()));
     }
 
-    /** Creates a share on a node whose real driver has faults injected; checks its end and the driver calls. */
-    private void createWithFaults(TestDatabase database, String expectedStatus, int expectedCalls,
-                                  java.util.function.Consumer<ShareDriver> faults) throws Exception {
+    /**
+     * A create whose command hung (the subvolume made, then the next step stopped at its time limit): not tried again
+     * (each try would hold a worker for the whole limit), the half-made share removed, and the tenant told why.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aCreateThatTimedOutIsNotTriedAgainAndLeavesNothingBehind(TestDatabase database) throws Exception {
+        String id = createWithFaults(database, "error", 1, driver -> Mockito.doAnswer(call -> {
+            call.callRealMethod(); // made on the backend, then a later step hung
+            throw new TimedOutException("btrfs qgroup limit timed out after PT1M and was stopped");
+        }).when(driver).create(Mockito.any()));
+        assertThat(messageDetails(id)).containsExactly(MessageDetail.BACKEND_TIMEOUT.id());
+    }
+
+    /** A backend with no space left refuses an extend before changing anything: the share is as it was, and says why. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anExtendOnAFullBackendLeavesTheShareAsItWas(TestDatabase database) throws Exception {
         DataSource dataSource = database.create();
+        lastDataSource = dataSource;
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
+            ShareDriver full = Mockito.spy(real);
+            Mockito.doThrow(new NoSpaceException("no space left on /srv: 0 bytes free")).when(full).extend(Mockito.any(),
+                    Mockito.anyInt());
+            return full;
+        })) {
+            String id = create(node);
+            awaitStatus(dataSource, id, "available");
+            node.resize.extend(CALLER, id, 3);
+            Share share = awaitSettledResize(dataSource, id);
+            assertThat(share.status()).isEqualTo("available");
+            assertThat(share.sizeGb()).isEqualTo(1);
+            assertThat(allocated(jdbi)).as("the pool's books").isEqualTo(1);
+            assertThat(node.quotas.detail(CALLER.projectId()).get(QuotaResource.GIGABYTES).inUse()).as("quota held").isEqualTo(1);
+            assertThat(messageDetails(id)).containsExactly(MessageDetail.NO_SPACE.id());
+        }
+    }
+
+    /**
+     * The NFS server was down while a rule was allowed and another denied: both in error, the share's access in
+     * error; once the backend answers, the next pass tries each again the way it was going: the allowed rule becomes
+     * active, the denied one goes, and the backend holds exactly the allowed one.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void rulesTheBackendFailedAreTriedAgainOnceItAnswers(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        MovableClock clock = new MovableClock();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        List<List<AccessGrant>> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Node node = new Node(dataSource, "node-1", clock, Duration.ofMinutes(1), real -> {
+            ShareDriver flaky = Mockito.spy(real);
+            Mockito.doAnswer(call -> {
+                if (down.get()) {
+                    throw new DriverException("dbus-send: org.freedesktop.DBus.Error.ServiceUnknown");
+                }
+                applied.add(call.getArgument(1));
+                return call.callRealMethod();
+            }).when(flaky).applyAccess(Mockito.any(), Mockito.any());
+            return flaky;
+        })) {
+            String id = create(node);
+            awaitStatus(dataSource, id, "available");
+            String leaving = node.access.allow(CALLER, id, "ip", "10.0.0.1", "rw").id();
+            awaitAccess(jdbi, leaving, "active");
+            down.set(true);
+            String arriving = node.access.allow(CALLER, id, "ip", "10.0.0.2", "rw").id();
+            awaitAccess(jdbi, arriving, "error");
+            node.access.deny(CALLER, id, leaving);
+            awaitAccess(jdbi, leaving, "error");
+            assertThat(awaitStatus(dataSource, id, "available").accessRulesStatus()).isEqualTo("error");
+
+            AccessRepair repair = new AccessRepair(jdbi, node.runner, new PoolHealth(clock, Duration.ofMinutes(1),
+                    Duration.ofHours(1)), clock);
+            down.set(false);
+            assertThat(repair.retryFailedRules()).isEqualTo(1);
+            awaitAccess(jdbi, arriving, "active");
+            awaitAccess(jdbi, leaving, "gone");
+            assertThat(applied.get(applied.size() - 1)).extracting(AccessGrant::accessTo).containsExactly("10.0.0.2");
+            assertThat(awaitStatus(dataSource, id, "available").accessRulesStatus()).isEqualTo("active");
+            assertThat(repair.retryFailedRules()).as("nothing left to try").isZero();
+        }
+    }
+
+    private static void awaitAccess(Jdbi jdbi, String ruleId, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            seen = jdbi.onDemand(AccessRuleDao.class).find(ruleId).map(rule -> rule.state()).orElse("gone");
+            if (seen.equals(state)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("rule " + ruleId + " is " + seen + ", not " + state);
+    }
+
+    private static Share awaitSettledResize(DataSource dataSource, String id) throws InterruptedException {
+        ShareReadDao shares = TestDatabase.jdbi(dataSource).onDemand(ShareReadDao.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Share share = shares.find(id).orElseThrow();
+            if (!share.status().equals("extending")) {
+                return share;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("share " + id + " is still extending");
+    }
+
+    private List<String> messageDetails(String shareId) {
+        return TestDatabase.jdbi(lastDataSource).withHandle(handle -> handle.createQuery(
+                "SELECT detail_id FROM messages WHERE resource_id = :id ORDER BY created_at").bind("id", shareId)
+                .mapTo(String.class).list());
+    }
+
+    /** Creates a share on a node whose real driver has faults injected; checks its end and the driver calls. */
+    private String createWithFaults(TestDatabase database, String expectedStatus, int expectedCalls,
+                                    java.util.function.Consumer<ShareDriver> faults) throws Exception {
+        DataSource dataSource = database.create();
+        lastDataSource = dataSource;
         List<ShareDriver> drivers = new ArrayList<>();
         try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
             ShareDriver faulty = Mockito.spy(real);
@@ -459,7 +585,8 @@ class CrashRecoveryTest {
             String id = create(node);
             awaitStatus(dataSource, id, expectedStatus);
             Mockito.verify(drivers.get(0), Mockito.times(expectedCalls)).create(Mockito.any());
-            assertThat(Files.isDirectory(storage.resolve(id))).isEqualTo(expectedStatus.equals("available"));
+            assertThat(Files.exists(storage.resolve(id))).isEqualTo(expectedStatus.equals("available"));
+            return id;
         }
     }
 

@@ -1,10 +1,12 @@
 package org.manilaj.core.access;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -41,5 +43,21 @@ public interface AccessRuleDao {
 
     @SqlUpdate("DELETE FROM access_rules WHERE share_id = :shareId AND state = 'denying'")
     int deleteDenied(@Bind("shareId") String shareId);
+
+    /** The backend failed them: every rule of the share in state {@code from} is in error, to be tried again as {@code retryAs}. */
+    @SqlUpdate("UPDATE access_rules SET state = 'error', retry_as = :retryAs, updated_at = :now WHERE share_id = :shareId"
+            + " AND state = :from")
+    int failForRetry(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("retryAs") String retryAs,
+                     @Bind("now") Instant now);
+
+    /** Queues again the share's rules that the backend failed, each on the way it was going. */
+    @SqlUpdate("UPDATE access_rules SET state = CASE retry_as WHEN 'deny' THEN 'queued_to_deny' ELSE 'queued_to_apply' END,"
+            + " retry_as = NULL, updated_at = :now WHERE share_id = :shareId AND state = 'error' AND retry_as IS NOT NULL")
+    int requeueFailed(@Bind("shareId") String shareId, @Bind("now") Instant now);
+
+    /** Available shares on {@code pools} whose access is in error with rules the backend failed. */
+    @SqlQuery("SELECT DISTINCT s.id FROM shares s JOIN access_rules r ON r.share_id = s.id WHERE s.status = 'available'"
+            + " AND s.access_rules_status = 'error' AND r.state = 'error' AND r.retry_as IS NOT NULL AND s.host IN (<pools>)")
+    List<String> sharesWithFailedRules(@BindList("pools") Collection<String> pools);
 
 }

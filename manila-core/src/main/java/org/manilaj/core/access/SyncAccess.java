@@ -138,16 +138,17 @@ public final class SyncAccess implements ShareOperation {
                 return;
             }
             AccessRuleDao rules = handle.attach(AccessRuleDao.class);
-            String applied = (succeeded ? AccessRuleState.ACTIVE : AccessRuleState.ERROR).wireName();
-            rules.moveAll(share.id(), AccessRuleState.APPLYING.wireName(), applied, now);
             if (succeeded) {
+                rules.moveAll(share.id(), AccessRuleState.APPLYING.wireName(), AccessRuleState.ACTIVE.wireName(), now);
                 rules.deleteDenied(share.id());
                 if (shares.markAccessInSync(share.id(), now) == 0) {
                     lease.keepForAnotherRound(handle); // rules were queued meanwhile: the runner goes round again
                     return;
                 }
             } else {
-                rules.moveAll(share.id(), AccessRuleState.DENYING.wireName(), AccessRuleState.ERROR.wireName(), now);
+                // in error while the backend fails them; AccessRepair tries them again once it answers
+                rules.failForRetry(share.id(), AccessRuleState.APPLYING.wireName(), "apply", now);
+                rules.failForRetry(share.id(), AccessRuleState.DENYING.wireName(), "deny", now);
                 shares.setAccessStatus(share.id(), "error", now);
             }
             lease.finish(handle); // stays too when a change was queued after the rules were read

@@ -245,7 +245,7 @@ public final class PlacementService {
         List<PoolState> states = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
             Optional<BackendRegistry.PoolEntry> configured = registry.pool(row.name());
-            if (configured.isEmpty() || !health.isUp(row.statsUpdatedAt()) || row.backendDisabled()) {
+            if (configured.isEmpty() || !health.isUp(row) || row.backendDisabled()) {
                 continue;
             }
             BackendRegistry.PoolEntry entry = configured.get();

@@ -73,7 +73,8 @@ public interface PoolDao {
     int deleteBackendsExcept(@BindList("keep") Collection<String> keep);
 
     @SqlQuery("SELECT p.name, p.backend, p.pool, p.total_capacity_gb, p.free_capacity_gb, p.allocated_capacity_gb,"
-            + " p.capabilities, p.stats_updated_at, b.disabled AS backend_disabled FROM pools p JOIN backends b"
+            + " p.capabilities, p.stats_updated_at, b.disabled AS backend_disabled, b.stats_error AS backend_stats_error"
+            + " FROM pools p JOIN backends b"
             + " ON b.name = p.backend ORDER BY p.name")
     List<PoolRow> list();
 

@@ -18,6 +18,14 @@ public final class PoolHealth {
         this.staleAfter = statsInterval.plus(downTime);
     }
 
+    /**
+     * A pool is up while its stats are fresh and its backend's last stats run succeeded: a host that stopped answering
+     * is down from its first failed run, not only once its last good stats go stale.
+     */
+    public boolean isUp(PoolRow pool) {
+        return isUp(pool.statsUpdatedAt()) && pool.backendStatsError() == null;
+    }
+
     public boolean isUp(Instant statsUpdatedAt) {
         return statsUpdatedAt != null && !statsUpdatedAt.plus(staleAfter).isBefore(clock.instant());
     }

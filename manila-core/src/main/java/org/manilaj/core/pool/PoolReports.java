@@ -89,7 +89,7 @@ public final class PoolReports {
         view.put("provisioned_capacity_gb", row.allocatedCapacityGb());
         view.put("allocated_capacity_gb", row.allocatedCapacityGb());
         view.put("availability_zone", placement.availabilityZoneOf(entry));
-        view.put("backend_state", health.isUp(row.statsUpdatedAt()) ? "up" : "down");
+        view.put("backend_state", health.isUp(row) ? "up" : "down");
         reported.forEach(view::putIfAbsent);
         view.putAll(entry.config().capabilities());
         return view;

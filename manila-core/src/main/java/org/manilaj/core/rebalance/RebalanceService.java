@@ -117,7 +117,7 @@ public final class RebalanceService {
                     entry.get().config().reservedShareExtendPercentage(), entry.get().config().thinProvisioning(),
                     entry.get().config().maxOverSubscriptionRatio(), placement.availabilityZoneOf(entry.get()),
                     PoolCapabilities.of(entry.get(), row));
-            pools.add(new PlanPool(state, row.backend(), health.isUp(row.statsUpdatedAt()) && !row.backendDisabled()));
+            pools.add(new PlanPool(state, row.backend(), health.isUp(row) && !row.backendDisabled()));
         }
         return pools;
     }

@@ -21,6 +21,7 @@ import org.manilaj.core.work.ShareOperation;
 import org.manilaj.core.work.TransientRetry;
 import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
+import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,18 +88,38 @@ public final class CreateShare implements ShareOperation {
             return;
         }
         ShareExport export;
+        ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
         try {
             String rootMode = RootMode.of(jdbi.withExtension(ShareReadDao.class, shares -> shares.metadataOf(share.id()))
                     .stream().collect(Collectors.toMap(MetadataItem::metaKey, MetadataItem::metaValue)));
             ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs,
                     rootMode);
             export = retry.get(() -> pool.get().driver().create(spec));
-        } catch (DriverException | IllegalArgumentException e) {
+        } catch (DriverException e) {
+            LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
+            removeWhatWasMade(pool.get(), ref);
+            outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.of(e));
+            return;
+        } catch (IllegalArgumentException e) {
             LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
             outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
             return;
         }
         recordAvailable(share, lease, export);
+    }
+
+    /**
+     * A create that failed part-way (a step after the subvolume was made hung or failed) leaves no half-made share
+     * behind: the id is this share's alone, so whatever exists under it was made by this create. Tried once; what a
+     * host that is down keeps, the audit finds as an orphan.
+     */
+    private static void removeWhatWasMade(BackendRegistry.PoolEntry pool, ShareRef ref) {
+        try {
+            pool.driver().delete(ref);
+        } catch (DriverException | IllegalArgumentException e) {
+            LOG.warn("share {}: could not remove what its failed create left on {}: {}", ref.shareId(), pool.fullName(),
+                    e.getMessage());
+        }
     }
 
     /** What a pre-hook is told of a create. */

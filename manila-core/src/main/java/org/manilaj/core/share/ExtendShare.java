@@ -19,6 +19,7 @@ import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.ShareOperation;
 import org.manilaj.core.work.TransientRetry;
 import org.manilaj.driver.DriverException;
+import org.manilaj.driver.NoSpaceException;
 import org.manilaj.driver.ShareRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,13 +88,23 @@ public final class ExtendShare implements ShareOperation {
         }
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
-            retry.run(() -> pool.get().driver().extend(ref, target));
+            try {
+                retry.run(() -> pool.get().driver().extend(ref, target));
+            } catch (NoSpaceException e) {
+                LOG.warn("share {}: extend to {} GiB refused: {}", share.id(), target, e.getMessage());
+                recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_SPACE); // nothing changed
+                return;
+            }
             for (ShareReplica replica : secondaries) { // every replica takes the new size, as in Manila
                 BackendRegistry.PoolEntry replicaPool = registry.pool(replica.host()).orElseThrow();
                 ShareRef replicaRef = new ShareRef(share.id(), replicaPool.pool(), share.sizeGb());
                 retry.run(() -> replicaPool.driver().extend(replicaRef, target));
             }
-        } catch (DriverException | IllegalArgumentException e) {
+        } catch (DriverException e) {
+            LOG.error("share {}: extend to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
+            recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND, MessageDetail.of(e));
+            return;
+        } catch (IllegalArgumentException e) {
             LOG.error("share {}: extend to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
             recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND);
             return;

@@ -45,7 +45,11 @@ final class ResizeRecorder {
     }
 
     void failed(Share share, Lease lease, ShareStatus to, MessageAction action) {
-        record(share, lease, to, null, action, MessageDetail.DRIVER_FAILED);
+        failed(share, lease, to, action, MessageDetail.DRIVER_FAILED);
+    }
+
+    void failed(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail) {
+        record(share, lease, to, null, action, detail);
     }
 
     private void record(Share share, Lease lease, ShareStatus to, Integer newSize, MessageAction action, MessageDetail detail) {

@@ -5,14 +5,15 @@ import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedRunnable;
 import dev.failsafe.function.CheckedSupplier;
 import java.time.Duration;
+import org.manilaj.driver.TimedOutException;
 import org.manilaj.driver.TransientDriverException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Driver calls retried with exponential backoff while they fail transiently (a host that refuses or
- * drops the connection, a command that timed out); a permanent failure, or one that outlasts the
- * retries, is the caller's to record.
+ * drops the connection); a permanent failure, a command that ran past its time limit, or a failure that outlasts
+ * the retries, is the caller's to record.
  */
 public final class TransientRetry {
     private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
@@ -22,6 +23,8 @@ public final class TransientRetry {
     public TransientRetry(Duration firstDelay, Duration maxDelay, int maxRetries) {
         this.policy = RetryPolicy.builder()
                 .handle(TransientDriverException.class)
+                // a command that hung is not tried again: each try would hold a worker for the whole time limit
+                .abortOn(TimedOutException.class)
                 .withBackoff(firstDelay, maxDelay)
                 .withMaxRetries(maxRetries)
                 .onRetry(event -> LOG.warn("transient driver failure (attempt {}), retrying: {}", event.getAttemptCount(),

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.Map;
 import java.util.HashMap;
+import org.manilaj.driver.NoSpaceException;
 
 /**
  * A share is a btrfs subvolume {@code <root>/<shareId>} whose qgroup limit is its size, so writing past
@@ -18,11 +19,14 @@ final class BtrfsLayout implements StorageLayout {
     private final RemoteHost host;
     private final Duration timeout;
     private final String exportRoot;
+    private final long minFreeBytes;
 
-    BtrfsLayout(RemoteHost host, Duration timeout, String exportRoot) {
+    /** @param minFreeBytes the free space below which creates and extends are refused (see {@link NoSpaceException}) */
+    BtrfsLayout(RemoteHost host, Duration timeout, String exportRoot, long minFreeBytes) {
         this.host = host;
         this.timeout = timeout;
         this.exportRoot = exportRoot;
+        this.minFreeBytes = minFreeBytes;
     }
 
     /** Anyone may write at the top of a new share unless the create names a mode (NFS clients squash root). */
@@ -31,8 +35,9 @@ final class BtrfsLayout implements StorageLayout {
     @Override
     public String create(ShareLocation share, int sizeGib, String rootMode) {
         String mountPoint = mountPoint(share);
-        host.check(HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
-                Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode), timeout);
+        checkSpace(host.run(HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
+                Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode, Long.toString(minFreeBytes)),
+                timeout));
         if (rootMode != null) {
             requireMode(share, rootMode);
         }
@@ -59,9 +64,17 @@ final class BtrfsLayout implements StorageLayout {
     }
 
     @Override
-    public void resize(ShareLocation share, int sizeGib) {
-        host.check(HostScripts.argv(HostScripts.RESIZE_SHARE, share.root(), share.directory(), mountPoint(share),
-                Long.toString(sizeGib * GIB)), timeout);
+    public void resize(ShareLocation share, int sizeGib, boolean growing) {
+        checkSpace(host.run(HostScripts.argv(HostScripts.RESIZE_SHARE, share.root(), share.directory(), mountPoint(share),
+                Long.toString(sizeGib * GIB), Long.toString(growing ? minFreeBytes : 0)), timeout));
+    }
+
+    /** A script's refusal for want of space becomes a {@link NoSpaceException}; any other failure throws as usual. */
+    private void checkSpace(CommandResult result) {
+        if (result.exitStatus() == HostScripts.NO_SPACE) {
+            throw new NoSpaceException(host.describe() + ": " + result.stderr().strip());
+        }
+        result.orThrow(host.describe());
     }
 
     /** Referenced bytes of the share's qgroup, after a sync so that recent writes count. */

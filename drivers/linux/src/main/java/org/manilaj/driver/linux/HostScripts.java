@@ -34,9 +34,9 @@ public final class HostScripts {
             "fi");
 
     /**
-     * Creates the subvolume (unless it exists), sets its limit and mounts it for export. The share's root
-     * gets the mode its fifth argument names: 1777 (as /tmp) unless the create asked for another, so
-     * that clients whose root is squashed can still write.
+     * Creates the subvolume (unless it exists, or the storage root has fewer bytes free than the sixth argument),
+     * sets its limit and mounts it for export. The share's root gets the mode its fifth argument names: 1777 (as
+     * /tmp) unless the create asked for another, so that clients whose root is squashed can still write.
      */
     static final String CREATE_SHARE = "manila-create-share";
     static final String DELETE_SHARE = "manila-delete-share";
@@ -118,15 +118,30 @@ public final class HostScripts {
                     + " >/dev/null 2>&1 || echo 'quota rescan still running: the limit holds once it ends' >&2",
             "fi");
 
+    /** A script's exit status when the storage root has too little free space (ENOSPC's number). */
+    static final int NO_SPACE = 28;
+
+    /**
+     * Refuses before anything changes when the storage root has fewer than {@code $need} bytes free: btrfs lets a
+     * subvolume be made and a limit be raised on a full file system, and the tenant finds out only when writes fail.
+     */
+    private static final String REQUIRE_FREE_SPACE = String.join("\n",
+            "case \"$need\" in ''|*[!0-9]*) echo 'invalid free-space argument' >&2; exit 2;; esac",
+            "avail=$(df -B1 --output=avail \"$root\" | tail -n 1 | tr -d ' ')",
+            "if [ \"$avail\" -lt \"$need\" ]; then",
+            "  echo \"no space left on $root: $avail bytes free, $need wanted\" >&2; exit " + NO_SPACE,
+            "fi");
+
     private static final Map<String, String> SCRIPTS = new LinkedHashMap<>();
 
     static {
         SCRIPTS.put(CREATE_SHARE, String.join("\n",
                 "set -e",
-                "root=$1; dir=$2; mnt=$3; limit=$4; mode=$5",
+                "root=$1; dir=$2; mnt=$3; limit=$4; mode=$5; need=${6:-0}",
                 CONFINE,
                 "case \"$mode\" in [0-7][0-7][0-7]|[01][0-7][0-7][0-7]) ;; *) echo 'invalid mode' >&2; exit 2;; esac",
                 "if ! btrfs subvolume show \"$dir\" >/dev/null 2>&1; then",
+                REQUIRE_FREE_SPACE,
                 "  btrfs -q subvolume create \"$dir\"",
                 "fi",
                 // every time, so that a create retried after a crash between the two still sets it
@@ -164,11 +179,13 @@ public final class HostScripts {
                 "btrfs qgroup destroy \"0/$id\" \"$root\" 2>/dev/null || true",
                 START_QUOTA_RESCAN));
         SCRIPTS.put(MOUNT_SHARE, String.join("\n", "set -e", "root=$1; dir=$2; mnt=$3", CONFINE, MOUNT));
-        // The qgroup-id form: the path form fails while a share is over its limit.
+        // The qgroup-id form: the path form fails while a share is over its limit. Refused when the storage root has
+        // fewer bytes free than the fifth argument (an extend asks for the backend's minimum, a shrink for none).
         SCRIPTS.put(RESIZE_SHARE, String.join("\n",
                 "set -e",
-                "root=$1; dir=$2; mnt=$3; limit=$4",
+                "root=$1; dir=$2; mnt=$3; limit=$4; need=${5:-0}",
                 CONFINE,
+                REQUIRE_FREE_SPACE,
                 "id=$(btrfs inspect-internal rootid \"$dir\")",
                 AWAIT_CONSISTENT_QUOTAS,
                 "btrfs qgroup limit \"$limit\" \"0/$id\" \"$root\""));

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param exportRoot where btrfs shares are mounted to be exported ({@code <export_root>/<share_id>})
  * @param ganeshaExportsDir where the per-share Ganesha configuration files go
  * @param squash {@code root_squash} (default), {@code no_root_squash} or {@code all_squash}
+ * @param minFreeMb (btrfs) creates and extends are refused while the storage root has fewer MiB free (default 512):
+ *     btrfs would make the subvolume and raise the limit on a full disk, and only the tenant's writes would fail
  */
 public record LinuxBackendSettings(
         @JsonProperty("transport") String transport,
@@ -29,7 +31,10 @@ public record LinuxBackendSettings(
         @JsonProperty("export_address") String exportAddress,
         @JsonProperty("export_root") String exportRoot,
         @JsonProperty("ganesha_exports_dir") String ganeshaExportsDir,
-        @JsonProperty("squash") String squash) {
+        @JsonProperty("squash") String squash,
+        @JsonProperty("min_free_mb") Long minFreeMb) {
+
+    static final long DEFAULT_MIN_FREE_MB = 512;
 
     public LinuxBackendSettings {
         transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
@@ -70,6 +75,10 @@ public record LinuxBackendSettings(
         ganeshaExportsDir = Objects.requireNonNullElse(ganeshaExportsDir, "/etc/ganesha/exports.d");
         StoragePaths.requireAbsolute(ganeshaExportsDir, "ganesha_exports_dir");
         squash = Squash.fromConfig(squash).name().toLowerCase(Locale.ROOT);
+        minFreeMb = Objects.requireNonNullElse(minFreeMb, DEFAULT_MIN_FREE_MB);
+        if (minFreeMb < 0) {
+            throw new IllegalArgumentException("min_free_mb must not be negative");
+        }
     }
 
     public Squash squashMode() {

@@ -71,7 +71,7 @@ final class LinuxShareDriver implements ShareDriver {
 
     @Override
     public void extend(ShareRef ref, int newSizeGib) {
-        layout.resize(locate(ref), newSizeGib);
+        layout.resize(locate(ref), newSizeGib, true);
     }
 
     @Override
@@ -82,7 +82,7 @@ final class LinuxShareDriver implements ShareDriver {
             throw new ShrinkWouldLoseDataException("share " + ref.shareId() + " holds " + used
                     + " bytes, more than " + newSizeGib + " GiB");
         }
-        layout.resize(share, newSizeGib);
+        layout.resize(share, newSizeGib, false);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class PlainDirectoryLayout implements StorageLayout {
     }
 
     @Override
-    public void resize(ShareLocation share, int sizeGib) {
+    public void resize(ShareLocation share, int sizeGib, boolean growing) {
         // Nothing to set: a plain directory has no limit.
     }
 

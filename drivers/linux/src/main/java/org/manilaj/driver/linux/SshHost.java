@@ -3,7 +3,9 @@ package org.manilaj.driver.linux;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchChangedHostKeyException;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchHostKeyException;
 import com.jcraft.jsch.Session;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.manilaj.driver.TimedOutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,11 +108,12 @@ public final class SshHost implements RemoteHost {
             session = borrowSession();
             CommandResult result = execute(session, argv, stdin, command,
                     timeout.plusSeconds(KILL_AFTER_SECONDS + settings.connectTimeout()));
-            healthy = true;
             if (result.exitStatus() == TIMED_OUT) {
-                throw new HostUnavailableException(describe() + ": timed out after " + timeout + " and was stopped: "
+                // the session goes too: what hung on the host may have left its connection in any state
+                throw new TimedOutException(describe() + ": timed out after " + timeout + " and was stopped: "
                         + ShellQuoting.join(argv));
             }
+            healthy = true;
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} ms on {}: {}", (System.nanoTime() - start) / 1_000_000, describe(), argv.get(0).equals("sh")
                         ? "script " + argv.get(3) : argv.get(0));
@@ -175,8 +179,9 @@ public final class SshHost implements RemoteHost {
     }
 
     private Session connect() {
+        Session session = null;
         try {
-            Session session = jsch.getSession(settings.user(), settings.host(), settings.port());
+            session = jsch.getSession(settings.user(), settings.host(), settings.port());
             session.setConfig("StrictHostKeyChecking", "yes");
             session.setConfig("server_host_key", hostKeyAlgorithms);
             session.setConfig("PreferredAuthentications", "publickey");
@@ -184,10 +189,21 @@ public final class SshHost implements RemoteHost {
             session.connect((int) settings.connectTimeoutDuration().toMillis());
             LOG.debug("opened SSH session to {}", describe());
             return session;
+        } catch (JSchHostKeyException e) {
+            // a changed, unknown or revoked host key: maybe a reinstalled host, maybe someone in the middle; never retried
+            HostKey presented = session == null ? null : session.getHostKey();
+            boolean changed = e instanceof JSchChangedHostKeyException;
+            String message = describe() + (changed ? ": HOST KEY CHANGED" : ": HOST KEY NOT TRUSTED") + ", cannot connect: "
+                    + e.getMessage() + " (the host presented "
+                    + (presented == null ? "a key" : presented.getType() + " " + presented.getFingerPrint(jsch)) + "; "
+                    + settings.knownHostsFile() + (changed ? " pins another" : " has none for it") + "; if the host was"
+                    + " reinstalled, check its new key out of band and update that file)";
+            LOG.error("{}", message);
+            throw new CommandFailedException(message, e);
         } catch (JSchException e) {
-            if (String.valueOf(e.getMessage()).contains("HostKey") || String.valueOf(e.getMessage()).contains("Auth fail")) {
-                // a changed or unknown host key, or a refused key: not something a retry fixes
-                LOG.error("SSH to {} refused: {} (check known_hosts and the key)", describe(), e.getMessage());
+            if (String.valueOf(e.getMessage()).contains("Auth fail")) {
+                // a refused key: not something a retry fixes
+                LOG.error("SSH to {} refused: {} (check the key)", describe(), e.getMessage());
                 throw new CommandFailedException(describe() + ": cannot connect: " + e.getMessage(), e);
             }
             throw new HostUnavailableException(describe() + ": cannot connect: " + e.getMessage(), e);
@@ -210,7 +226,7 @@ public final class SshHost implements RemoteHost {
             while (!channel.isClosed()) {
                 if (System.nanoTime() > deadline) {
                     // the remote timeout should have ended it by now: the host or the connection is stuck
-                    throw new HostUnavailableException(describe() + ": no answer after " + timeout + ": " + command);
+                    throw new TimedOutException(describe() + ": no answer after " + timeout + ": " + command);
                 }
                 Thread.sleep(POLL_MILLIS);
             }

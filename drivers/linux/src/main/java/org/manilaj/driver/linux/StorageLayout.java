@@ -18,8 +18,11 @@ interface StorageLayout {
      */
     void delete(ShareLocation share);
 
-    /** Sets the size limit, if the layout has one. */
-    void resize(ShareLocation share, int sizeGib);
+    /**
+     * Sets the size limit, if the layout has one; a layout that watches free space refuses to grow a share on a full
+     * file system with {@link org.manilaj.driver.NoSpaceException} (a shrink is never refused for want of space).
+     */
+    void resize(ShareLocation share, int sizeGib, boolean growing);
 
     /** Bytes used by the share's data. */
     long usedBytes(ShareLocation share);

@@ -112,9 +112,15 @@ class SshHostTest {
         try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
             // a shell that starts a child, as the driver's scripts do: both must be gone after the timeout
             assertThatThrownBy(() -> host.run(List.of("sh", "-c", "sleep \"$1\" & wait", "timeout-test", marker), Duration.ofMillis(300)))
-                    .isInstanceOf(HostUnavailableException.class)
+                    .isInstanceOf(org.manilaj.driver.TimedOutException.class)
                     .isInstanceOf(org.manilaj.driver.TransientDriverException.class)
                     .hasMessageContaining("timed out");
+            // the session that ran it is not reused: whatever hung may have left the connection in any state
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!server.server.getActiveSessions().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(server.server.getActiveSessions()).as("sessions still open after the timeout").isEmpty();
             Thread.sleep(500);
             Process pgrep = new ProcessBuilder("pgrep", "-f", marker).start();
             assertThat(pgrep.waitFor()).as("processes left running: " + new String(pgrep.getInputStream().readAllBytes()))
@@ -163,7 +169,8 @@ class SshHostTest {
         try (SshHost host = new SshHost(server.settings(emptyKnownHosts))) {
             assertThatThrownBy(() -> host.run(List.of("true"), Duration.ofSeconds(10)))
                     .isInstanceOf(CommandFailedException.class)
-                    .hasMessageContaining("cannot connect");
+                    .hasMessageContaining("cannot connect")
+                    .hasMessageContaining("HOST KEY NOT TRUSTED");
         }
     }
 
@@ -176,8 +183,12 @@ class SshHostTest {
             Path wrongKnownHosts = Files.writeString(directory.resolve("wrong_known_hosts"),
                     "[127.0.0.1]:" + server.server.getPort() + " " + otherKey);
             try (SshHost host = new SshHost(server.settings(wrongKnownHosts))) {
+                // refused for good (never retried), and the log and the health check say which key came and where to look
                 assertThatThrownBy(() -> host.run(List.of("true"), Duration.ofSeconds(10)))
-                        .isInstanceOf(CommandFailedException.class);
+                        .isInstanceOf(CommandFailedException.class)
+                        .isNotInstanceOf(org.manilaj.driver.TransientDriverException.class)
+                        .hasMessageContaining("HOST KEY CHANGED")
+                        .hasMessageMatching("(?s).*presented \\S+ SHA256:\\S+;.*wrong_known_hosts pins another.*");
             }
         }
     }

@@ -92,6 +92,16 @@ public final class TestLab {
         testhosts("start", host);
     }
 
+    /** Only host {@code n}'s NFS server stops; its sshd and storage stay ({@code testhosts.sh nfs-stop}). */
+    public static void stopNfs(int host) {
+        testhosts("nfs-stop", host);
+    }
+
+    /** Host {@code n}'s NFS server back, reading its exports back from its exports directory. */
+    public static void startNfs(int host) {
+        testhosts("nfs-start", host);
+    }
+
     private static void testhosts(String command, int host) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("scripts/testlab/testhosts.sh"))) {
