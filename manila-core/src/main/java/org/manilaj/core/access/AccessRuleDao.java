@@ -28,16 +28,21 @@ public interface AccessRuleDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM access_rules r WHERE r.id = :id")
     Optional<AccessRule> find(@Bind("id") String id);
 
+    // Every move but failForRetry's clears retry_as: a rule is tried again only the way it was going when its backend
+    // failed it, never after a tenant or an abandoned sync moved it since (a denied rule must not be granted again).
+
     /** Moves one rule from {@code from} to {@code to}. */
-    @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE id = :id AND state = :from")
+    @SqlUpdate("UPDATE access_rules SET state = :to, retry_as = NULL, updated_at = :now WHERE id = :id AND state = :from")
     int moveOne(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
     /** Moves every rule of a share in state {@code from} to {@code to}. */
-    @SqlUpdate("UPDATE access_rules SET state = :to, updated_at = :now WHERE share_id = :shareId AND state = :from")
+    @SqlUpdate("UPDATE access_rules SET state = :to, retry_as = NULL, updated_at = :now WHERE share_id = :shareId"
+            + " AND state = :from")
     int moveAll(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
     /** Starts denying one rule unless it is already on its way out. */
-    @SqlUpdate("UPDATE access_rules SET state = 'queued_to_deny', updated_at = :now WHERE id = :id AND share_id = :shareId"
+    @SqlUpdate("UPDATE access_rules SET state = 'queued_to_deny', retry_as = NULL, updated_at = :now WHERE id = :id"
+            + " AND share_id = :shareId"
             + " AND state NOT IN ('queued_to_deny', 'denying')")
     int queueDeny(@Bind("id") String id, @Bind("shareId") String shareId, @Bind("now") Instant now);
 

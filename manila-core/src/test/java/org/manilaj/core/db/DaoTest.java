@@ -8,6 +8,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.manilaj.core.access.AccessRule;
+import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.placement.CapacityLedger;
 import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.share.ExportLocation;
@@ -195,6 +197,32 @@ class DaoTest {
         assertThat(operations.adopt("op-4", stuck.id(), "create", "creating", T0)).as("adopted once").isZero();
         assertThat(operations.orphans()).isEmpty();
         assertThat(operations.forShare(stuck.id()).orElseThrow().owner()).isNull();
+    }
+
+    /**
+     * A rule the backend failed is tried again the way it was going, and only while nothing moved it since: one the
+     * tenant denied meanwhile, and that an abandoned sync then put in error, is never granted again.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aFailedRuleIsRetriedTheWayItWasGoingUnlessMovedSince(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        Share share = share(insertType(jdbi), "p1", "s", "available", 1, T0);
+        jdbi.onDemand(ShareDao.class).insert(share);
+        AccessRuleDao rules = jdbi.onDemand(AccessRuleDao.class);
+        rules.insert(new AccessRule("rule-1", share.id(), "ip", "10.0.0.1", "rw", "applying", null, T0, T0));
+        assertThat(rules.failForRetry(share.id(), "applying", "apply", T0)).isOne();
+        assertThat(rules.sharesWithFailedRules(List.of("h@b#p"))).as("on no pool of those").isEmpty();
+
+        rules.queueDeny("rule-1", share.id(), T0); // the tenant gives up on it
+        rules.moveAll(share.id(), "queued_to_deny", "error", T0); // as an abandoned sync leaves it
+        assertThat(rules.requeueFailed(share.id(), T0)).as("no longer to be applied").isZero();
+        assertThat(rules.find("rule-1").orElseThrow().state()).isEqualTo("error");
+
+        rules.insert(new AccessRule("rule-2", share.id(), "ip", "10.0.0.2", "rw", "denying", null, T0, T0));
+        rules.failForRetry(share.id(), "denying", "deny", T0);
+        assertThat(rules.requeueFailed(share.id(), T0)).isOne();
+        assertThat(rules.find("rule-2").orElseThrow().state()).isEqualTo("queued_to_deny");
     }
 
     private static boolean reserve(Jdbi jdbi, int size) {
