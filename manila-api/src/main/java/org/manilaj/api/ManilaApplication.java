@@ -304,10 +304,17 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 jobs.register(MIGRATION_JOB, migrationRunner::submit); // the job only hands the copy to its own threads
                 AccessRepair accessRepair = new AccessRepair(jdbi, runner, health, clock);
                 jobs.scheduleEvery("reconcile-shares", settings.reconcileInterval(), () -> {
-                    runner.reconcile();
-                    accessRepair.retryFailedRules();
-                    // a migration no live node is running (its job lost, its clean-up failed, its node dead) gets a job
-                    migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
+                    try {
+                        runner.reconcile();
+                    } finally { // each part runs whatever the others did; the job still fails when the first did
+                        try {
+                            accessRepair.retryFailedRules();
+                        } catch (RuntimeException e) {
+                            LOG.warn("the access repair pass failed; the next one tries again", e);
+                        }
+                        // a migration no live node runs (its job lost, its clean-up failed, its node dead) gets a job
+                        migrationRunner.unfinished().forEach(id -> jobs.runOnce(MIGRATION_JOB, id));
+                    }
                 });
                 names.add("sync-replicas");
                 jobs.scheduleEvery("sync-replicas", replication.interval(), replicaSync);

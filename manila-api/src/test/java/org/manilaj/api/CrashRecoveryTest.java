@@ -12,8 +12,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -461,9 +463,41 @@ class CrashRecoveryTest {
     void aCreateThatTimedOutIsNotTriedAgainAndLeavesNothingBehind(TestDatabase database) throws Exception {
         String id = createWithFaults(database, "error", 1, driver -> Mockito.doAnswer(call -> {
             call.callRealMethod(); // made on the backend, then a later step hung
-            throw new TimedOutException("btrfs qgroup limit timed out after PT1M and was stopped");
+            throw new TimedOutException("btrfs qgroup limit timed out after PT1M and was stopped", true);
         }).when(driver).create(Mockito.any()));
         assertThat(messageDetails(id)).containsExactly(MessageDetail.BACKEND_TIMEOUT.id());
+    }
+
+    /**
+     * A node whose create timed out after another node took its lease over (its database connection stalled while its
+     * host hung): it neither records the failure nor removes what was made, which the new owner may have made
+     * available meanwhile.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aCreateThatLostItsLeaseRemovesNothing(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        Jdbi jdbi = TestDatabase.jdbi(dataSource);
+        try (Node node = new Node(dataSource, "node-1", new MovableClock(), Duration.ofMinutes(1), real -> {
+            ShareDriver slow = Mockito.spy(real);
+            Mockito.doAnswer(call -> {
+                call.callRealMethod();
+                jdbi.useHandle(handle -> handle.execute("UPDATE operations SET owner = 'node-2'")); // taken over
+                throw new TimedOutException("btrfs qgroup limit timed out after PT1M and was stopped", true);
+            }).when(slow).create(Mockito.any());
+            return slow;
+        })) {
+            String id = create(node);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (jdbi.withHandle(handle -> handle.createQuery("SELECT phase FROM operations").mapTo(String.class)
+                    .findOne().orElse("")).isEmpty() || !Files.exists(storage.resolve(id))) {
+                assertThat(System.nanoTime()).as("the create ran").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            Thread.sleep(500); // the failed run's end, had it gone on
+            assertThat(storage.resolve(id)).as("the new owner's share").isDirectory();
+            assertThat(awaitStatus(dataSource, id, "creating")).as("recorded by its owner only").isNotNull();
+        }
     }
 
     /** A backend with no space left refuses an extend before changing anything: the share is as it was, and says why. */
@@ -502,8 +536,8 @@ class CrashRecoveryTest {
         DataSource dataSource = database.create();
         Jdbi jdbi = TestDatabase.jdbi(dataSource);
         MovableClock clock = new MovableClock();
-        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
-        List<List<AccessGrant>> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean down = new AtomicBoolean();
+        List<List<AccessGrant>> applied = new CopyOnWriteArrayList<>();
         try (Node node = new Node(dataSource, "node-1", clock, Duration.ofMinutes(1), real -> {
             ShareDriver flaky = Mockito.spy(real);
             Mockito.doAnswer(call -> {
@@ -529,10 +563,16 @@ class CrashRecoveryTest {
             AccessRepair repair = new AccessRepair(jdbi, node.runner, new PoolHealth(clock, Duration.ofMinutes(1),
                     Duration.ofHours(1)), clock);
             down.set(false);
+            // a later change goes through first and marks the share's access active: the failed rules are still due
+            String later = node.access.allow(CALLER, id, "ip", "10.0.0.3", "rw").id();
+            awaitAccess(jdbi, later, "active");
+            assertThat(repair.retryFailedRules()).as("too soon after the failure").isZero();
+            clock.advance(Duration.ofSeconds(10));
             assertThat(repair.retryFailedRules()).isEqualTo(1);
             awaitAccess(jdbi, arriving, "active");
             awaitAccess(jdbi, leaving, "gone");
-            assertThat(applied.get(applied.size() - 1)).extracting(AccessGrant::accessTo).containsExactly("10.0.0.2");
+            assertThat(applied.get(applied.size() - 1)).extracting(AccessGrant::accessTo)
+                    .containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
             assertThat(awaitStatus(dataSource, id, "available").accessRulesStatus()).isEqualTo("active");
             assertThat(repair.retryFailedRules()).as("nothing left to try").isZero();
         }

@@ -30,10 +30,18 @@ final class MixedLoad {
     /** The operations whose requests are counted. */
     enum Kind { CREATE, EXTEND, SHRINK, DELETE, MIGRATION_START }
 
-    /** Requests sent for one share and one kind, and those answered 200 or 202. */
-    record Count(AtomicInteger sent, AtomicInteger accepted) {
+    /**
+     * Requests for one share and one kind: those answered 200 or 202, and those left without an answer (the node was
+     * killed: the request may or may not have been carried out).
+     */
+    record Count(AtomicInteger accepted, AtomicInteger unanswered) {
         Count() {
             this(new AtomicInteger(), new AtomicInteger());
+        }
+
+        /** The most times the operation can have been carried out. */
+        int atMost() {
+            return accepted.get() + unanswered.get();
         }
     }
 
@@ -56,7 +64,7 @@ final class MixedLoad {
         return Set.copyOf(shares);
     }
 
-    /** Requests of {@code kind} sent for {@code shareId} (zero when none). */
+    /** Requests of {@code kind} for {@code shareId} (zero when none). */
     Count count(String shareId, Kind kind) {
         return counts.getOrDefault(shareId, Map.of()).getOrDefault(kind, new Count());
     }
@@ -115,19 +123,23 @@ final class MixedLoad {
                 + type + "\"}}");
         if (reply.status() == 200) {
             String id = (String) reply.object("share").get("id");
-            Count count = counts.computeIfAbsent(id, key -> new ConcurrentHashMap<>()).computeIfAbsent(Kind.CREATE, key -> new Count());
-            count.sent().incrementAndGet();
-            count.accepted().incrementAndGet();
+            counts.computeIfAbsent(id, key -> new ConcurrentHashMap<>()).computeIfAbsent(Kind.CREATE, key -> new Count())
+                    .accepted().incrementAndGet();
             shares.add(id);
         }
         return reply;
     }
 
-    /** Counts the request as sent before it leaves (a kill may cut its answer off), and as accepted on 200 or 202. */
+    /** Counts the request as accepted on 200 or 202, as unanswered when a kill cut its answer off. */
     private ManilaClient.Reply counted(String id, Kind kind, java.util.function.Supplier<ManilaClient.Reply> request) {
         Count count = counts.computeIfAbsent(id, key -> new ConcurrentHashMap<>()).computeIfAbsent(kind, key -> new Count());
-        count.sent().incrementAndGet();
-        ManilaClient.Reply reply = request.get();
+        ManilaClient.Reply reply;
+        try {
+            reply = request.get();
+        } catch (RuntimeException down) {
+            count.unanswered().incrementAndGet();
+            throw down;
+        }
         if (reply.status() == 200 || reply.status() == 202) {
             count.accepted().incrementAndGet();
         }

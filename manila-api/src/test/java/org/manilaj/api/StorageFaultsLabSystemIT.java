@@ -12,12 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +37,12 @@ import org.manilaj.driver.linux.TestLab;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class StorageFaultsLabSystemIT {
-    private static final Duration SERVICE_DOWN_TIME = Duration.ofSeconds(6);
+    private static final Duration SERVICE_DOWN_TIME = Duration.ofSeconds(10);
+    /** Where a test keeps what it must put back on the lab, so that a later run can when this one was cut short. */
+    private static final Path FAULTS = TestLab.LAB.resolve("faults");
+    private static final Path KEY = TestLab.LAB.resolve("host1/etc/ssh_host_ed25519_key");
+    private static final Path PUBLIC_KEY = TestLab.LAB.resolve("host1/etc/ssh_host_ed25519_key.pub");
+    private static final Path FILLER = TestLab.storageRoot(1).resolve(".filler");
     private static final String LAB1 = "manila@lab1#pool0";
     private static final String LAB2 = "manila@lab2#pool0";
     private static final DropwizardAppExtension<ManilaConfiguration> APP = new DropwizardAppExtension<>(
@@ -51,6 +59,14 @@ class StorageFaultsLabSystemIT {
     Path local;
     private ManilaClient client;
     private final List<String> made = new ArrayList<>();
+
+    /** What a run cut short left on host 1 (a hanging command, a full disk, another host key) is put back first. */
+    @BeforeAll
+    static void repairLab() throws Exception {
+        onHost1("sh", "-c", "if mountpoint -q /usr/local/sbin; then umount /usr/local/sbin; fi");
+        onHost1("sh", "-c", "rm -f \"$1\" && btrfs filesystem sync \"${1%/*}\"", "empty", FILLER.toString());
+        restoreHostKey();
+    }
 
     @BeforeEach
     void client() {
@@ -95,20 +111,20 @@ class StorageFaultsLabSystemIT {
     @Test
     void aCommandThatHangsIsStoppedAtItsTimeoutAndLeavesNothingBehind() throws Exception {
         onlyLab1();
-        Path faults = Files.createDirectories(TestLab.LAB.resolve("faults/hang"));
+        Path faults = Files.createDirectories(FAULTS.resolve("hang"));
         // first on the host's PATH (for root's SSH commands), in host 1's mount namespace only
         Path wrapper = Files.writeString(faults.resolve("btrfs"), String.join("\n", "#!/bin/sh",
                 "case \" $* \" in *\" qgroup limit \"*) exec sleep 3599;; esac",
                 "exec /usr/bin/btrfs \"$@\"", ""));
         wrapper.toFile().setExecutable(true);
         assertThat(onHost1("mount", "--bind", faults.toString(), "/usr/local/sbin").succeeded()).isTrue();
-        String id;
         try {
-            id = create(1);
+            String id = create(1);
             Map<String, Object> failed = client.awaitStatus(id, "error");
             assertThat(failed).containsEntry("host", LAB1);
             assertThat(detailIds(id)).containsExactly("903");
-            assertThat(TestLab.storageRoot(1).resolve(id)).as("the half-made subvolume").doesNotExist();
+            // removed just after the failure is recorded (by the node that still holds the operation)
+            await(Duration.ofSeconds(30), () -> !Files.exists(TestLab.storageRoot(1).resolve(id)));
             assertThat(onHost1("pgrep", "-fx", "sleep 3599").exitStatus()).as("the hung command left running").isEqualTo(1);
         } finally {
             onHost1("umount", "/usr/local/sbin");
@@ -122,38 +138,40 @@ class StorageFaultsLabSystemIT {
         String existing = create(1);
         client.awaitStatus(existing, "available");
         Path root = TestLab.storageRoot(1);
-        // leaves 256 MiB free, under the backend's 512 MiB minimum
-        assertThat(onHost1("sh", "-c", "fallocate -l $(( $(df -B1 --output=avail \"$1\" | tail -n 1) - 268435456 ))"
-                + " \"$1/.filler\"", "fill", root.toString()).succeeded()).isTrue();
+        // leaves 256 MiB free, under the backend's 512 MiB minimum (the scheduler, with thin provisioning, still
+        // places a 1 GiB share there: the host's check is what refuses)
+        assertThat(onHost1("sh", "-c", "fallocate -l $(( $(df -P -B1 \"${1%/*}\" | awk 'NR == 2 {print $4}') - 268435456 ))"
+                + " \"$1\"", "fill", FILLER.toString()).succeeded()).isTrue();
         try {
             String refused = create(1);
             client.awaitStatus(refused, "error");
-            assertThat(detailIds(refused)).singleElement().isIn("902", "008"); // the host's check, or the stats' first
+            assertThat(detailIds(refused)).containsExactly("902");
             assertThat(root.resolve(refused)).as("a partial subvolume").doesNotExist();
 
             assertThat(client.post("/v2/shares/" + existing + "/action", "{\"extend\": {\"new_size\": 2}}").status())
-                    .isIn(202, 400);
-            await(Duration.ofSeconds(30), () -> "available".equals(client.get("/v2/shares/" + existing).object("share")
-                    .get("status")));
-            assertThat(client.get("/v2/shares/" + existing).object("share")).as("as it was").containsEntry("size", 1);
+                    .isEqualTo(202);
+            await(Duration.ofSeconds(30), () -> detailIds(existing).contains("902"));
+            assertThat(client.get("/v2/shares/" + existing).object("share")).as("as it was")
+                    .containsEntry("status", "available").containsEntry("size", 1);
         } finally {
             // the space comes back once the removal is committed
-            onHost1("sh", "-c", "rm -f \"$1/.filler\" && btrfs filesystem sync \"$1\"", "empty", root.toString());
+            onHost1("sh", "-c", "rm -f \"$1\" && btrfs filesystem sync \"${1%/*}\"", "empty", FILLER.toString());
         }
-        assertThat(client.awaitStatus(create(1), "available")).as("once there is room").containsEntry("host", LAB1);
+        // once there is room, and the stats job has seen it
+        await(Duration.ofSeconds(30), () -> "available".equals(settled(create(1)).get("status")));
     }
 
     @Test
     void aChangedHostKeyIsRefusedAndTurnsTheHealthCheckRed() throws Exception {
-        Path key = TestLab.LAB.resolve("host1/etc/ssh_host_ed25519_key");
-        Path pub = TestLab.LAB.resolve("host1/etc/ssh_host_ed25519_key.pub");
-        byte[] oldKey = Files.readAllBytes(key);
-        byte[] oldPub = Files.readAllBytes(pub);
+        Path backup = Files.createDirectories(FAULTS.resolve("host-key"));
+        Files.copy(PUBLIC_KEY, backup.resolve(PUBLIC_KEY.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(KEY, backup.resolve(KEY.getFileName()), StandardCopyOption.REPLACE_EXISTING); // last: the marker
+        Path impostor = Files.createTempDirectory("impostor").resolve("key");
+        assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "impostor", "-f",
+                impostor.toString()).inheritIO().start().waitFor()).isZero();
         try {
-            Files.delete(key);
-            Files.delete(pub);
-            assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "impostor", "-f", key.toString())
-                    .inheritIO().start().waitFor()).isZero();
+            Files.copy(impostor, KEY, StandardCopyOption.REPLACE_EXISTING); // sshd wants the two halves to match
+            Files.copy(impostor.resolveSibling("key.pub"), PUBLIC_KEY, StandardCopyOption.REPLACE_EXISTING);
             TestLab.stopHost(1); // the host "reinstalled": it comes back with another key
             TestLab.startHost(1);
             await(Duration.ofSeconds(30), () -> health().contains("HOST KEY CHANGED"));
@@ -161,10 +179,7 @@ class StorageFaultsLabSystemIT {
             assertThat(service("manila@lab1")).containsEntry("state", "down");
             assertThat(client.awaitStatus(create(1), "available")).as("new shares go elsewhere").containsEntry("host", LAB2);
         } finally {
-            Files.write(key, oldKey);
-            Files.write(pub, oldPub);
-            TestLab.stopHost(1);
-            TestLab.startHost(1);
+            restoreHostKey();
         }
         await(Duration.ofSeconds(30), () -> "up".equals(service("manila@lab1").get("state")));
     }
@@ -179,7 +194,6 @@ class StorageFaultsLabSystemIT {
             assertThat(client.post("/v2/shares/" + id + "/action", "{\"allow_access\": {\"access_type\": \"ip\","
                     + " \"access_to\": \"127.0.0.1\", \"access_level\": \"rw\"}}").status()).isEqualTo(200);
             await(Duration.ofSeconds(30), () -> "error".equals(rule(id).get("state")));
-            assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("access_rules_status", "error");
         } finally {
             TestLab.startNfs(1);
         }
@@ -191,10 +205,33 @@ class StorageFaultsLabSystemIT {
         assertThat(new NfsClient("127.0.0.1").copyIn(file, location, "hello.txt")).as("the client can write").isTrue();
     }
 
+    /** Host 1's own key back, and the host restarted. */
+    private static void restoreHostKey() throws Exception {
+        Path backup = FAULTS.resolve("host-key").resolve(KEY.getFileName());
+        if (Files.exists(backup)) {
+            Files.copy(backup.resolveSibling(PUBLIC_KEY.getFileName()), PUBLIC_KEY, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(backup, KEY, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(KEY, PosixFilePermissions.fromString("rw-------"));
+            TestLab.stopHost(1);
+            TestLab.startHost(1);
+            Files.delete(backup);
+        }
+    }
+
     private String create(int size) {
         String id = client.createShare(size);
         made.add(id);
         return id;
+    }
+
+    /** The share once it is no longer creating. */
+    private Map<String, Object> settled(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Map<String, Object> share;
+        do {
+            share = client.get("/v2/shares/" + id).object("share");
+        } while ("creating".equals(share.get("status")) && System.nanoTime() < deadline);
+        return share;
     }
 
     /** New shares can only go to lab1. */

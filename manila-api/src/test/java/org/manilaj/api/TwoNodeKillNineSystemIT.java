@@ -23,10 +23,11 @@ import org.manilaj.core.testing.TestDatabase;
  * Two packaged jars on one PostgreSQL (Quartz clustered, short leases) and the same two local backends, under a
  * {@link MixedLoad} sent to both; one node is killed with SIGKILL mid-way, three times in turn (the other node, then
  * the killed one after its restart). The survivor takes over the dead node's operations once their leases expire and
- * finishes them: nothing is left transitional, no operation row is left, the audit finds nothing, and the outbox (one
- * event written in the transaction that ends each operation) shows that no operation's effect happened twice: a share
- * is created and deleted at most once, ends no more extends or shrinks than were asked for, and each migration ends
- * exactly once.
+ * finishes them: nothing is left transitional, no operation row is left, the audit finds nothing (no reservation or
+ * quota counted twice), and the outbox (one event written in the transaction that ends each operation) shows that no
+ * operation ended twice: each share's create ended once, its delete at most once, no more extends, shrinks, deletes
+ * or migrations than were accepted or left unanswered by the kill, at least as many as were accepted, and each
+ * migration ended exactly once.
  */
 class TwoNodeKillNineSystemIT {
     private static final int ROUNDS = 3;
@@ -124,6 +125,7 @@ class TwoNodeKillNineSystemIT {
     private static void assertEachEffectOnce(Jdbi jdbi, MixedLoad load) throws Exception {
         Map<String, Map<String, Integer>> ended = new HashMap<>();
         Map<String, Integer> migrationEnds = new HashMap<>();
+        Map<String, Integer> deletes = new HashMap<>();
         java.util.Set<String> migrationsStarted = new java.util.HashSet<>();
         List<Map<String, Object>> events = jdbi.withHandle(handle -> handle.createQuery(
                 "SELECT type, share_id, payload FROM events WHERE share_id IS NOT NULL ORDER BY seq").mapToMap().list());
@@ -131,6 +133,9 @@ class TwoNodeKillNineSystemIT {
             String type = (String) event.get("type");
             String share = (String) event.get("share_id");
             String operation = type.replaceFirst("\\.(end|error)$", "");
+            if (type.equals("share.delete.end")) {
+                deletes.merge(share, 1, Integer::sum);
+            }
             ended.computeIfAbsent(share, key -> new HashMap<>()).merge(operation, 1, Integer::sum);
             if (type.equals("migration.start")) {
                 migrationsStarted.add(migrationId(event));
@@ -143,17 +148,16 @@ class TwoNodeKillNineSystemIT {
         for (String share : load.shares()) {
             Map<String, Integer> ends = ended.getOrDefault(share, Map.of());
             assertThat(ends.getOrDefault("share.create", 0)).as("creates ended of " + share).isEqualTo(1);
-            assertThat(ends.getOrDefault("share.delete", 0)).as("deletes ended of " + share)
-                    .isBetween(load.count(share, MixedLoad.Kind.DELETE).accepted().get() > 0 ? 1 : 0,
-                            load.count(share, MixedLoad.Kind.DELETE).sent().get());
-            for (MixedLoad.Kind kind : List.of(MixedLoad.Kind.EXTEND, MixedLoad.Kind.SHRINK)) {
+            assertThat(deletes.getOrDefault(share, 0)).as("deletes done of " + share).isLessThanOrEqualTo(1);
+            for (MixedLoad.Kind kind : List.of(MixedLoad.Kind.DELETE, MixedLoad.Kind.EXTEND, MixedLoad.Kind.SHRINK)) {
                 MixedLoad.Count asked = load.count(share, kind);
                 assertThat(ends.getOrDefault("share." + kind.name().toLowerCase(), 0)).as(kind + "s ended of " + share)
-                        .isBetween(asked.accepted().get(), asked.sent().get());
+                        .isBetween(kind == MixedLoad.Kind.DELETE ? Math.min(1, asked.accepted().get()) : asked.accepted().get(),
+                                asked.atMost());
             }
             MixedLoad.Count migrations = load.count(share, MixedLoad.Kind.MIGRATION_START);
             assertThat(ends.getOrDefault("migration.start", 0)).as("migrations started of " + share)
-                    .isBetween(migrations.accepted().get(), migrations.sent().get());
+                    .isBetween(migrations.accepted().get(), migrations.atMost());
         }
         assertThat(migrationEnds.keySet()).as("migrations ended").isEqualTo(migrationsStarted);
         assertThat(migrationEnds).as("migrations ended more than once").allSatisfy((migration, times) ->

@@ -1,12 +1,14 @@
 package org.manilaj.core.access;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.manilaj.core.ManilaException;
 import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
@@ -16,12 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tries again the access rules a backend failed (its NFS server was down, its host did not answer) once the backend's
- * stats run succeeds again: each rule goes back the way it was going (an allow to be applied, a deny to be removed)
- * and the share gets an access sync. Rules a pre-hook refused, or that an operation abandoned, stay in error.
+ * Tries again the access rules a backend failed (its NFS server was down, its host did not answer) while the backend's
+ * stats run succeeds: each rule goes back the way it was going (an allow to be applied, a deny to be removed) and the
+ * share gets an access sync. A rule is tried {@link #FIRST_RETRY} after it failed, then after twice as long each time
+ * it fails again, up to {@link #LONGEST_WAIT}: a backend that keeps failing costs one try (and one log line) per share
+ * every ten minutes. Rules a pre-hook refused, or that an operation abandoned, stay in error.
  */
 public final class AccessRepair {
     private static final Logger LOG = LoggerFactory.getLogger(AccessRepair.class);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+    static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
 
     private final Jdbi jdbi;
     private final OperationRunner runner;
@@ -42,7 +48,10 @@ public final class AccessRepair {
         if (upPools.isEmpty()) {
             return 0;
         }
-        List<String> shares = jdbi.withExtension(AccessRuleDao.class, dao -> dao.sharesWithFailedRules(upPools));
+        Instant now = clock.instant();
+        Set<String> shares = jdbi.withExtension(AccessRuleDao.class, dao -> dao.failedRules(upPools)).stream()
+                .filter(rule -> !rule.updatedAt().plus(wait(rule.retryAttempts())).isAfter(now))
+                .map(AccessRuleDao.FailedRule::shareId).collect(Collectors.toCollection(LinkedHashSet::new));
         int queued = 0;
         for (String shareId : shares) {
             if (requeue(shareId)) {
@@ -51,6 +60,12 @@ public final class AccessRepair {
             }
         }
         return queued;
+    }
+
+    /** How long after its last failure a rule tried {@code attempts} times is tried again. */
+    static Duration wait(int attempts) {
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(attempts, 16));
+        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
     private boolean requeue(String shareId) {
@@ -71,9 +86,10 @@ public final class AccessRepair {
                 LOG.info("share {}: trying again {} access rule(s) its backend failed, now that it answers", shareId, rules);
                 return true;
             });
-        } catch (UnableToExecuteStatementException e) {
-            LOG.debug("share {}: access rules left for the next pass: {}", shareId, e.getMessage());
-            return false; // an operation of another kind was recorded meanwhile
+        } catch (ManilaException | UnableToExecuteStatementException e) {
+            // an operation of another kind was recorded meanwhile (the share is busy): the next pass tries again
+            LOG.warn("share {}: its failed access rules are left for the next pass: {}", shareId, e.getMessage());
+            return false;
         }
     }
 }

@@ -36,7 +36,8 @@ public interface AccessRuleDao {
     int moveOne(@Bind("id") String id, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
     /** Moves every rule of a share in state {@code from} to {@code to}. */
-    @SqlUpdate("UPDATE access_rules SET state = :to, retry_as = NULL, updated_at = :now WHERE share_id = :shareId"
+    @SqlUpdate("UPDATE access_rules SET state = :to, retry_as = NULL, updated_at = :now,"
+            + " retry_attempts = CASE WHEN :to = 'active' THEN 0 ELSE retry_attempts END WHERE share_id = :shareId"
             + " AND state = :from")
     int moveAll(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("to") String to, @Bind("now") Instant now);
 
@@ -55,14 +56,23 @@ public interface AccessRuleDao {
     int failForRetry(@Bind("shareId") String shareId, @Bind("from") String from, @Bind("retryAs") String retryAs,
                      @Bind("now") Instant now);
 
-    /** Queues again the share's rules that the backend failed, each on the way it was going. */
+    /** Queues again the share's rules that the backend failed, each on the way it was going, counting the tries. */
     @SqlUpdate("UPDATE access_rules SET state = CASE retry_as WHEN 'deny' THEN 'queued_to_deny' ELSE 'queued_to_apply' END,"
-            + " retry_as = NULL, updated_at = :now WHERE share_id = :shareId AND state = 'error' AND retry_as IS NOT NULL")
+            + " retry_as = NULL, retry_attempts = retry_attempts + 1, updated_at = :now WHERE share_id = :shareId"
+            + " AND state = 'error' AND retry_as IS NOT NULL")
     int requeueFailed(@Bind("shareId") String shareId, @Bind("now") Instant now);
 
-    /** Available shares on {@code pools} whose access is in error with rules the backend failed. */
-    @SqlQuery("SELECT DISTINCT s.id FROM shares s JOIN access_rules r ON r.share_id = s.id WHERE s.status = 'available'"
-            + " AND s.access_rules_status = 'error' AND r.state = 'error' AND r.retry_as IS NOT NULL AND s.host IN (<pools>)")
-    List<String> sharesWithFailedRules(@BindList("pools") Collection<String> pools);
+    /** A rule its backend failed: when, and how often it was tried again since it was asked for. */
+    record FailedRule(String shareId, int retryAttempts, Instant updatedAt) {
+    }
+
+    /**
+     * The rules the backend failed of available shares on {@code pools}, whatever the share's access status says (a
+     * later change may have succeeded and marked it active).
+     */
+    @SqlQuery("SELECT r.share_id, r.retry_attempts, r.updated_at FROM access_rules r JOIN shares s ON s.id = r.share_id"
+            + " WHERE s.status = 'available' AND r.state = 'error' AND r.retry_as IS NOT NULL AND s.host IN (<pools>)")
+    @RegisterConstructorMapper(FailedRule.class)
+    List<FailedRule> failedRules(@BindList("pools") Collection<String> pools);
 
 }

@@ -16,8 +16,8 @@ public enum MessageDetail {
     HOOK_REFUSED("900", "A policy hook refused the request"),
     /** Manila-J's own: auto-extend found the share past its threshold but the project's quota had no room. */
     AUTOEXTEND_QUOTA("901", "The share is nearly full, but auto-extend was refused: the project's gigabytes quota has no room."),
-    /** Manila-J's own: the backend's file system is (nearly) full; nothing was changed. */
-    NO_SPACE("902", "The storage backend has no space left; nothing was changed."),
+    /** Manila-J's own: the backend's file system is (nearly) full. */
+    NO_SPACE("902", "The storage backend has no space left."),
     /** Manila-J's own: a command on the backend ran past its time limit and was stopped. */
     BACKEND_TIMEOUT("903", "The storage backend did not finish in time; the operation was stopped."),
     /** Manila-J's own: the backend's host could not be reached (down, or refusing connections). */

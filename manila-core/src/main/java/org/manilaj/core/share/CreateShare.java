@@ -23,6 +23,7 @@ import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareExport;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
+import org.manilaj.driver.TimedOutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,14 +96,15 @@ public final class CreateShare implements ShareOperation {
             ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs,
                     rootMode);
             export = retry.get(() -> pool.get().driver().create(spec));
-        } catch (DriverException e) {
+        } catch (DriverException | IllegalArgumentException e) {
             LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
-            removeWhatWasMade(pool.get(), ref);
-            outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.of(e));
-            return;
-        } catch (IllegalArgumentException e) {
-            LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
-            outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, MessageDetail.DRIVER_FAILED);
+            MessageDetail why = e instanceof DriverException failure ? MessageDetail.of(failure) : MessageDetail.DRIVER_FAILED;
+            // recorded first: only the node that still holds the lease may remove anything (another may have made it
+            // available meanwhile); a command whose end is unknown may still be making it, so that is left too
+            if (outcomes.fail(share, lease, ShareStatus.ERROR, MessageAction.CREATE, why) && e instanceof DriverException failure
+                    && !(failure instanceof TimedOutException timedOut && !timedOut.stopped())) {
+                removeWhatWasMade(pool.get(), ref);
+            }
             return;
         }
         recordAvailable(share, lease, export);
@@ -110,8 +112,9 @@ public final class CreateShare implements ShareOperation {
 
     /**
      * A create that failed part-way (a step after the subvolume was made hung or failed) leaves no half-made share
-     * behind: the id is this share's alone, so whatever exists under it was made by this create. Tried once; what a
-     * host that is down keeps, the audit finds as an orphan.
+     * behind: the id is this share's alone and the share is in error now, never having been available, so whatever
+     * exists under it was made by this create. Tried once; what a host that is down keeps, the audit finds as an
+     * orphan (and a delete of the share in error removes it).
      */
     private static void removeWhatWasMade(BackendRegistry.PoolEntry pool, ShareRef ref) {
         try {

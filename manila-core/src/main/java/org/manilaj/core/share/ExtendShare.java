@@ -86,27 +86,25 @@ public final class ExtendShare implements ShareOperation {
                 return;
             }
         }
+        boolean primary = true; // a refusal for want of space there changed nothing; on a replica it comes after
         try {
             ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
-            try {
-                retry.run(() -> pool.get().driver().extend(ref, target));
-            } catch (NoSpaceException e) {
-                LOG.warn("share {}: extend to {} GiB refused: {}", share.id(), target, e.getMessage());
-                recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_SPACE); // nothing changed
-                return;
-            }
+            retry.run(() -> pool.get().driver().extend(ref, target));
+            primary = false;
             for (ShareReplica replica : secondaries) { // every replica takes the new size, as in Manila
                 BackendRegistry.PoolEntry replicaPool = registry.pool(replica.host()).orElseThrow();
                 ShareRef replicaRef = new ShareRef(share.id(), replicaPool.pool(), share.sizeGb());
                 retry.run(() -> replicaPool.driver().extend(replicaRef, target));
             }
-        } catch (DriverException e) {
+        } catch (DriverException | IllegalArgumentException e) {
+            if (primary && e instanceof NoSpaceException) {
+                LOG.warn("share {}: extend to {} GiB refused: {}", share.id(), target, e.getMessage());
+                recorder.refused(share, lease, MessageAction.EXTEND, MessageDetail.NO_SPACE);
+                return;
+            }
             LOG.error("share {}: extend to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
-            recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND, MessageDetail.of(e));
-            return;
-        } catch (IllegalArgumentException e) {
-            LOG.error("share {}: extend to {} GiB failed: {}", share.id(), target, e.getMessage(), e);
-            recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND);
+            recorder.failed(share, lease, ShareStatus.EXTENDING_ERROR, MessageAction.EXTEND,
+                    e instanceof DriverException failure ? MessageDetail.of(failure) : MessageDetail.DRIVER_FAILED);
             return;
         }
         recorder.done(share, lease, target);

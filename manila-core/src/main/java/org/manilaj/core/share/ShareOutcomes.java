@@ -26,13 +26,16 @@ final class ShareOutcomes {
         this.messages = messages;
     }
 
-    /** Moves the share to {@code to} with a user message; a failed create gives its reservation back. */
-    void fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail) {
-        fail(share, lease, to, action, detail, null);
+    /**
+     * Moves the share to {@code to} with a user message; a failed create gives its reservation back. False when the
+     * lease was lost first (another node runs the operation now, and records its outcome).
+     */
+    boolean fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail) {
+        return fail(share, lease, to, action, detail, null);
     }
 
     /** As above, with a pre-hook's short reason in the message. */
-    void fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail, String reason) {
+    boolean fail(Share share, Lease lease, ShareStatus to, MessageAction action, MessageDetail detail, String reason) {
         boolean recorded = jdbi.inTransaction(handle -> {
             if (!lease.hold(handle, "failed", 100)) {
                 return false;
@@ -49,5 +52,6 @@ final class ShareOutcomes {
         if (!recorded) {
             LOG.warn("share {}: lost the lease before its failure was recorded", share.id());
         }
+        return recorded;
     }
 }

@@ -212,7 +212,7 @@ class DaoTest {
         AccessRuleDao rules = jdbi.onDemand(AccessRuleDao.class);
         rules.insert(new AccessRule("rule-1", share.id(), "ip", "10.0.0.1", "rw", "applying", null, T0, T0));
         assertThat(rules.failForRetry(share.id(), "applying", "apply", T0)).isOne();
-        assertThat(rules.sharesWithFailedRules(List.of("h@b#p"))).as("on no pool of those").isEmpty();
+        assertThat(rules.failedRules(List.of("h@b#p"))).as("on no pool of those").isEmpty();
 
         rules.queueDeny("rule-1", share.id(), T0); // the tenant gives up on it
         rules.moveAll(share.id(), "queued_to_deny", "error", T0); // as an abandoned sync leaves it

@@ -127,7 +127,9 @@ public final class HostScripts {
      */
     private static final String REQUIRE_FREE_SPACE = String.join("\n",
             "case \"$need\" in ''|*[!0-9]*) echo 'invalid free-space argument' >&2; exit 2;; esac",
-            "avail=$(df -B1 --output=avail \"$root\" | tail -n 1 | tr -d ' ')",
+            // POSIX output: one line per file system, however long its device name
+            "avail=$(df -P -B1 \"$root\" | awk 'NR == 2 {print $4}')",
+            "case \"$avail\" in ''|*[!0-9]*) echo \"cannot read the free space of $root\" >&2; exit 1;; esac",
             "if [ \"$avail\" -lt \"$need\" ]; then",
             "  echo \"no space left on $root: $avail bytes free, $need wanted\" >&2; exit " + NO_SPACE,
             "fi");

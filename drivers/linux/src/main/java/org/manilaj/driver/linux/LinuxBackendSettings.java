@@ -35,6 +35,7 @@ public record LinuxBackendSettings(
         @JsonProperty("min_free_mb") Long minFreeMb) {
 
     static final long DEFAULT_MIN_FREE_MB = 512;
+    static final long MAX_MIN_FREE_MB = 1L << 30; // a PiB: its bytes still fit a long
 
     public LinuxBackendSettings {
         transport = Objects.requireNonNullElse(transport, "local").toLowerCase(Locale.ROOT);
@@ -76,8 +77,8 @@ public record LinuxBackendSettings(
         StoragePaths.requireAbsolute(ganeshaExportsDir, "ganesha_exports_dir");
         squash = Squash.fromConfig(squash).name().toLowerCase(Locale.ROOT);
         minFreeMb = Objects.requireNonNullElse(minFreeMb, DEFAULT_MIN_FREE_MB);
-        if (minFreeMb < 0) {
-            throw new IllegalArgumentException("min_free_mb must not be negative");
+        if (minFreeMb < 0 || minFreeMb > MAX_MIN_FREE_MB) {
+            throw new IllegalArgumentException("min_free_mb must be between 0 and " + MAX_MIN_FREE_MB);
         }
     }
 

@@ -71,7 +71,8 @@ final class LinuxShareDriver implements ShareDriver {
 
     @Override
     public void extend(ShareRef ref, int newSizeGib) {
-        layout.resize(locate(ref), newSizeGib, true);
+        // putting back a size a share had (a shrink undone) is not a growth: never refused for want of space
+        layout.resize(locate(ref), newSizeGib, newSizeGib > ref.sizeGib());
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class LocalHost implements RemoteHost {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killWithChildren(process);
-                throw new TimedOutException("timed out after " + timeout + " and was stopped: " + ShellQuoting.join(argv));
+                throw new TimedOutException("timed out after " + timeout + " and was stopped: " + ShellQuoting.join(argv), true);
             }
             return new CommandResult(argv, process.exitValue(), stdout.get(), stderr.get());
         } catch (InterruptedException e) {
@@ -86,7 +86,7 @@ public final class LocalHost implements RemoteHost {
                     long left = Math.min(wait.toNanos(), deadline - System.nanoTime());
                     if (!process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                         killWithChildren(process);
-                        throw new TimedOutException("timed out and was stopped: " + ShellQuoting.join(argv));
+                        throw new TimedOutException("timed out and was stopped: " + ShellQuoting.join(argv), true);
                     }
                     new CommandResult(argv, process.exitValue(), "", stderr.get(5, TimeUnit.SECONDS)).orThrow(describe());
                 } catch (IOException | ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -111,7 +111,7 @@ public final class SshHost implements RemoteHost {
             if (result.exitStatus() == TIMED_OUT) {
                 // the session goes too: what hung on the host may have left its connection in any state
                 throw new TimedOutException(describe() + ": timed out after " + timeout + " and was stopped: "
-                        + ShellQuoting.join(argv));
+                        + ShellQuoting.join(argv), true);
             }
             healthy = true;
             if (LOG.isDebugEnabled()) {
@@ -226,7 +226,7 @@ public final class SshHost implements RemoteHost {
             while (!channel.isClosed()) {
                 if (System.nanoTime() > deadline) {
                     // the remote timeout should have ended it by now: the host or the connection is stuck
-                    throw new TimedOutException(describe() + ": no answer after " + timeout + ": " + command);
+                    throw new TimedOutException(describe() + ": no answer after " + timeout + ": " + command, false);
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -315,13 +315,13 @@ public final class SshHost implements RemoteHost {
                 long until = Math.min(deadline, System.nanoTime() + wait.toNanos());
                 while (!channel.isClosed()) {
                     if (System.nanoTime() > until) {
-                        throw new HostUnavailableException(describe() + ": no end after " + wait + ": " + ShellQuoting.join(argv));
+                        throw new TimedOutException(describe() + ": no end after " + wait + ": " + ShellQuoting.join(argv), false);
                     }
                     Thread.sleep(POLL_MILLIS);
                 }
                 int status = channel.getExitStatus();
                 if (status == TIMED_OUT) {
-                    throw new HostUnavailableException(describe() + ": timed out and was stopped: " + ShellQuoting.join(argv));
+                    throw new TimedOutException(describe() + ": timed out and was stopped: " + ShellQuoting.join(argv), true);
                 }
                 new CommandResult(argv, status, "", stderr.text()).orThrow(describe());
                 ended = true;
