@@ -19,6 +19,8 @@ import org.manilaj.bench.load.LoadScenarios;
  *       while a client writes, between the lab's hosts ({@code config/manila-lab-replication.yml});</li>
  *   <li>{@code usage-scan --lab DIR -n N}: the Linux driver's usage scan of N btrfs shares on lab host 1 (auto-extend's
  *   one round trip), three times</li>
+ *   <li>{@code scale [options]}: the packaged service over 1,000 and 100,000 seeded shares, on H2 and PostgreSQL:
+ *   start-up, list and detail pages, resident memory (options in {@code ScaleOptions});</li>
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks (for example {@code jmh PlacementBenchmark}).</li>
  * </ul>
  * Options of the load scenarios are described in {@code LoadOptions}; each prints a table and, with
@@ -30,13 +32,13 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate|replicate|usage-scan [--name value...] | jmh [JMH options]");
+            System.err.println("usage: java -jar manila-bench.jar lifecycle|reads|csi|migrate|replicate|usage-scan|scale [--name value...] | jmh [JMH options]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            case "lifecycle", "reads", "csi", "migrate", "replicate", "usage-scan" -> {
+            case "lifecycle", "reads", "csi", "migrate", "replicate", "usage-scan", "scale" -> {
                 LoadScenarios.Outcome outcome = LoadScenarios.run(args[0], rest);
                 System.out.print(outcome.table());
                 if (outcome.jsonFile() != null) {

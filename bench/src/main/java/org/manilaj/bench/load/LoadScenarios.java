@@ -12,6 +12,11 @@ public final class LoadScenarios {
     }
 
     public static Outcome run(String scenario, String[] args) throws Exception {
+        if (scenario.equals("scale")) { // starts its own services and databases: options of its own
+            ScaleOptions scale = ScaleOptions.parse(args);
+            Map<String, Object> result = new ScaleScenario(scale).run();
+            return new Outcome(result, ScaleScenario.table(result), scale.jsonFile());
+        }
         LoadOptions options = LoadOptions.parse(args);
         Map<String, Object> result = switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(options).run();

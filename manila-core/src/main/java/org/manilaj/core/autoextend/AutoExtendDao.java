@@ -1,9 +1,11 @@
 package org.manilaj.core.autoextend;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -15,11 +17,15 @@ public interface AutoExtendDao {
                      Instant actedAt) {
     }
 
+    /**
+     * The available, placed shares of the given types only: the shares of types that do not auto-extend (with
+     * 100,000 shares, nearly all of them) are never read into memory.
+     */
     @SqlQuery("SELECT s.id, s.project_id, s.user_id, s.size_gb, s.share_type_id, s.host, m.acted_at FROM shares s"
-            + " LEFT JOIN autoextend_marks m ON m.share_id = s.id WHERE s.status = 'available' AND s.host IS NOT NULL"
-            + " ORDER BY s.id")
+            + " LEFT JOIN autoextend_marks m ON m.share_id = s.id WHERE s.share_type_id IN (<shareTypeIds>)"
+            + " AND s.status = 'available' AND s.host IS NOT NULL ORDER BY s.id")
     @RegisterConstructorMapper(Candidate.class)
-    List<Candidate> candidates();
+    List<Candidate> candidates(@BindList("shareTypeIds") Collection<String> shareTypeIds);
 
     /** Marks the share acted on, once per interval: zero when another run (another node) did since {@code before}. */
     @SqlUpdate("UPDATE autoextend_marks SET acted_at = :now WHERE share_id = :shareId AND acted_at < :before")

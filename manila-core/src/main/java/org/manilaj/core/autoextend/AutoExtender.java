@@ -20,6 +20,7 @@ import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.share.ShareResizeService;
+import org.manilaj.core.types.ShareType;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.driver.ShareRef;
 import org.slf4j.Logger;
@@ -61,18 +62,23 @@ public final class AutoExtender {
     /** One run over every share that auto-extends; how many extends it asked for. */
     public int run() {
         Instant now = clock.instant();
-        Map<String, Optional<AutoExtendPolicy>> policies = new HashMap<>();
+        Map<String, AutoExtendPolicy> policies = new HashMap<>();
+        for (ShareType type : shareTypes.list()) {
+            AutoExtendPolicy.of(type.extraSpecs()).ifPresent(policy -> policies.put(type.id(), policy));
+        }
+        if (policies.isEmpty()) {
+            return 0;
+        }
         Map<String, List<Watched>> byBackend = new LinkedHashMap<>();
-        for (AutoExtendDao.Candidate share : jdbi.withExtension(AutoExtendDao.class, AutoExtendDao::candidates)) {
+        for (AutoExtendDao.Candidate share : jdbi.withExtension(AutoExtendDao.class,
+                dao -> dao.candidates(policies.keySet()))) {
             if (share.actedAt() != null && share.actedAt().plus(interval).isAfter(now)) {
                 continue;
             }
-            Optional<AutoExtendPolicy> policy = policies.computeIfAbsent(share.shareTypeId(),
-                    type -> AutoExtendPolicy.of(shareTypes.extraSpecs(type)));
             Optional<BackendRegistry.PoolEntry> pool = registry.pool(share.host());
-            if (policy.isPresent() && pool.isPresent()) {
+            if (pool.isPresent()) {
                 byBackend.computeIfAbsent(pool.get().backend(), backend -> new ArrayList<>())
-                        .add(new Watched(share, policy.get(), pool.get()));
+                        .add(new Watched(share, policies.get(share.shareTypeId()), pool.get()));
             }
         }
         int extended = 0;

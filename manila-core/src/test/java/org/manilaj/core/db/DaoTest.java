@@ -90,6 +90,32 @@ class DaoTest {
         assertThat(reads.list("ignored", true, null, null, null, "name", "asc", 1000, 0)).hasSize(6);
     }
 
+    /** The list's pages come from index (project_id, created_at, id): shares made in the same instant page by id. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void pagesSharesMadeAtOneInstantByTheirIds(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String typeId = insertType(jdbi);
+        ShareDao shares = jdbi.onDemand(ShareDao.class);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Share share = share(typeId, "p1", "s" + i, "available", 1, T0);
+            shares.insert(share);
+            ids.add(share.id());
+        }
+        shares.insert(share(typeId, "p2", "other", "available", 1, T0.plusSeconds(1)));
+        List<String> descending = ids.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        ShareReadDao reads = jdbi.onDemand(ShareReadDao.class);
+
+        assertThat(java.util.stream.Stream.concat(reads.list("p1", false, null, null, null, "created_at", "desc", 2, 0).stream(),
+                reads.list("p1", false, null, null, null, "created_at", "desc", 2, 2).stream()))
+                .extracting(Share::id).containsExactlyElementsOf(descending);
+        assertThat(reads.list("p1", false, null, null, null, "created_at", "asc", 3, 1))
+                .extracting(Share::id).containsExactlyElementsOf(ids.stream().sorted().skip(1).toList());
+        assertThat(reads.list("p1", true, null, null, null, "created_at", "desc", 2, 0))
+                .extracting(Share::name).containsExactly("other", "s" + ids.indexOf(descending.get(0)));
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void statusChangesAreConditionalAndOperationLeasesExclusive(TestDatabase database) {
