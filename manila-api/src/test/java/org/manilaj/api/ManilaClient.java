@@ -86,8 +86,13 @@ final class ManilaClient {
      * the end of a replication run whose replica is already gone), for at most 30 s.
      */
     Reply deleteWhenIdle(String path) {
+        return whenIdle(() -> delete(path));
+    }
+
+    /** Sends the request again while it is refused as busy (409: another operation of the share runs), up to 30 s. */
+    Reply whenIdle(java.util.function.Supplier<Reply> request) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Reply reply = delete(path);
+        Reply reply = request.get();
         while (reply.status() == 409 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
@@ -95,7 +100,7 @@ final class ManilaClient {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            reply = delete(path);
+            reply = request.get();
         }
         return reply;
     }

@@ -49,6 +49,7 @@ final class ScaleService implements AutoCloseable {
             awaitUp(process, port, work);
         } catch (IOException | RuntimeException | InterruptedException e) {
             process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS); // before the caller removes its working directory
             throw e;
         }
         return new ScaleService(process, port, (System.nanoTime() - t0) / 1e9);

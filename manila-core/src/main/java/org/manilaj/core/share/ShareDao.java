@@ -18,7 +18,9 @@ public interface ShareDao {
     String COLUMNS = "s.id, s.project_id, s.user_id, s.name, s.description, s.size_gb, s.share_proto, s.share_type_id,"
             + " t.name AS share_type_name, s.status, s.host, s.availability_zone, s.is_public, s.task_state,"
             + " s.access_rules_status, s.created_at, s.updated_at, s.reserved_gb, s.pending_size_gb";
-    String FROM = " FROM shares s JOIN share_types t ON t.id = s.share_type_id";
+    // LEFT: the same rows (every share has its type), but H2 then reads shares first, in an index's order when a page
+    // asks for it, instead of starting from the types and sorting every share it joins
+    String FROM = " FROM shares s LEFT JOIN share_types t ON t.id = s.share_type_id";
 
     @SqlUpdate("INSERT INTO shares (id, project_id, user_id, name, description, size_gb, share_proto, share_type_id,"
             + " status, availability_zone, is_public, access_rules_status, created_at, updated_at)"
