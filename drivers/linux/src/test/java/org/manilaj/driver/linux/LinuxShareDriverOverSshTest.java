@@ -24,12 +24,7 @@ class LinuxShareDriverOverSshTest {
     void createsAndDeletesASharesDirectoryOnAHostReachedOverSsh() throws Exception {
         Path root = Files.createDirectory(directory.resolve("shares"));
         try (InJvmSshServer server = new InJvmSshServer(Files.createDirectory(directory.resolve("ssh")))) {
-            Map<String, Object> ssh = new LinkedHashMap<>();
-            ssh.put("host", "127.0.0.1");
-            ssh.put("port", server.server.getPort());
-            ssh.put("user", server.user);
-            ssh.put("private_key_file", server.clientKey.toString());
-            ssh.put("known_hosts_file", server.knownHosts.toString());
+            Map<String, Object> ssh = sshOptions(server);
             Map<String, Object> options = Map.of("transport", "ssh", "ssh", ssh,
                     "storage_root", root.toString(), "export_address", "127.0.0.1");
             String id = UUID.randomUUID().toString();
@@ -53,12 +48,7 @@ class LinuxShareDriverOverSshTest {
     @Test
     void onlyAGrowthAsksTheHostForFreeSpace() throws Exception {
         try (InJvmSshServer server = new InJvmSshServer(Files.createDirectory(directory.resolve("ssh")))) {
-            Map<String, Object> ssh = new LinkedHashMap<>();
-            ssh.put("host", "127.0.0.1");
-            ssh.put("port", server.server.getPort());
-            ssh.put("user", server.user);
-            ssh.put("private_key_file", server.clientKey.toString());
-            ssh.put("known_hosts_file", server.knownHosts.toString());
+            Map<String, Object> ssh = sshOptions(server);
             Map<String, Object> options = Map.of("transport", "ssh", "ssh", ssh, "storage_root", "/srv/manila",
                     "layout", "btrfs", "export_root", "/srv/exports", "export_address", "127.0.0.1", "min_free_mb", 100);
             String id = UUID.randomUUID().toString();
@@ -78,5 +68,15 @@ class LinuxShareDriverOverSshTest {
             assertThat(resizes.get(0)).as("grown from 1 to 3 GiB").endsWith(" '" + 100L * 1024 * 1024 + "'");
             assertThat(resizes.get(1)).as("put back to 3 GiB").endsWith(" '0'");
         }
+    }
+
+    private static Map<String, Object> sshOptions(InJvmSshServer server) {
+        Map<String, Object> ssh = new LinkedHashMap<>();
+        ssh.put("host", "127.0.0.1");
+        ssh.put("port", server.server.getPort());
+        ssh.put("user", server.user);
+        ssh.put("private_key_file", server.clientKey.toString());
+        ssh.put("known_hosts_file", server.knownHosts.toString());
+        return ssh;
     }
 }
