@@ -1,6 +1,7 @@
 package org.manilaj.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +84,16 @@ class MetricsTest {
         assertThat(samples.get("manila_events_total{type=\"share.delete.end\"}")).isEqualTo(1.0);
         assertThat(samples.get("manila_operation_seconds_count{type=\"create\"}")).isEqualTo(2.0);
         assertThat(samples.get("manila_operation_seconds_count{type=\"delete\"}")).isEqualTo(1.0);
+        // each create's run, step by step (the steps add up to its time from request to end)
+        for (String step : List.of("handoff", "lease", "placement", "driver", "record", "rest")) {
+            assertThat(samples.get("manila_operation_step_seconds_count{step=\"" + step + "\",type=\"create\"}")).as(step)
+                    .isEqualTo(2.0);
+        }
+        assertThat(samples.get("manila_operation_step_seconds_count{step=\"driver\",type=\"delete\"}")).isEqualTo(1.0);
+        double steps = List.of("handoff", "lease", "placement", "driver", "record", "rest").stream()
+                .mapToDouble(step -> samples.get("manila_operation_step_seconds_sum{step=\"" + step + "\",type=\"create\"}"))
+                .sum();
+        assertThat(steps).isCloseTo(samples.get("manila_operation_seconds_sum{type=\"create\"}"), within(0.005));
         assertThat(samples.get("manila_http_request_seconds_count{method=\"GET\",route=\"/v2/shares/{shareId}\",status=\"200\"}"))
                 .isGreaterThanOrEqualTo(3.0);
         assertThat(samples.get("manila_http_request_seconds_count{method=\"GET\",route=\"/v2/shares/{shareId}\",status=\"404\"}"))

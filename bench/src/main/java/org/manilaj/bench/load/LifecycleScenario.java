@@ -32,6 +32,8 @@ final class LifecycleScenario {
     }
 
     private Map<String, Object> measure(ManilaHttp http, ExecutorService clients) throws Exception {
+        StepBreakdown breakdown = new StepBreakdown(options.metricsUrl());
+        boolean stepsRead = breakdown.start();
         {
             Percentiles created = new Percentiles();
             Percentiles deleted = new Percentiles();
@@ -95,6 +97,10 @@ final class LifecycleScenario {
             result.put("delete_to_gone", deleted.summary());
             result.put("delete_throughput_per_s", Percentiles.round(deleted.count() / deleteSeconds));
             result.put("errors", errors.get());
+            if (stepsRead) {
+                // the API's create and delete requests, and each operation's steps, as the service measured them
+                breakdown.since().forEach((type, steps) -> result.put("server_ms_" + type, steps));
+            }
             return result;
         }
     }

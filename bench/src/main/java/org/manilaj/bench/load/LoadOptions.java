@@ -17,7 +17,7 @@ import java.util.Map;
  */
 record LoadOptions(String url, String token, String project, int shares, int clients, Duration duration,
                    int existingShares, int sizeGib, String shareType, Duration pollInterval, String jsonFile,
-                   String csiEndpoint, String csiTargets, String serviceRoot, String lab) {
+                   String csiEndpoint, String csiTargets, String serviceRoot, String lab, String metricsUrl) {
 
     static LoadOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
@@ -43,9 +43,10 @@ record LoadOptions(String url, String token, String project, int shares, int cli
                 values.getOrDefault("endpoint", "unix:///tmp/manila-csi-bench/csi.sock"),
                 values.getOrDefault("target", "/tmp/manila-csi-bench/pods"),
                 values.getOrDefault("root", "./var"),
-                values.get("lab"));
+                values.get("lab"),
+                values.getOrDefault("metrics", "http://127.0.0.1:8787/prometheus"));
         values.keySet().removeAll(java.util.Set.of("url", "token", "project", "n", "c", "t", "m", "size", "type",
-                "poll-ms", "json", "endpoint", "target", "root", "lab"));
+                "poll-ms", "json", "endpoint", "target", "root", "lab", "metrics"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

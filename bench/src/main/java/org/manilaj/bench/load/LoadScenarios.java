@@ -35,7 +35,7 @@ public final class LoadScenarios {
         table.append(String.format("%-26s %10s %9s %9s %9s %9s %7s%n", "measure", "per second", "p50 ms", "p95 ms",
                 "p99 ms", "max ms", "count"));
         result.forEach((key, value) -> {
-            if (value instanceof Map<?, ?> map) {
+            if (value instanceof Map<?, ?> map && map.containsKey("p50_ms")) {
                 Map<String, Object> row = (Map<String, Object>) map;
                 Object rate = row.containsKey("requests_per_s") ? row.get("requests_per_s")
                         : result.get(key.startsWith("create") ? "create_throughput_per_s" : "delete_throughput_per_s");
@@ -45,7 +45,7 @@ public final class LoadScenarios {
             }
         });
         result.forEach((key, value) -> {
-            if (!(value instanceof Map) && !key.endsWith("_per_s")) {
+            if (!(value instanceof Map<?, ?> map && map.containsKey("p50_ms")) && !key.endsWith("_per_s")) {
                 table.append(key).append(": ").append(value).append('\n');
             }
         });

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.work.OperationKind;
+import org.manilaj.core.work.OperationTimings;
 import org.manilaj.scheduler.rebalance.PlanPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class ServiceMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram requests;
     private final Histogram operations;
+    private final Histogram operationSteps;
     private final Counter jobRuns;
     private final Histogram jobSeconds;
 
@@ -56,6 +58,9 @@ public final class ServiceMetrics {
                 .register(registry);
         operations = Histogram.builder().name("manila_operation_seconds")
                 .help("Share operations from request to end, by type").labelNames("type").register(registry);
+        operationSteps = Histogram.builder().name("manila_operation_step_seconds")
+                .help("The steps of the run that finished each share operation (handoff, lease, placement, driver,"
+                        + " record, rest), by type").labelNames("type", "step").register(registry);
         CounterWithCallback.builder().name("manila_events").help("Events written to the outbox, by type (.end, .error)")
                 .labelNames("type").callback(callback -> rows(jdbi,
                         "SELECT type, '' AS l2, COUNT(*) AS n FROM events GROUP BY type")
@@ -127,8 +132,10 @@ public final class ServiceMetrics {
         requests.labelValues(method, route, Integer.toString(status)).observe(seconds);
     }
 
-    public void operation(OperationKind kind, Duration took) {
-        operations.labelValues(kind.wireName()).observe(took.toNanos() / 1e9);
+    public void operation(OperationTimings timings) {
+        String type = timings.kind().wireName();
+        operations.labelValues(type).observe(timings.total().toNanos() / 1e9);
+        timings.steps().forEach((step, took) -> operationSteps.labelValues(type, step).observe(took.toNanos() / 1e9));
     }
 
     /** A Quartz job's run ended (see {@code QuartzJobs.observeRuns}). */

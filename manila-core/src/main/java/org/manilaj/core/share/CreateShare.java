@@ -82,6 +82,7 @@ public final class CreateShare implements ShareOperation {
             host = chosen.get().fullName();
             LOG.info("share {} ({} GiB) placed on {}", share.id(), share.sizeGb(), host);
         }
+        lease.lap("placement");
         Optional<BackendRegistry.PoolEntry> pool = registry.pool(host);
         if (pool.isEmpty()) {
             LOG.error("share {}: pool {} is not configured any more", share.id(), host);
@@ -96,6 +97,7 @@ public final class CreateShare implements ShareOperation {
             ShareSpec spec = new ShareSpec(share.id(), pool.get().pool(), share.sizeGb(), share.shareProto(), extraSpecs,
                     rootMode);
             export = retry.get(() -> pool.get().driver().create(spec));
+            lease.lap("driver");
         } catch (DriverException | IllegalArgumentException e) {
             LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
             MessageDetail why = e instanceof DriverException failure ? MessageDetail.of(failure) : MessageDetail.DRIVER_FAILED;
@@ -157,6 +159,7 @@ public final class CreateShare implements ShareOperation {
             lease.finish(handle);
             return true;
         });
+        lease.lap("record");
         if (recorded) {
             LOG.info("share {} is available at {}", share.id(), locations.get(0).path());
         } else {

@@ -70,6 +70,7 @@ public final class DeleteShare implements ShareOperation {
             try {
                 ShareRef ref = new ShareRef(share.id(), pool.get().pool(), share.sizeGb());
                 retry.run(() -> pool.get().driver().delete(ref));
+                lease.lap("driver");
             } catch (DriverException | IllegalArgumentException e) {
                 LOG.error("share {}: delete on {} failed: {}", share.id(), share.host(), e.getMessage(), e);
                 outcomes.fail(share, lease, ShareStatus.ERROR_DELETING, MessageAction.DELETE, MessageDetail.DRIVER_FAILED);
@@ -93,6 +94,7 @@ public final class DeleteShare implements ShareOperation {
             ShareEvents.deleted(handle, share.id(), share.projectId(), share.sizeGb(), clock.instant());
             return true;
         });
+        lease.lap("record");
         if (deleted) {
             LOG.info("share {} deleted", share.id());
         } else {

@@ -13,11 +13,18 @@ public final class Lease {
     private final Operation operation;
     private final String owner;
     private final Clock clock;
+    private final StepTimes steps;
 
-    Lease(Operation operation, String owner, Clock clock) {
+    Lease(Operation operation, String owner, Clock clock, StepTimes steps) {
         this.operation = operation;
         this.owner = owner;
         this.clock = clock;
+        this.steps = steps;
+    }
+
+    /** Ends the run's step named {@code step} now, for the operation's timings (see {@link OperationTimings}). */
+    public void lap(String step) {
+        steps.lap(step);
     }
 
     public Operation operation() {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -58,11 +59,11 @@ public final class OperationRunner implements AutoCloseable {
     /** Operations recorded by this process and not yet run by it (their first run needs no claim). */
     private final Set<String> recordedHere = ConcurrentHashMap.newKeySet();
 
-    /** Told how long each operation took, from its request to the end of the run that finished it. */
-    private volatile BiConsumer<OperationKind, Duration> timings = (kind, took) -> { };
+    /** Told how long each operation took, from its request to the end of the run that finished it, step by step. */
+    private volatile Consumer<OperationTimings> timings = took -> { };
 
     /** Who hears the operations' timings (the metrics); replaces any before. */
-    public void observeTimings(BiConsumer<OperationKind, Duration> observer) {
+    public void observeTimings(Consumer<OperationTimings> observer) {
         this.timings = observer;
     }
 
@@ -273,6 +274,7 @@ public final class OperationRunner implements AutoCloseable {
      * @return whether the operation is still ours afterwards (access changes queued during the run)
      */
     boolean process(String shareId) {
+        StepTimes steps = new StepTimes();
         Instant now = clock.instant();
         // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
         Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
@@ -287,7 +289,7 @@ public final class OperationRunner implements AutoCloseable {
         }
         Operation operation = claimed.get();
         ShareOperation kind = operations.get(operation.kind());
-        Lease lease = new Lease(operation, nodeName(), clock);
+        Lease lease = new Lease(operation, nodeName(), clock, steps);
         if (operation.attempt() > MAX_ATTEMPTS) {
             LOG.error("share {}: {} started {} times without finishing; giving up on it", shareId,
                     operation.kind().wireName(), operation.attempt() - 1);
@@ -297,8 +299,17 @@ public final class OperationRunner implements AutoCloseable {
         leased.add(operation.id());
         try {
             LOG.debug("share {}: running {} (attempt {})", shareId, operation.kind().wireName(), operation.attempt());
+            steps.lap("lease");
             kind.run(share.get(), lease);
-            timings.accept(kind.kind(), Duration.between(operation.createdAt(), clock.instant()));
+            steps.lap("rest");
+            Instant end = clock.instant();
+            Duration total = Duration.between(operation.createdAt(), end);
+            // the hand-off: from the request's commit to this run, less the run itself
+            Duration handoff = total.minus(steps.steps().values().stream().reduce(Duration.ZERO, Duration::plus));
+            Map<String, Duration> all = new LinkedHashMap<>();
+            all.put("handoff", handoff.isNegative() ? Duration.ZERO : handoff);
+            all.putAll(steps.steps());
+            timings.accept(new OperationTimings(kind.kind(), total, all));
         } catch (Lease.LeaseLostException e) {
             LOG.warn("{}; another process carries on", e.getMessage());
             return false;
