@@ -43,7 +43,7 @@ public final class LinuxShareDriverFactory implements ShareDriverFactory {
         Duration timeout = settings.ssh() != null ? settings.ssh().commandTimeoutDuration() : LOCAL_COMMAND_TIMEOUT;
         StorageLayout layout = settings.layout().equals("btrfs")
                 ? new BtrfsLayout(host, timeout, settings.exportRoot(), settings.minFreeMb() * 1024 * 1024)
-                : new PlainDirectoryLayout(host, timeout);
+                : host instanceof LocalHost ? new LocalDirectoryLayout(host, timeout) : new PlainDirectoryLayout(host, timeout);
         ExportHelper exports = settings.export().equals("ganesha")
                 ? new GaneshaExportHelper(host, timeout, settings.ganeshaExportsDir(), settings.exportAddress(),
                         settings.squashMode())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.manilaj.driver.BackendDefinition;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.ShareDriver;
 import org.manilaj.driver.ShareExport;
+import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
 import org.manilaj.driver.ShrinkWouldLoseDataException;
 
@@ -36,6 +38,36 @@ class LinuxShareDriverTest {
             assertThat(root.resolve(id)).isDirectory();
             assertThat(export.locations()).singleElement()
                     .satisfies(location -> assertThat(location.path()).isEqualTo("192.0.2.10:" + root + "/" + id));
+        }
+    }
+
+    /**
+     * On this machine the JVM makes and removes a share's directory itself (no process spawned): a create that finds
+     * it made is fine, the mode asked for is set (with set-id and sticky bits too), and a removal takes a tenant's
+     * links as entries, never what they point at.
+     */
+    @Test
+    void aLocalShareIsMadeAndRemovedWithoutFollowingLinks(@TempDir Path elsewhere) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Files.writeString(elsewhere.resolve("precious"), "not the share's");
+        try (ShareDriver driver = localDriver()) {
+            driver.create(new ShareSpec(id, "pool0", 1, "NFS", Map.of(), "0750"));
+            driver.create(new ShareSpec(id, "pool0", 1, "NFS", Map.of(), "0750")); // again, as after a crash
+            assertThat(Files.getPosixFilePermissions(root.resolve(id)))
+                    .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+            Files.createDirectories(root.resolve(id).resolve("a/b"));
+            Files.writeString(root.resolve(id).resolve("a/b/data"), "tenant data");
+            Files.createSymbolicLink(root.resolve(id).resolve("a/out"), elsewhere);
+            Files.createSymbolicLink(root.resolve(id).resolve("file-out"), elsewhere.resolve("precious"));
+            driver.delete(new ShareRef(id, "pool0", 1));
+            assertThat(root.resolve(id)).doesNotExist();
+            assertThat(elsewhere.resolve("precious")).hasContent("not the share's");
+            driver.delete(new ShareRef(id, "pool0", 1)); // gone already: fine
+
+            String sticky = UUID.randomUUID().toString();
+            driver.create(new ShareSpec(sticky, "pool0", 1, "NFS", Map.of(), "1777"));
+            assertThat(new ProcessBuilder("stat", "-c", "%a", root.resolve(sticky).toString()).start().getInputStream()
+                    .readAllBytes()).asString().isEqualToIgnoringWhitespace("1777");
         }
     }
 
