@@ -2,22 +2,25 @@ package org.manilaj.driver.linux;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.manilaj.driver.DriverException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plain layout on this machine (transport {@code local}), made and removed by the JVM itself: a process spawned for
@@ -26,6 +29,7 @@ import org.manilaj.driver.DriverException;
  * elsewhere goes, not what it points at) and never leaves the share's file system (as {@code rm --one-file-system}).
  */
 final class LocalDirectoryLayout implements StorageLayout {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDirectoryLayout.class);
     private final RemoteHost host;
     private final Duration timeout;
     private final PlainDirectoryLayout commands;
@@ -75,45 +79,72 @@ final class LocalDirectoryLayout implements StorageLayout {
         return set;
     }
 
+    /**
+     * Removes the tree as {@code rm -rf --one-file-system} does, and as safely: every step is relative to a directory
+     * already open ({@link SecureDirectoryStream}, openat and unlinkat underneath), a directory is entered only if
+     * it is one when opened (a tenant who swaps it for a link meanwhile makes the open fail, nothing outside is
+     * touched), and a directory of another file system is not entered. Whatever the JVM cannot do (a platform without
+     * secure directory streams, a tree deeper than its stack, too many open directories) goes to {@code rm}.
+     */
     @Override
     public void delete(ShareLocation share) {
         Path directory = Path.of(share.directory());
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try {
-            FileStore store = Files.getFileStore(directory);
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() { // links are not followed: they are entries
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-                    if (!Files.getFileStore(dir).equals(store)) {
-                        throw new IOException(dir + " is on another file system: not removed");
-                    }
-                    return FileVisitResult.CONTINUE;
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(directory.getParent())) {
+            if (!(parent instanceof SecureDirectoryStream<Path> root)) {
+                commands.delete(share);
+                return;
+            }
+            Path name = directory.getFileName();
+            BasicFileAttributes attributes = attributes(root, name);
+            if (attributes.isDirectory()) {
+                try (SecureDirectoryStream<Path> tree = root.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    empty(tree, device(attributes));
                 }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                root.deleteDirectory(name);
+            } else {
+                root.deleteFile(name); // a link or a file in the share's place: it goes, not what it points at
+            }
         } catch (NoSuchFileException gone) {
             // removed meanwhile
-        } catch (IOException e) {
-            throw new DriverException("cannot remove " + share.directory() + ": " + e.getMessage(), e);
-        } catch (UncheckedIOException e) {
-            throw new DriverException("cannot remove " + share.directory() + ": " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException | StackOverflowError e) {
+            LOG.warn("share {}: removing it in the JVM failed ({}); trying rm", share.shareId(), e.toString());
+            commands.delete(share);
         }
+    }
+
+    private static void empty(SecureDirectoryStream<Path> directory, String device) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path entry : directory) {
+            names.add(entry.getFileName()); // listed first: a directory is not changed while it is read
+        }
+        for (Path name : names) {
+            BasicFileAttributes attributes = attributes(directory, name);
+            if (attributes.isDirectory()) {
+                if (!device(attributes).equals(device)) {
+                    throw new IOException(name + " is on another file system: not removed");
+                }
+                try (SecureDirectoryStream<Path> child = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    empty(child, device);
+                }
+                directory.deleteDirectory(name);
+            } else {
+                directory.deleteFile(name);
+            }
+        }
+    }
+
+    private static BasicFileAttributes attributes(SecureDirectoryStream<Path> directory, Path name) throws IOException {
+        return directory.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+    }
+
+    /** The device of a file, from its key {@code (dev=...,ino=...)} on Unix. */
+    private static String device(BasicFileAttributes attributes) {
+        String key = String.valueOf(attributes.fileKey());
+        int start = key.indexOf("dev=");
+        return start < 0 ? key : key.substring(start, key.indexOf(',', start) < 0 ? key.length() : key.indexOf(',', start));
     }
 
     @Override

@@ -64,6 +64,20 @@ class LinuxShareDriverTest {
             assertThat(elsewhere.resolve("precious")).hasContent("not the share's");
             driver.delete(new ShareRef(id, "pool0", 1)); // gone already: fine
 
+            String replaced = UUID.randomUUID().toString(); // the share's own entry is a link to elsewhere
+            Files.createSymbolicLink(root.resolve(replaced), elsewhere);
+            driver.delete(new ShareRef(replaced, "pool0", 1));
+            assertThat(root.resolve(replaced)).doesNotExist();
+            assertThat(elsewhere.resolve("precious")).hasContent("not the share's");
+
+            String odd = UUID.randomUUID().toString(); // a fifo, an unreadable directory, a name with a newline
+            driver.create(new ShareSpec(odd, "pool0", 1, "NFS", Map.of(), null));
+            assertThat(new ProcessBuilder("mkfifo", root.resolve(odd).resolve("pipe").toString()).start().waitFor()).isZero();
+            Files.createDirectories(root.resolve(odd).resolve("line\nbreak/closed"));
+            Files.setPosixFilePermissions(root.resolve(odd).resolve("line\nbreak"), PosixFilePermissions.fromString("---------"));
+            driver.delete(new ShareRef(odd, "pool0", 1));
+            assertThat(root.resolve(odd)).doesNotExist();
+
             String sticky = UUID.randomUUID().toString();
             driver.create(new ShareSpec(sticky, "pool0", 1, "NFS", Map.of(), "1777"));
             assertThat(new ProcessBuilder("stat", "-c", "%a", root.resolve(sticky).toString()).start().getInputStream()
