@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
  */
 final class StepBreakdown {
     private static final Pattern LINE = Pattern.compile(
-            "^(manila_operation_step_seconds|manila_operation_seconds|manila_http_request_seconds)_(sum|count)\\{([^}]*)} (\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+            "^(manila_operation_step_seconds|manila_operation_seconds|manila_http_request_seconds)_(sum|count)\\{(.*)} (\\S+)$");
+    /** A label and its value, whose braces, quotes and backslashes the text format escapes. */
+    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI metrics;
@@ -58,7 +60,7 @@ final class StepBreakdown {
     /** "type|step" (for requests: "api|METHOD route") to {sum, count}; null when unreadable. */
     private Map<String, double[]> scrape() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return null;

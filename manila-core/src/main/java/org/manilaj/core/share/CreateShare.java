@@ -99,6 +99,7 @@ public final class CreateShare implements ShareOperation {
             export = retry.get(() -> pool.get().driver().create(spec));
             lease.lap("driver");
         } catch (DriverException | IllegalArgumentException e) {
+            lease.lap("driver");
             LOG.error("share {}: create on {} failed: {}", share.id(), host, e.getMessage(), e);
             MessageDetail why = e instanceof DriverException failure ? MessageDetail.of(failure) : MessageDetail.DRIVER_FAILED;
             // recorded first: only the node that still holds the lease may remove anything (another may have made it

@@ -72,6 +72,7 @@ public final class DeleteShare implements ShareOperation {
                 retry.run(() -> pool.get().driver().delete(ref));
                 lease.lap("driver");
             } catch (DriverException | IllegalArgumentException e) {
+                lease.lap("driver");
                 LOG.error("share {}: delete on {} failed: {}", share.id(), share.host(), e.getMessage(), e);
                 outcomes.fail(share, lease, ShareStatus.ERROR_DELETING, MessageAction.DELETE, MessageDetail.DRIVER_FAILED);
                 return;

@@ -275,7 +275,7 @@ public final class OperationRunner implements AutoCloseable {
      */
     boolean process(String shareId) {
         StepTimes steps = new StepTimes();
-        Instant now = clock.instant();
+        Instant now = clock.instant(); // the run's start, for its hand-off
         // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
         Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
         if (pending.isEmpty()) {
@@ -302,23 +302,21 @@ public final class OperationRunner implements AutoCloseable {
             steps.lap("lease");
             kind.run(share.get(), lease);
             steps.lap("rest");
-            Instant end = clock.instant();
-            Duration total = Duration.between(operation.createdAt(), end);
-            // the hand-off: from the request's commit to this run, less the run itself
-            Duration handoff = total.minus(steps.steps().values().stream().reduce(Duration.ZERO, Duration::plus));
-            Map<String, Duration> all = new LinkedHashMap<>();
-            all.put("handoff", handoff.isNegative() ? Duration.ZERO : handoff);
-            all.putAll(steps.steps());
-            timings.accept(new OperationTimings(kind.kind(), total, all));
         } catch (Lease.LeaseLostException e) {
             LOG.warn("{}; another process carries on", e.getMessage());
             return false;
         } finally {
             leased.remove(operation.id());
         }
-        return jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId))
-                .filter(after -> nodeName().equals(after.owner()))
-                .isPresent();
+        Optional<Operation> after = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
+        if (after.isEmpty() || !after.get().id().equals(operation.id())) { // this run finished it
+            Map<String, Duration> all = new LinkedHashMap<>();
+            Duration handoff = Duration.between(operation.createdAt(), now); // wall clocks: the record's and ours
+            all.put("handoff", handoff.isNegative() ? Duration.ZERO : handoff);
+            all.putAll(steps.steps());
+            timings.accept(new OperationTimings(kind.kind(), Duration.between(operation.createdAt(), clock.instant()), all));
+        }
+        return after.filter(left -> nodeName().equals(left.owner())).isPresent();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.manilaj.core.work;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,7 +21,8 @@ public final class StepTimes {
         last = now;
     }
 
+    /** The steps in the order they ended. */
     public Map<String, Duration> steps() {
-        return Map.copyOf(steps);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(steps));
     }
 }

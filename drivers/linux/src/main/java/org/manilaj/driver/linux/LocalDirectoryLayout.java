@@ -1,7 +1,6 @@
 package org.manilaj.driver.linux;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,22 +10,21 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.manilaj.driver.DriverException;
+import org.manilaj.driver.TimedOutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The plain layout on this machine (transport {@code local}), made and removed by the JVM itself: a process spawned for
  * {@code mkdir} or {@code rm} cost more than the rest of a create. Behaves as {@link PlainDirectoryLayout} does with
- * those commands: a directory that exists already is fine; a removal never follows a link (a tenant's link to
- * elsewhere goes, not what it points at) and never leaves the share's file system (as {@code rm --one-file-system}).
+ * those commands: a directory that exists already is fine; a mode asked for is set by {@code chmod} (rare); a removal
+ * never follows a link, even one a tenant swaps in while it runs, never leaves the share's file system, and is
+ * bounded by the command timeout (see {@link #delete}).
  */
 final class LocalDirectoryLayout implements StorageLayout {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDirectoryLayout.class);
@@ -34,7 +32,7 @@ final class LocalDirectoryLayout implements StorageLayout {
     private final Duration timeout;
     private final PlainDirectoryLayout commands;
 
-    /** @param host this machine, for what Java cannot do (set-id and sticky bits) and what needs no speed ({@code du}) */
+    /** @param host this machine, for {@code chmod}, {@code du} and a removal the JVM cannot do */
     LocalDirectoryLayout(RemoteHost host, Duration timeout) {
         this.host = host;
         this.timeout = timeout;
@@ -54,29 +52,10 @@ final class LocalDirectoryLayout implements StorageLayout {
             throw new DriverException("cannot make " + share.directory() + ": " + e.getMessage(), e);
         }
         if (rootMode != null) {
-            int mode = Integer.parseInt(rootMode, 8);
-            if ((mode & ~0777) != 0) { // set-id and sticky bits are not Java's to set
-                host.check(List.of("chmod", rootMode, "--", share.directory()), timeout);
-            } else {
-                try {
-                    Files.setPosixFilePermissions(directory, permissions(mode));
-                } catch (IOException e) {
-                    throw new DriverException("cannot set the mode of " + share.directory() + ": " + e.getMessage(), e);
-                }
-            }
+            // by chmod, as before: it keeps the set-group-id bit a directory inherits from a setgid storage root
+            host.check(List.of("chmod", rootMode, "--", share.directory()), timeout);
         }
         return share.directory();
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE, high bit first
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        for (int i = 0; i < 9; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
-        return set;
     }
 
     /**
@@ -89,9 +68,14 @@ final class LocalDirectoryLayout implements StorageLayout {
     @Override
     public void delete(ShareLocation share) {
         Path directory = Path.of(share.directory());
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+        try {
+            Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return; // any other failure to look is the removal's to report
+        } catch (IOException e) {
+            throw new DriverException("cannot remove " + share.directory() + ": " + e.getMessage(), e);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (DirectoryStream<Path> parent = Files.newDirectoryStream(directory.getParent())) {
             if (!(parent instanceof SecureDirectoryStream<Path> root)) {
                 commands.delete(share);
@@ -101,37 +85,44 @@ final class LocalDirectoryLayout implements StorageLayout {
             BasicFileAttributes attributes = attributes(root, name);
             if (attributes.isDirectory()) {
                 try (SecureDirectoryStream<Path> tree = root.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    empty(tree, device(attributes));
+                    empty(tree, device(attributes), deadline);
                 }
                 root.deleteDirectory(name);
             } else {
                 root.deleteFile(name); // a link or a file in the share's place: it goes, not what it points at
             }
         } catch (NoSuchFileException gone) {
-            // removed meanwhile
-        } catch (IOException | UncheckedIOException | StackOverflowError e) {
+            // the share's directory itself went meanwhile (what vanishes inside is skipped entry by entry)
+        } catch (IOException | StackOverflowError e) {
             LOG.warn("share {}: removing it in the JVM failed ({}); trying rm", share.shareId(), e.toString());
             commands.delete(share);
         }
     }
 
-    private static void empty(SecureDirectoryStream<Path> directory, String device) throws IOException {
+    private void empty(SecureDirectoryStream<Path> directory, String device, long deadline) throws IOException {
         List<Path> names = new ArrayList<>();
         for (Path entry : directory) {
             names.add(entry.getFileName()); // listed first: a directory is not changed while it is read
         }
         for (Path name : names) {
-            BasicFileAttributes attributes = attributes(directory, name);
-            if (attributes.isDirectory()) {
-                if (!device(attributes).equals(device)) {
-                    throw new IOException(name + " is on another file system: not removed");
+            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                throw new TimedOutException("removing a share took more than " + timeout + ": stopped", true);
+            }
+            try {
+                BasicFileAttributes attributes = attributes(directory, name);
+                if (attributes.isDirectory()) {
+                    if (!device(attributes).equals(device)) {
+                        throw new IOException(name + " is on another file system: not removed");
+                    }
+                    try (SecureDirectoryStream<Path> child = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                        empty(child, device, deadline);
+                    }
+                    directory.deleteDirectory(name);
+                } else {
+                    directory.deleteFile(name);
                 }
-                try (SecureDirectoryStream<Path> child = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    empty(child, device);
-                }
-                directory.deleteDirectory(name);
-            } else {
-                directory.deleteFile(name);
+            } catch (NoSuchFileException vanished) {
+                // removed by someone else meanwhile: one entry less to remove, the others still are
             }
         }
     }

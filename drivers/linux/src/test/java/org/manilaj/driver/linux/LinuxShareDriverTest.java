@@ -78,10 +78,24 @@ class LinuxShareDriverTest {
             driver.delete(new ShareRef(odd, "pool0", 1));
             assertThat(root.resolve(odd)).doesNotExist();
 
+            String deep = UUID.randomUUID().toString(); // deeper than PATH_MAX allows a path to name
+            driver.create(new ShareSpec(deep, "pool0", 1, "NFS", Map.of(), null));
+            assertThat(new ProcessBuilder("bash", "-c", "cd \"$1\" && n=$(printf 'd%.0s' $(seq 200)) && for i in $(seq 30); do mkdir $n && cd $n || exit 1; done",
+                    "deep", root.resolve(deep).toString()).start().waitFor()).isZero();
+            driver.delete(new ShareRef(deep, "pool0", 1));
+            assertThat(root.resolve(deep)).doesNotExist();
+
             String sticky = UUID.randomUUID().toString();
             driver.create(new ShareSpec(sticky, "pool0", 1, "NFS", Map.of(), "1777"));
             assertThat(new ProcessBuilder("stat", "-c", "%a", root.resolve(sticky).toString()).start().getInputStream()
                     .readAllBytes()).asString().isEqualToIgnoringWhitespace("1777");
+
+            // a storage root whose new directories inherit its group keeps doing so with a mode asked for
+            assertThat(new ProcessBuilder("chmod", "g+s", root.toString()).start().waitFor()).isZero();
+            String grouped = UUID.randomUUID().toString();
+            driver.create(new ShareSpec(grouped, "pool0", 1, "NFS", Map.of(), "0750"));
+            assertThat(new ProcessBuilder("stat", "-c", "%a", root.resolve(grouped).toString()).start().getInputStream()
+                    .readAllBytes()).asString().isEqualToIgnoringWhitespace("2750");
         }
     }
 
