@@ -279,6 +279,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
             public void start() {
                 stats.registerConfiguredPools();
                 stats.refreshAll();
+                placement.forgetSnapshot();
                 try {
                     runner.reconcile();
                 } catch (RuntimeException e) {
@@ -335,7 +336,10 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
                 }
                 for (String backend : registry.drivers().keySet()) {
                     names.add("pool-stats-" + backend);
-                    jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> stats.refresh(backend));
+                    jobs.scheduleEvery("pool-stats-" + backend, settings.statsInterval(), () -> {
+                        stats.refresh(backend);
+                        placement.forgetSnapshot();
+                    });
                 }
                 jobs.removeAllExcept(names);
                 jobs.start();
@@ -367,7 +371,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         environment.jersey().register(new QuotaSetsResource(quotas));
         environment.jersey().register(new PoolsResource(new PoolReports(jdbi, registry, health, placement), shareTypes));
         environment.jersey().register(new ServicesResource(new BackendServices(jdbi, registry, health,
-                placement::availabilityZoneOf, clock)));
+                placement::availabilityZoneOf, placement::forgetSnapshot, clock)));
         environment.jersey().register(new AdminRebalanceResource(rebalance));
         environment.jersey().register(new AdminAuditResource(new BooksAudit(jdbi, registry)));
         if (config.isMetricsEnabled()) {

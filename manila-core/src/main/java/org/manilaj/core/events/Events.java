@@ -26,7 +26,9 @@ public final class Events {
         String id = UUID.randomUUID().toString();
         EventDao events = handle.attach(EventDao.class);
         long seq = events.insert(id, type, shareId, projectId, envelope(id, type, shareId, projectId, data, at), at);
-        events.subscribe(seq, type, shareId, at);
+        if (events.anySubscriber(type)) { // read in this transaction, as the insert's own select would be
+            events.subscribe(seq, type, shareId, at);
+        }
     }
 
     /**

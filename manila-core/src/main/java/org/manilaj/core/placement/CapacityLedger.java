@@ -2,7 +2,6 @@ package org.manilaj.core.placement;
 
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.manilaj.core.pool.PoolDao;
 import org.manilaj.scheduler.CapacityRule;
 
 /**
@@ -35,19 +34,16 @@ public final class CapacityLedger {
 
     private static boolean reserve(Handle handle, String pool, int size, boolean thin, double ratio,
                                    double reservedFraction, boolean onlyIfEnabled) {
-        PoolDao pools = handle.attach(PoolDao.class);
-        if (onlyIfEnabled) {
-            pools.lockBackendOf(pool);
-            if (pools.backendDisabled(pool)) {
-                return false;
-            }
+        ReservationDao pools = handle.attach(ReservationDao.class);
+        if (onlyIfEnabled && pools.lockBackendOf(pool).orElse(true)) { // disabled, or a pool nobody recorded
+            return false;
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Optional<PoolDao.Capacity> seen = pools.capacity(pool);
+            Optional<ReservationDao.Capacity> seen = pools.capacity(pool);
             if (seen.isEmpty()) {
                 return false;
             }
-            PoolDao.Capacity capacity = seen.get();
+            ReservationDao.Capacity capacity = seen.get();
             CapacityRule rule = new CapacityRule(capacity.totalCapacityGb(), capacity.freeCapacityGb(),
                     capacity.allocatedCapacityGb());
             if (!rule.admits(size, thin, ratio, reservedFraction)) {

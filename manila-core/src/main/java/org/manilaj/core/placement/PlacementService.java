@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.pool.BackendRegistry;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * on the best pool with one conditional UPDATE in the database; when another request (in this or
  * another process) took the space first, the next ranked pool is tried. Reservations are what make
  * placement safe with several service processes: the snapshot may be stale, the UPDATE never is.
+ *
+ * <p>Placements rank a snapshot up to a second old ({@link #SNAPSHOT_NANOS}), kept current with this process's
+ * own reservations and dropped when the pools' stats are collected: reading and parsing every pool row for
+ * each new share cost more than the ranking. When no pool of a kept snapshot takes the share, placement
+ * ranks a fresh one before it says there is no valid host.
  */
 public final class PlacementService {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementService.class);
@@ -43,6 +51,22 @@ public final class PlacementService {
     private final String defaultAvailabilityZone;
     private final int maxAttempts;
     private final Clock clock;
+    private final AtomicReference<Snapshot> recent = new AtomicReference<>();
+
+    /** How long a snapshot of the pools serves placements. */
+    static final long SNAPSHOT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The pools as last read, and when (System.nanoTime). */
+    private record Snapshot(List<PoolState> pools, long readAt) {
+        /** The snapshot with {@code size} GiB more provisioned on {@code pool} (a reservation made here). */
+        Snapshot withReserved(String pool, int size) {
+            return new Snapshot(pools.stream().map(state -> !state.name().equals(pool) ? state
+                    : new PoolState(state.name(), state.totalCapacityGb(), state.freeCapacityGb(),
+                    state.provisionedCapacityGb() + size, state.reservedPercentage(),
+                    state.reservedShareExtendPercentage(), state.thinProvisioning(), state.maxOverSubscriptionRatio(),
+                    state.availabilityZone(), state.capabilities())).toList(), readAt);
+        }
+    }
 
     public PlacementService(Jdbi jdbi, BackendRegistry registry, PoolScheduler scheduler, PoolHealth health,
                             String defaultAvailabilityZone, int maxAttempts, Clock clock) {
@@ -62,9 +86,34 @@ public final class PlacementService {
      */
     public Optional<BackendRegistry.PoolEntry> placeShare(Share share, Map<String, String> extraSpecs, Lease lease) {
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
-        return reserveOnFirst(scheduler.rank(request, snapshot()), share, extraSpecs, lease, (handle, pool) ->
-                handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
-                        clock.instant()));
+        PlacementRecord record = (handle, pool) -> handle.attach(ShareDao.class).place(share.id(), pool.fullName(),
+                availabilityZoneOf(pool), share.sizeGb(), clock.instant());
+        return withFreshRetry(pools -> reserveOnFirst(scheduler.rank(request, pools), share, extraSpecs, lease, record));
+    }
+
+    /**
+     * Places on the recent snapshot; when that finds no pool, on a fresh one (a pool that came up, was enabled or had
+     * space freed since). A pool that got a reservation is counted in the recent snapshot at once.
+     */
+    private Optional<BackendRegistry.PoolEntry> withFreshRetry(
+            Function<List<PoolState>, Optional<BackendRegistry.PoolEntry>> place) {
+        Snapshot kept = recent.get();
+        boolean fresh = kept == null || System.nanoTime() - kept.readAt() > SNAPSHOT_NANOS;
+        Optional<BackendRegistry.PoolEntry> placed = place.apply(fresh ? snapshot() : kept.pools());
+        if (placed.isEmpty() && !fresh) {
+            placed = place.apply(snapshot());
+        }
+        return placed;
+    }
+
+    /** Counts a reservation this process made in the recent snapshot, so that the next ranking sees it. */
+    private void counted(BackendRegistry.PoolEntry pool, int size) {
+        recent.updateAndGet(kept -> kept == null ? null : kept.withReserved(pool.fullName(), size));
+    }
+
+    /** Drops the recent snapshot: the pools' stats were just collected. */
+    public void forgetSnapshot() {
+        recent.set(null);
     }
 
     /**
@@ -79,15 +128,17 @@ public final class PlacementService {
      */
     public Optional<BackendRegistry.PoolEntry> placeReplica(ShareReplica replica, Share share, Map<String, String> extraSpecs,
                                                             String domain, Set<String> takenBackends, Lease lease) {
-        List<PoolState> candidates = snapshot().stream().filter(state -> {
-            BackendRegistry.PoolEntry entry = registry.pool(state.name()).orElseThrow();
-            return domain != null && domain.equals(entry.replicationDomain()) && !takenBackends.contains(entry.backend())
-                    && (replica.onlyHost() == null || replica.onlyHost().equals(entry.fullName()));
-        }).toList();
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, replica.availabilityZone());
-        return reserveOnFirst(scheduler.rank(request, candidates), share, extraSpecs, lease, (handle, pool) ->
-                handle.attach(ReplicaDao.class).place(replica.id(), pool.fullName(), availabilityZoneOf(pool),
-                        share.sizeGb(), clock.instant()));
+        PlacementRecord record = (handle, pool) -> handle.attach(ReplicaDao.class).place(replica.id(), pool.fullName(),
+                availabilityZoneOf(pool), share.sizeGb(), clock.instant());
+        return withFreshRetry(pools -> {
+            List<PoolState> candidates = pools.stream().filter(state -> {
+                BackendRegistry.PoolEntry entry = registry.pool(state.name()).orElseThrow();
+                return domain != null && domain.equals(entry.replicationDomain()) && !takenBackends.contains(entry.backend())
+                        && (replica.onlyHost() == null || replica.onlyHost().equals(entry.fullName()));
+            }).toList();
+            return reserveOnFirst(scheduler.rank(request, candidates), share, extraSpecs, lease, record);
+        });
     }
 
     /** Records where a share or replica was placed, in the reservation's transaction; 0 rows: placed already. */
@@ -125,6 +176,7 @@ public final class PlacementService {
                 return true;
             });
             if (reserved) {
+                counted(pool, share.sizeGb());
                 return Optional.of(pool);
             }
             LOG.info("share {}: pool {} filled up before the reservation; trying the next pool", share.id(), pool.fullName());
@@ -240,8 +292,18 @@ public final class PlacementService {
         return Optional.empty();
     }
 
-    /** The configured pools that are up and whose backend is enabled, with their last stats and allocations. */
+    /**
+     * The configured pools that are up and whose backend is enabled, with their last stats and allocations, read now
+     * (and kept for placements).
+     */
     public List<PoolState> snapshot() {
+        long readAt = System.nanoTime();
+        List<PoolState> states = readPools();
+        recent.set(new Snapshot(states, readAt));
+        return states;
+    }
+
+    private List<PoolState> readPools() {
         List<PoolState> states = new ArrayList<>();
         for (PoolRow row : jdbi.withExtension(PoolDao.class, PoolDao::list)) {
             Optional<BackendRegistry.PoolEntry> configured = registry.pool(row.name());

@@ -44,9 +44,12 @@ public final class BackendServices {
     private final PoolHealth health;
     private final Function<BackendRegistry.PoolEntry, String> zoneOf;
     private final Clock clock;
+    /** Told when a backend was disabled or enabled (placement then reads the pools afresh). */
+    private final Runnable changed;
 
     public BackendServices(Jdbi jdbi, BackendRegistry registry, PoolHealth health,
-                           Function<BackendRegistry.PoolEntry, String> zoneOf, Clock clock) {
+                           Function<BackendRegistry.PoolEntry, String> zoneOf, Runnable changed, Clock clock) {
+        this.changed = changed;
         this.jdbi = jdbi;
         this.registry = registry;
         this.health = health;
@@ -94,6 +97,7 @@ public final class BackendServices {
                 || jdbi.withExtension(PoolDao.class, dao -> dao.setDisabled(backend, disabled, reason, clock.instant())) == 0) {
             throw ManilaException.notFound("Service " + binary + " on host " + host + " could not be found.");
         }
+        changed.run();
         LOG.warn("backend {} {} by {}{}", backend, disabled ? "disabled" : "enabled", context.userId(),
                 reason == null ? "" : ": " + reason);
         return list(context, new Filter(host, binary, null, null, null)).get(0);

@@ -3,11 +3,9 @@ package org.manilaj.core.pool;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -29,31 +27,6 @@ public interface PoolDao {
     @SqlUpdate("INSERT INTO pools (name, backend, pool, allocated_capacity_gb) VALUES (:name, :backend, :pool, :allocated)")
     void insertPool(@Bind("name") String name, @Bind("backend") String backend, @Bind("pool") String pool,
                     @Bind("allocated") long allocated);
-
-    /** What the capacity rule needs of one pool, read just before a reservation. */
-    record Capacity(Double totalCapacityGb, Double freeCapacityGb, long allocatedCapacityGb) {
-    }
-
-    @SqlQuery("SELECT total_capacity_gb, free_capacity_gb, allocated_capacity_gb FROM pools WHERE name = :name")
-    @RegisterConstructorMapper(Capacity.class)
-    Optional<Capacity> capacity(@Bind("name") String name);
-
-    /**
-     * Adds {@code size} to the pool's allocation only if nothing changed since it was read as
-     * {@code seen}: the compare-and-set half of {@code CapacityLedger.reserve}. Zero rows: re-read and decide again.
-     */
-    @SqlUpdate("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + :size WHERE name = :name"
-            + " AND allocated_capacity_gb = :seen.allocatedCapacityGb"
-            + " AND total_capacity_gb IS NOT DISTINCT FROM :seen.totalCapacityGb"
-            + " AND free_capacity_gb IS NOT DISTINCT FROM :seen.freeCapacityGb")
-    int addIfUnchanged(@Bind("name") String name, @Bind("size") int size, @BindMethods("seen") Capacity seen);
-
-    /**
-     * Locks the pool's backend row until the transaction ends: a disable (or a drain's) waits for the reservation,
-     * or the reservation for the disable. Backend before pool, always (the stats job too), so that none deadlocks.
-     */
-    @SqlQuery("SELECT name FROM backends WHERE name = (SELECT backend FROM pools WHERE name = :pool) FOR UPDATE")
-    Optional<String> lockBackendOf(@Bind("pool") String pool);
 
     @SqlQuery("SELECT COUNT(*) > 0 FROM pools p JOIN backends b ON b.name = p.backend WHERE p.name = :name AND b.disabled")
     boolean backendDisabled(@Bind("name") String name);

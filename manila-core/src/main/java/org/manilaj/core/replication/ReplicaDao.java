@@ -47,11 +47,6 @@ public interface ReplicaDao {
         }
     }
 
-    /** The roles of the replicas of {@code shareIds} (one query for a page of shares). */
-    @SqlQuery("SELECT share_id, replica_state FROM share_replicas WHERE share_id IN (<shareIds>)")
-    @RegisterConstructorMapper(ReplicaRole.class)
-    List<ReplicaRole> roles(@BindList("shareIds") java.util.Collection<String> shareIds);
-
     @SqlQuery("SELECT COUNT(*) FROM share_replicas WHERE share_id = :shareId AND (replica_state IS NULL"
             + " OR replica_state <> 'active')")
     int secondaries(@Bind("shareId") String shareId);

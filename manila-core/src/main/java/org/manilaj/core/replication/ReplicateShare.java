@@ -22,7 +22,7 @@ import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.share.ShareStatus;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.Lease;
-import org.manilaj.core.work.OperationDao;
+import org.manilaj.core.work.LeaseDao;
 import org.manilaj.core.work.OperationKind;
 import org.manilaj.core.work.ShareOperation;
 import org.manilaj.core.work.TransientRetry;
@@ -104,7 +104,7 @@ public final class ReplicateShare implements ShareOperation {
             List<ShareReplica> now = handle.attach(ReplicaDao.class).forShare(shareId);
             if (now.stream().anyMatch(ReplicateShare::asked)) {
                 // asked while this run went (queued on it): the runner runs it again, which takes it
-                handle.attach(OperationDao.class).resetAttempts(lease.operation().id(), lease.owner());
+                handle.attach(LeaseDao.class).resetAttempts(lease.operation().id(), lease.owner());
                 return;
             }
             // a promotion that will not happen (its replica reset, its operation dropped) leaves no share behind
@@ -114,7 +114,7 @@ public final class ReplicateShare implements ShareOperation {
             boolean accessPending = handle.attach(ShareReadDao.class).find(shareId)
                     .map(row -> "syncing".equals(row.accessRulesStatus())).orElse(false);
             if (accessPending) {
-                handle.attach(OperationDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), clock.instant());
+                handle.attach(LeaseDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), clock.instant());
             } else {
                 lease.finishOrHandOverToAccessSync(handle);
             }
@@ -147,7 +147,7 @@ public final class ReplicateShare implements ShareOperation {
                 }
             }
             PromoteReplica.restoreActive(handle, share.id(), now);
-            handle.attach(OperationDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), now);
+            handle.attach(LeaseDao.class).becomeAccessSync(lease.operation().id(), lease.owner(), now);
         });
     }
 

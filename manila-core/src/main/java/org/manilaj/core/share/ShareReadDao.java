@@ -10,6 +10,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.manilaj.core.replication.ReplicaDao;
 
 /**
  * Reads of shares with their metadata and export locations, in one small DAO: an API read attaches it
@@ -73,4 +74,12 @@ public interface ShareReadDao {
     @SqlQuery("SELECT " + EXPORT_COLUMNS + " FROM export_locations WHERE share_id IN (<shareIds>)"
             + " ORDER BY preferred DESC, created_at, id")
     List<ExportLocation> exportsOfShares(@BindList("shareIds") Collection<String> shareIds);
+
+    /**
+     * The roles of the replicas of {@code shareIds} (one query for a page of shares). Here rather than in the
+     * replicas' DAO, whose attaching (a copy of JDBI's configuration per method) cost a share read a tenth.
+     */
+    @SqlQuery("SELECT share_id, replica_state FROM share_replicas WHERE share_id IN (<shareIds>)")
+    @RegisterConstructorMapper(ReplicaDao.ReplicaRole.class)
+    List<ReplicaDao.ReplicaRole> replicaRoles(@BindList("shareIds") java.util.Collection<String> shareIds);
 }

@@ -122,8 +122,8 @@ public final class ShareService {
      */
     private record Replication(String type, boolean hasReplicas) {
         static Map<String, Replication> of(Handle handle, List<Share> shares, ShareTypeService shareTypes) {
-            Map<String, List<ReplicaDao.ReplicaRole>> roles = handle.attach(ReplicaDao.class)
-                    .roles(shares.stream().map(Share::id).toList()).stream()
+            Map<String, List<ReplicaDao.ReplicaRole>> roles = handle.attach(ShareReadDao.class)
+                    .replicaRoles(shares.stream().map(Share::id).toList()).stream()
                     .collect(Collectors.groupingBy(ReplicaDao.ReplicaRole::shareId));
             Map<String, String> typeByTypeId = new HashMap<>();
             Map<String, Replication> result = new HashMap<>();

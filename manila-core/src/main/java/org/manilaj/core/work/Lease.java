@@ -14,6 +14,8 @@ public final class Lease {
     private final String owner;
     private final Clock clock;
     private final StepTimes steps;
+    /** Set once a transaction that removed the operation committed: the run need not look for it again. */
+    private volatile boolean removed;
 
     Lease(Operation operation, String owner, Clock clock, StepTimes steps) {
         this.operation = operation;
@@ -37,7 +39,7 @@ public final class Lease {
 
     /** In the caller's transaction: records {@code phase}; false when another process took the lease. */
     public boolean hold(Handle handle, String phase, int progress) {
-        return handle.attach(OperationDao.class).advance(operation.id(), owner, phase, progress, clock.instant()) == 1;
+        return handle.attach(LeaseDao.class).advance(operation.id(), owner, phase, progress, clock.instant()) == 1;
     }
 
     /**
@@ -57,8 +59,9 @@ public final class Lease {
     }
 
     private boolean finish(Handle handle, boolean failed) {
-        if (handle.attach(OperationDao.class).finish(operation.id(), owner, operation.generation()) == 1) {
+        if (handle.attach(LeaseDao.class).finish(operation.id(), owner, operation.generation()) == 1) {
             ended(handle, failed);
+            handle.afterCommit(() -> removed = true);
             return true;
         }
         keepForAnotherRound(handle);
@@ -67,7 +70,7 @@ public final class Lease {
 
     /** In the caller's transaction: the operation stays for another round, and this one does not count as failed. */
     public void keepForAnotherRound(Handle handle) {
-        handle.attach(OperationDao.class).resetAttempts(operation.id(), owner);
+        handle.attach(LeaseDao.class).resetAttempts(operation.id(), owner);
     }
 
     /**
@@ -75,18 +78,24 @@ public final class Lease {
      * turns it into the access sync that applies them (the runner goes round once more).
      */
     public void finishOrHandOverToAccessSync(Handle handle) {
-        if (!finish(handle) && handle.attach(OperationDao.class).becomeAccessSync(operation.id(), owner, clock.instant()) == 1) {
+        if (!finish(handle) && handle.attach(LeaseDao.class).becomeAccessSync(operation.id(), owner, clock.instant()) == 1) {
             ended(handle, false); // this operation's work is done; the access sync it became tells of its own end
         }
     }
 
     /** In the caller's transaction: ends the operation for good, even with work queued on it; false when the lease was lost. */
     public boolean end(Handle handle) {
-        if (handle.attach(OperationDao.class).end(operation.id(), owner) == 1) {
+        if (handle.attach(LeaseDao.class).end(operation.id(), owner) == 1) {
             ended(handle, false);
+            handle.afterCommit(() -> removed = true);
             return true;
         }
         return false;
+    }
+
+    /** Whether this run removed the operation (it finished or ended it, and that was committed). */
+    boolean removed() {
+        return removed;
     }
 
     /** The operation's event, in the transaction that ends it (with the share's new state). */

@@ -47,26 +47,6 @@ public interface OperationDao {
     int renew(@Bind("owner") String owner, @BindList("ids") Collection<String> ids, @Bind("leaseUntil") Instant leaseUntil);
 
     /**
-     * Records a phase, which also proves the lease is still ours and locks the row until the caller's
-     * transaction ends (so nobody takes it over in between).
-     */
-    @SqlUpdate("UPDATE operations SET phase = :phase, progress = :progress, updated_at = :now WHERE id = :id AND owner = :owner")
-    int advance(@Bind("id") String id, @Bind("owner") String owner, @Bind("phase") String phase,
-                @Bind("progress") int progress, @Bind("now") Instant now);
-
-    /** Ends the operation, if ours and still at {@code generation} (an access change queued meanwhile keeps it). */
-    @SqlUpdate("DELETE FROM operations WHERE id = :id AND owner = :owner AND generation = :generation")
-    int finish(@Bind("id") String id, @Bind("owner") String owner, @Bind("generation") int generation);
-
-    /** Ends the operation whatever was queued on it meanwhile (it is being abandoned). */
-    @SqlUpdate("DELETE FROM operations WHERE id = :id AND owner = :owner")
-    int end(@Bind("id") String id, @Bind("owner") String owner);
-
-    /** A round that ended with more work queued starts the count of attempts again. */
-    @SqlUpdate("UPDATE operations SET attempt = 0 WHERE id = :id AND owner = :owner")
-    int resetAttempts(@Bind("id") String id, @Bind("owner") String owner);
-
-    /**
      * Queues access work on the share's pending access sync, or on its replication run (which hands over to an
      * access sync when it ends); zero when the share has neither pending.
      */
@@ -81,11 +61,6 @@ public interface OperationDao {
     @SqlUpdate("UPDATE operations SET generation = generation + 1, attempt = 0, updated_at = :now WHERE share_id = :shareId"
             + " AND kind = :kind")
     int requeue(@Bind("shareId") String shareId, @Bind("kind") String kind, @Bind("now") Instant now);
-
-    /** Turns the share's operation, ours, into an access sync that starts afresh. */
-    @SqlUpdate("UPDATE operations SET kind = 'access_sync', phase = 'start', attempt = 0, updated_at = :now"
-            + " WHERE id = :id AND owner = :owner")
-    int becomeAccessSync(@Bind("id") String id, @Bind("owner") String owner, @Bind("now") Instant now);
 
     /** Records an operation anyone may take for a share that has none; zero when it has one. */
     @SqlUpdate("INSERT INTO operations (id, share_id, kind, phase, attempt, generation, owner, lease_expires_at, progress,"

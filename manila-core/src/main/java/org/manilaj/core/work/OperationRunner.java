@@ -308,7 +308,9 @@ public final class OperationRunner implements AutoCloseable {
         } finally {
             leased.remove(operation.id());
         }
-        Optional<Operation> after = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
+        // A run that removed its operation knows it is gone (work recorded since was submitted, and goes round again).
+        Optional<Operation> after = lease.removed() ? Optional.empty()
+                : jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
         if (after.isEmpty() || !after.get().id().equals(operation.id())) { // this run finished it
             Map<String, Duration> all = new LinkedHashMap<>();
             Duration handoff = Duration.between(operation.createdAt(), now); // wall clocks: the record's and ours

@@ -22,6 +22,7 @@ import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeDao;
 import org.manilaj.core.types.ShareTypeRow;
+import org.manilaj.core.work.LeaseDao;
 import org.manilaj.core.work.OperationDao;
 
 /** The DAOs against both real databases, from the same changelog. */
@@ -123,6 +124,7 @@ class DaoTest {
         Share share = share(insertType(jdbi), "p1", "s", "creating", 1, T0);
         ShareDao shares = jdbi.onDemand(ShareDao.class);
         OperationDao operations = jdbi.onDemand(OperationDao.class);
+        LeaseDao leases = jdbi.onDemand(LeaseDao.class);
         shares.insert(share);
         operations.insert("op-1", share.id(), "create", "node-a", T0.plusSeconds(60), T0);
         boolean second = jdbi.withHandle(handle -> DuplicateKeys.insertUnlessPresent(handle, () -> handle.attach(OperationDao.class)
@@ -139,10 +141,10 @@ class DaoTest {
         assertThat(operations.claim("op-1", "node-b", T0.plusSeconds(300), T0.plusSeconds(201))).isOne();
         assertThat(operations.forShare(share.id()).orElseThrow().attempt()).isEqualTo(2);
 
-        assertThat(operations.advance("op-1", "node-a", "recording", 90, T0.plusSeconds(202))).as("lost lease").isZero();
-        assertThat(operations.finish("op-1", "node-a", 0)).isZero();
+        assertThat(leases.advance("op-1", "node-a", "recording", 90, T0.plusSeconds(202))).as("lost lease").isZero();
+        assertThat(leases.finish("op-1", "node-a", 0)).isZero();
         assertThat(operations.requeueAccessSync(share.id(), T0)).as("not an access sync").isZero();
-        assertThat(operations.finish("op-1", "node-b", 0)).isOne();
+        assertThat(leases.finish("op-1", "node-b", 0)).isOne();
         assertThat(shares.finish(share.id(), "creating", "available", T0.plusSeconds(122))).isOne();
         assertThat(shares.finish(share.id(), "creating", "available", T0.plusSeconds(122))).isZero();
         assertThat(shares.transition(share.id(), List.of("available", "error"), "deleting", null, T0.plusSeconds(123))).isOne();
@@ -160,10 +162,11 @@ class DaoTest {
         Share share = share(insertType(jdbi), "p1", "s", "available", 1, T0);
         jdbi.onDemand(ShareDao.class).insert(share);
         OperationDao operations = jdbi.onDemand(OperationDao.class);
+        LeaseDao leases = jdbi.onDemand(LeaseDao.class);
         operations.insert("op", share.id(), "access_sync", "node-a", T0.plusSeconds(60), T0);
         assertThat(operations.requeueAccessSync(share.id(), T0)).isOne();
-        assertThat(operations.finish("op", "node-a", 0)).as("a rule was queued after generation 0 was read").isZero();
-        assertThat(operations.finish("op", "node-a", 1)).isOne();
+        assertThat(leases.finish("op", "node-a", 0)).as("a rule was queued after generation 0 was read").isZero();
+        assertThat(leases.finish("op", "node-a", 1)).isOne();
     }
 
     @ParameterizedTest

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
+import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeDao;
 import org.manilaj.core.types.ShareTypeRow;
@@ -52,8 +53,8 @@ class ReplicaDaoTest {
         assertThat(dao.visible(null, null)).hasSize(3);
         assertThat(dao.visible(null, theirs)).extracting(ShareReplica::id).containsExactly(stale.id());
         assertThat(dao.visible("mine", theirs)).isEmpty();
-        assertThat(dao.roles(List.of(mine, theirs)).stream().filter(ReplicaDao.ReplicaRole::isSecondary)
-                .map(ReplicaDao.ReplicaRole::shareId)).containsExactlyInAnyOrder(mine, theirs);
+        assertThat(jdbi.onDemand(ShareReadDao.class).replicaRoles(List.of(mine, theirs)).stream()
+                .filter(ReplicaDao.ReplicaRole::isSecondary).map(ReplicaDao.ReplicaRole::shareId)).containsExactlyInAnyOrder(mine, theirs);
         assertThat(dao.secondaries(mine)).isEqualTo(1);
 
         assertThat(dao.needingWork(T0.plusSeconds(50))).as("only the one synced before").containsExactly(theirs);

@@ -13,8 +13,8 @@ import org.manilaj.driver.DriverException;
 /**
  * The plain layout on this machine (transport {@code local}), its directories made by the JVM itself: a process
  * spawned for {@code mkdir} cost more than the rest of a create. Behaves as {@link PlainDirectoryLayout} does: a
- * directory that exists already is fine; a mode asked for is set by {@code chmod} (rare); removals go by {@code rm}
- * (see {@link #delete}).
+ * directory that exists already is fine; a mode asked for is set by {@code chmod} (rare); a share with anything in
+ * it is removed by {@code rm} (see {@link #delete}).
  */
 final class LocalDirectoryLayout implements StorageLayout {
     private final RemoteHost host;
@@ -48,14 +48,19 @@ final class LocalDirectoryLayout implements StorageLayout {
     }
 
     /**
-     * By {@code rm -rf --one-file-system}, as before. A removal in the JVM was tried and withdrawn: a tenant who can
-     * still write while it runs can swap a directory for a fifo between its check and its open (which then blocks for
-     * good: Java opens without {@code O_DIRECTORY}), and a directory of millions of names must not be listed into the
-     * service's heap. {@code rm} has neither problem, and runs under the command timeout.
+     * An empty share (or one already gone) by one {@code rmdir} in the JVM, which opens nothing and follows no link;
+     * anything else by {@code rm -rf --one-file-system}, as before. A removal of whole trees in the JVM was tried and
+     * withdrawn: a tenant who can still write while it runs can swap a directory for a fifo between its check and its
+     * open (which then blocks for good: Java opens without {@code O_DIRECTORY}), and a directory of millions of names
+     * must not be listed into the service's heap. {@code rm} has neither problem, and runs under the command timeout.
      */
     @Override
     public void delete(ShareLocation share) {
-        commands.delete(share);
+        try {
+            Files.deleteIfExists(Path.of(share.directory()));
+        } catch (IOException notEmptyOrOther) { // not empty, a mount point, no permission: rm says what it can do
+            commands.delete(share);
+        }
     }
 
     @Override

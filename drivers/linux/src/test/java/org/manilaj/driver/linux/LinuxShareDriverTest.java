@@ -64,6 +64,11 @@ class LinuxShareDriverTest {
             assertThat(elsewhere.resolve("precious")).hasContent("not the share's");
             driver.delete(new ShareRef(id, "pool0", 1)); // gone already: fine
 
+            String empty = UUID.randomUUID().toString(); // by rmdir in the JVM; one with anything in it by rm
+            driver.create(new ShareSpec(empty, "pool0", 1, "NFS", Map.of(), "0500"));
+            driver.delete(new ShareRef(empty, "pool0", 1));
+            assertThat(root.resolve(empty)).doesNotExist();
+
             String replaced = UUID.randomUUID().toString(); // the share's own entry is a link to elsewhere
             Files.createSymbolicLink(root.resolve(replaced), elsewhere);
             driver.delete(new ShareRef(replaced, "pool0", 1));
