@@ -62,6 +62,32 @@ class ServicesTest {
         assertThat(client.awaitStatus(back, "available")).containsEntry("host", "manila@loner#pool0");
     }
 
+    /**
+     * Placement ranks a pool snapshot it keeps for a second: each reservation made here counts in it at once, so
+     * shares created one after the other spread over equal pools instead of piling onto the one that looked emptiest.
+     */
+    @Test
+    void sharesCreatedInARowSpreadOverEqualPools() {
+        ManilaClient client = new ManilaClient(APP.getLocalPort());
+        client.ensureDefaultType();
+        String loner = "{\"host\": \"manila@loner\", \"binary\": \"manila-share\"}";
+        assertThat(client.put("/v2/services/disable", loner).status()).isEqualTo(200); // the three left are equal
+        try {
+            List<String> hosts = new java.util.ArrayList<>();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String id = client.createShare(10);
+                ids.add(id);
+                hosts.add((String) client.awaitStatus(id, "available").get("host"));
+            }
+            assertThat(hosts).doesNotHaveDuplicates();
+            ids.forEach(id -> client.delete("/v2/shares/" + id));
+            ids.forEach(id -> client.awaitStatus(id, "gone"));
+        } finally {
+            client.put("/v2/services/enable", loner);
+        }
+    }
+
     @Test
     void whatIsNotAServiceGetsManilasCodes() {
         ManilaClient client = new ManilaClient(APP.getLocalPort());
