@@ -1,9 +1,10 @@
 package org.manilaj.scheduler;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The placement pipeline as a pure function: a request and a snapshot of pools in, the pools that
@@ -28,31 +29,65 @@ public final class PoolScheduler {
                 List.of(new CapacityWeigher(capacityWeightMultiplier)));
     }
 
+    /** The pools that pass every filter, best first; equal weights keep the snapshot's order. */
     public List<WeighedPool> rank(PlacementRequest request, List<PoolState> pools) {
+        return rank(request, pools, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} pools of {@link #rank(PlacementRequest, List)}, in the same order: for callers
+     * that try only the first few (max_placement_attempts), without a result entry per candidate.
+     */
+    public List<WeighedPool> rank(PlacementRequest request, List<PoolState> pools, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit " + limit);
+        }
+        List<PoolState> candidates = candidates(request, pools);
+        double[] total = new double[candidates.size()];
+        for (PoolWeigher weigher : weighers) {
+            ToDoubleFunction<PoolState> weight = weigher.forRequest(request);
+            double[] raw = new double[candidates.size()];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = weight.applyAsDouble(candidates.get(i));
+            }
+            double[] normalized = WeightNormalizer.normalize(raw);
+            double multiplier = weigher.multiplier();
+            for (int i = 0; i < total.length; i++) {
+                total[i] += multiplier * normalized[i];
+            }
+        }
+        int[] order = RankOrder.descending(total);
+        int size = Math.min(limit, order.length);
+        List<WeighedPool> ranked = new ArrayList<>(size);
+        for (int k = 0; k < size; k++) {
+            ranked.add(new WeighedPool(candidates.get(order[k]), total[order[k]]));
+        }
+        return ranked;
+    }
+
+    /** The pools that pass every filter, in the snapshot's order; each filter reads the request once. */
+    private List<PoolState> candidates(PlacementRequest request, List<PoolState> pools) {
+        @SuppressWarnings("unchecked")
+        Predicate<PoolState>[] bound = new Predicate[filters.size()];
+        for (int i = 0; i < bound.length; i++) {
+            bound[i] = filters.get(i).forRequest(request);
+        }
         List<PoolState> candidates = new ArrayList<>();
         for (PoolState pool : pools) {
-            if (filters.stream().allMatch(filter -> filter.passes(request, pool))) {
+            if (passesAll(bound, pool)) {
                 candidates.add(pool);
             }
         }
-        double[] total = new double[candidates.size()];
-        for (PoolWeigher weigher : weighers) {
-            double[] raw = new double[candidates.size()];
-            for (int i = 0; i < raw.length; i++) {
-                raw[i] = weigher.rawWeight(request, candidates.get(i));
-            }
-            double[] normalized = WeightNormalizer.normalize(raw);
-            for (int i = 0; i < total.length; i++) {
-                total[i] += weigher.multiplier() * normalized[i];
+        return candidates;
+    }
+
+    private static boolean passesAll(Predicate<PoolState>[] filters, PoolState pool) {
+        for (Predicate<PoolState> filter : filters) {
+            if (!filter.test(pool)) {
+                return false;
             }
         }
-        List<WeighedPool> ranked = new ArrayList<>(candidates.size());
-        for (int i = 0; i < total.length; i++) {
-            ranked.add(new WeighedPool(candidates.get(i), total[i]));
-        }
-        // Stable sort: equal weights keep the snapshot's order, so placement is deterministic.
-        ranked.sort(Comparator.comparingDouble(WeighedPool::weight).reversed());
-        return ranked;
+        return true;
     }
 
     /**
