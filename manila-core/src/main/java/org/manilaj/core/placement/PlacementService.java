@@ -88,7 +88,8 @@ public final class PlacementService {
         PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
         PlacementRecord record = (handle, pool) -> handle.attach(ShareDao.class).place(share.id(), pool.fullName(),
                 availabilityZoneOf(pool), share.sizeGb(), clock.instant());
-        return withFreshRetry(pools -> reserveOnFirst(scheduler.rank(request, pools), share, extraSpecs, lease, record));
+        return withFreshRetry(pools -> reserveOnFirst(scheduler.rank(request, pools, maxAttempts), share, extraSpecs,
+                lease, record));
     }
 
     /**
@@ -137,7 +138,7 @@ public final class PlacementService {
                 return domain != null && domain.equals(entry.replicationDomain()) && !takenBackends.contains(entry.backend())
                         && (replica.onlyHost() == null || replica.onlyHost().equals(entry.fullName()));
             }).toList();
-            return reserveOnFirst(scheduler.rank(request, candidates), share, extraSpecs, lease, record);
+            return reserveOnFirst(scheduler.rank(request, candidates, maxAttempts), share, extraSpecs, lease, record);
         });
     }
 
