@@ -167,14 +167,8 @@ public final class ExtraSpecMatcher {
      * words): a pool's value is parsed on every placement.
      */
     static Boolean parseBoolean(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && value.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && value.charAt(end - 1) <= ' ') {
-            end--;
-        }
+        int start = trimmedStart(value);
+        int end = trimmedEnd(value, start);
         if (start == end) {
             return null;
         }
@@ -203,20 +197,32 @@ public final class ExtraSpecMatcher {
         return true;
     }
 
+    /** Where {@code value} starts once trimmed as {@link String#trim} does, without making the trimmed copy. */
+    private static int trimmedStart(String value) {
+        int start = 0;
+        while (start < value.length() && value.charAt(start) <= ' ') {
+            start++;
+        }
+        return start;
+    }
+
+    /** Where {@code value} ends once trimmed, given where it starts. */
+    private static int trimmedEnd(String value, int start) {
+        int end = value.length();
+        while (end > start && value.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end;
+    }
+
     private static char folded(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** The elements of {@code [a, b]}, or {@code null} (without allocating) when the value is no list. */
     private static List<String> listElements(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && value.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && value.charAt(end - 1) <= ' ') {
-            end--;
-        }
+        int start = trimmedStart(value);
+        int end = trimmedEnd(value, start);
         if (end - start < 2 || value.charAt(start) != '[' || value.charAt(end - 1) != ']') {
             return null;
         }
