@@ -21,4 +21,4 @@ else
 fi
 [ $# -gt 0 ] || set -- server config/manila.yml
 # shellcheck disable=SC2086
-exec java $MEMORY $CDS ${JAVA_OPTS:-} -jar "$JAR" "$@"
+exec java $MEMORY "$CDS" ${JAVA_OPTS:-} -jar "$JAR" "$@"

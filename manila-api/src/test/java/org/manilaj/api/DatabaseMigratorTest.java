@@ -44,6 +44,8 @@ class DatabaseMigratorTest {
     void theChangelogIsDigestedWholeAndTheSameEachTime() {
         String digest = DatabaseMigrator.changelogDigest();
         assertThat(digest).hasSize(64).isEqualTo(DatabaseMigrator.changelogDigest());
+        assertThat(DatabaseMigrator.changelogDigest("4.33.0")).as("another Liquibase runs")
+                .isNotEqualTo(DatabaseMigrator.changelogDigest("4.34.0"));
     }
 
     @Test

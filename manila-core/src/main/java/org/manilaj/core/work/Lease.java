@@ -43,8 +43,9 @@ public final class Lease {
     }
 
     /**
-     * In the caller's transaction: ends the operation. False when the lease was lost, or when an access
-     * change was queued after this run read the rules (the operation then stays, for another round).
+     * In the caller's transaction (a transaction is required: the run learns that its operation is gone only once
+     * it commits): ends the operation. False when the lease was lost, or when an access change was queued after
+     * this run read the rules (the operation then stays, for another round).
      */
     public boolean finish(Handle handle) {
         return finish(handle, false);
