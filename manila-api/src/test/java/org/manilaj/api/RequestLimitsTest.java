@@ -68,6 +68,18 @@ class RequestLimitsTest {
                 .POST(body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST that declares {@code length} bytes of body and sends none: what the service answers, whole. */
+    private static String headersOnly(String path, String token, int length) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                    + "\r\nX-Auth-Token: " + token + "\r\nContent-Length: " + length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /**
      * Declared too large: refused before anything else, even authentication. Chunked: read (by a caller the service
      * knows: nobody else's body is read at all) only up to one byte past the limit.
@@ -75,16 +87,18 @@ class RequestLimitsTest {
     @Test
     void aBodyOverTheLimitIsA413WhetherItsLengthIsDeclaredOrNot() throws Exception {
         byte[] large = ("{\"share\": {\"name\": \"" + "x".repeat(70_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> declared = post("/v2/shares", "not-even-a-token", HttpRequest.BodyPublishers.ofByteArray(large));
+        // Declared: the headers alone are answered (a client still sending a body the service will not read may see
+        // the connection reset before the answer, as a CI run did, so none is sent).
+        String declared = headersOnly("/v2/shares", "not-even-a-token", large.length);
+        assertThat(declared).startsWith("HTTP/1.1 413").contains("{\"overLimit\":{\"code\":413")
+                .contains("at most 65536 bytes").doesNotContain("Exception");
         HttpResponse<String> chunked = post("/v2/shares", adminToken,
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large)));
         assertThat(post("/v2/shares", "not-even-a-token", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large)))
                 .statusCode()).as("a stranger's chunked body is never read").isEqualTo(401);
-        for (HttpResponse<String> response : List.of(declared, chunked)) {
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
-            assertThat(response.body()).startsWith("{\"overLimit\":{\"code\":413").contains("at most 65536 bytes")
-                    .doesNotContain("Exception");
-        }
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+        assertThat(chunked.body()).startsWith("{\"overLimit\":{\"code\":413").contains("at most 65536 bytes")
+                .doesNotContain("Exception");
         assertThat(admin.post("/v2/shares", "{\"share\": {\"share_proto\": \"NFS\", \"size\": 1, \"name\": \""
                 + "y".repeat(200) + "\"}}").status()).as("a body under the limit is read as before").isEqualTo(200);
     }
