@@ -208,6 +208,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         // a null that some service would trip over.
         environment.getObjectMapper().setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         Clock clock = Clock.systemUTC();
+        DatabaseMigrator.migrate(config.getDatabase());
         // One gate for both pools: a Quartz write racing one of ours would break H2 the same way.
         WriteGate writeGate = new WriteGate(DurableCommits.H2_LOCK_TIMEOUT_MILLIS);
         String url = config.getDatabase().getUrl();
@@ -217,17 +218,7 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         }
         ManagedDataSource dataSource = SerializedWrites.forH2(url, config.getDatabase().build(environment.metrics(), "manila"),
                 writeGate);
-        boolean postgres;
-        // The pool's first connection is held through the migration, which runs on a connection of its own and ends
-        // before anything else uses the database. An H2 file database closes when its last connection closes
-        // (compacting its file) and is opened again, its whole schema read anew, by the next one: without the held
-        // connection a start paid for both between the migration and the pool.
-        try (java.sql.Connection held = dataSource.getConnection()) {
-            DatabaseMigrator.migrate(config.getDatabase());
-            postgres = DatabaseMigrator.isPostgres(held);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot reach the database", e);
-        }
+        boolean postgres = DatabaseMigrator.isPostgres(dataSource);
         if (postgres) {
             DurableCommits.verify(dataSource);
         }
