@@ -99,6 +99,8 @@ class MigrationTest {
         Files.writeString(rewritten, Files.readString(rewritten).toUpperCase(java.util.Locale.ROOT));
         Files.setLastModifiedTime(rewritten, sameSecond);
         Files.delete(source.resolve("dir-0/file-0.txt"));
+        // a chmod changes neither size nor modification time: a copy trusted by those two would keep the old mode
+        Files.setPosixFilePermissions(source.resolve("old.txt"), PosixFilePermissions.fromString("rw-r-----"));
         Map<String, String> expected = checksums(source);
 
         assertThat(action(id, "{\"migration_complete\": null}").status()).isEqualTo(202);
@@ -110,6 +112,8 @@ class MigrationTest {
         assertThat(destination.resolve("empty/deeper")).isEmptyDirectory();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(destination.resolve("script.sh")))).isEqualTo("rwxr-x---");
         assertThat(Files.getLastModifiedTime(destination.resolve("old.txt"))).isEqualTo(FileTime.fromMillis(1_000_000_000_000L));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(destination.resolve("old.txt"))))
+                .isEqualTo("rw-r-----");
         assertThat(client.get("/v2/shares/" + id + "/export_locations").list("export_locations"))
                 .singleElement().satisfies(location -> assertThat(location).containsEntry("path", "127.0.0.1:" + destination));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -201,6 +205,31 @@ class MigrationTest {
         assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("task_state", "migration_error");
         assertThat(client.withHeader("X-OpenStack-Manila-API-Version", "2.21").post("/v2/shares/" + id + "/action",
                 start(TO_SECOND)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aShareTheDestinationCannotHoldOrThatIsNotAvailableIsRefused() {
+        // 60 GiB: first#pool0 holds 100, second#pool0 only 50
+        String big = client.createShare(60);
+        assertThat(client.awaitStatus(big, "available")).containsEntry("host", "manila@first#pool0");
+        long held = allocated(TO_SECOND);
+        assertFault(action(big, start(TO_SECOND)), "Destination host " + TO_SECOND
+                + " did not pass the capacity and capabilities filters for a 60 GiB share of this share type.");
+        assertThat(allocated(TO_SECOND)).as("nothing reserved").isEqualTo(held);
+        assertThat(client.delete("/v2/shares/" + big).status()).isEqualTo(202); // the other tests place on first#pool0
+        client.awaitStatus(big, "gone");
+
+        String id = availableShareOnFirst();
+        assertThat(client.post("/v2/types", "{\"share_type\": {\"name\": \"gold-only\", \"extra_specs\":"
+                + " {\"driver_handles_share_servers\": \"false\", \"tier\": \"gold\"}}}").status()).isEqualTo(200);
+        assertFault(action(id, start(TO_SECOND).replace("}}", ", \"new_share_type_id\": \"gold-only\"}}")),
+                "did not pass the capacity and capabilities filters for a 1 GiB share of this share type.");
+
+        assertThat(action(id, "{\"reset_status\": {\"status\": \"error\"}}").status()).isEqualTo(202);
+        assertFault(action(id, start(TO_SECOND)), "Share " + id + " status must be available, but current status is: error.");
+        assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("task_state", null)
+                .containsEntry("host", "manila@first#pool0");
+        assertThat(SECOND.resolve(id)).doesNotExist();
     }
 
     private void assertFault(ManilaClient.Reply reply, String message) {

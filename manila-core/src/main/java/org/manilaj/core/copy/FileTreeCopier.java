@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -80,6 +83,8 @@ final class FileTreeCopier {
         final boolean last;
         /** The source share's real path: no directory the copy enters may resolve outside it. */
         final Path sourceRoot;
+        /** One buffer for the whole pass (a new megabyte per file cost more than copying a small file). */
+        final byte[] buffer = new byte[BUFFER];
         long copied;
         long rechecked;
         int filesCopied;
@@ -117,7 +122,7 @@ final class FileTreeCopier {
                 Path name = child.getFileName();
                 names.add(name);
                 Path copy = target.resolve(name);
-                BasicFileAttributes attributes = Files.readAttributes(child, BasicFileAttributes.class, NO_FOLLOW);
+                PosixFileAttributes attributes = Files.readAttributes(child, PosixFileAttributes.class, NO_FOLLOW);
                 if (attributes.isSymbolicLink()) {
                     copyLink(child, copy);
                 } else if (attributes.isDirectory()) {
@@ -126,7 +131,7 @@ final class FileTreeCopier {
                     }
                     Files.createDirectories(copy);
                     sync(child, copy, counter);
-                    keepAttributes(child, copy, attributes.lastModifiedTime());
+                    keepAttributes(copy, attributes.permissions(), attributes.lastModifiedTime());
                 } else if (attributes.isRegularFile()) {
                     counter.files++;
                     copyFile(child, copy, attributes, counter);
@@ -143,18 +148,19 @@ final class FileTreeCopier {
         keepMode(source, target); // the share's top directory too
     }
 
-    private void copyFile(Path source, Path target, BasicFileAttributes attributes, Counter counter) throws IOException {
+    private void copyFile(Path source, Path target, PosixFileAttributes attributes, Counter counter) throws IOException {
         long size = attributes.size();
         long modified = attributes.lastModifiedTime().toMillis();
-        BasicFileAttributes existing = Files.exists(target, NO_FOLLOW)
-                ? Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW) : null;
-        if (existing != null && existing.isRegularFile() && existing.size() == size
-                && existing.lastModifiedTime().toMillis() == modified) {
+        PosixFileAttributes existing = attributesOrNull(target);
+        boolean sameData = existing != null && existing.isRegularFile() && existing.size() == size;
+        if (sameData && existing.lastModifiedTime().toMillis() == modified) {
+            if (!existing.permissions().equals(attributes.permissions())) {
+                Files.setPosixFilePermissions(target, attributes.permissions()); // a chmod changes no time or size
+            }
             counter.control.progress(counter.copied); // a pass of unchanged files still hears of a cancel
             return;
         }
-        if (existing != null && existing.isRegularFile() && existing.size() == size
-                && existing.lastModifiedTime().toMillis() == modified - 1000) {
+        if (sameData && existing.lastModifiedTime().toMillis() == modified - 1000) {
             counter.rechecked += size;
         }
         if (existing != null && !existing.isRegularFile()) {
@@ -168,7 +174,7 @@ final class FileTreeCopier {
         }
         requireInside(source.getParent(), counter);
         FileObject to = counter.vfs.resolveFile(target.toUri());
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = counter.buffer;
         // O_NOFOLLOW: a file swapped for a link since it was listed is refused, not followed
         try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
              OutputStream out = to.getContent().getOutputStream()) {
@@ -181,11 +187,22 @@ final class FileTreeCopier {
             throw new IOException(e);
         }
         counter.filesCopied++;
-        BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
-        boolean changedWhileCopied = after.size() != size || after.lastModifiedTime().toMillis() != modified;
-        boolean unsettled = changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS;
+        boolean unsettled = false;
+        if (!counter.last) { // the last pass reads a read-only source: its copies are final
+            BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
+            boolean changedWhileCopied = after.size() != size || after.lastModifiedTime().toMillis() != modified;
+            unsettled = changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS;
+        }
         // the time from before the copy: if the file changed meanwhile, the copy must not look current
-        keepAttributes(source, target, FileTime.fromMillis(!counter.last && unsettled ? modified - 1000 : modified));
+        keepAttributes(target, attributes.permissions(), FileTime.fromMillis(unsettled ? modified - 1000 : modified));
+    }
+
+    private static PosixFileAttributes attributesOrNull(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, PosixFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /**
@@ -199,8 +216,8 @@ final class FileTreeCopier {
         }
     }
 
-    private static void keepAttributes(Path source, Path target, FileTime modified) throws IOException {
-        keepMode(source, target);
+    private static void keepAttributes(Path target, Set<PosixFilePermission> mode, FileTime modified) throws IOException {
+        Files.setPosixFilePermissions(target, mode);
         Files.setLastModifiedTime(target, modified);
     }
 
