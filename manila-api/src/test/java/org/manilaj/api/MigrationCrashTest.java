@@ -51,6 +51,7 @@ import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.BackendDefinition;
 import org.manilaj.driver.BackendStats;
 import org.manilaj.driver.DriverCapabilities;
+import org.manilaj.driver.DriverException;
 import org.manilaj.driver.ShareDriver;
 import org.manilaj.driver.ShareDriverFactory;
 import org.manilaj.driver.ShareExport;
@@ -122,10 +123,17 @@ class MigrationCrashTest {
         final Step step;
         final AtomicInteger calls = new AtomicInteger();
         final CountDownLatch arrived = new CountDownLatch(1);
+        /** Instead of dying there, the driver call fails (and the process lives on). */
+        final boolean fails;
         volatile String sourceBackend;
 
         Gate(Step step) {
+            this(step, false);
+        }
+
+        Gate(Step step, boolean fails) {
             this.step = step;
+            this.fails = fails;
         }
 
         void at(String backend, String call, Runnable driver) {
@@ -133,6 +141,10 @@ class MigrationCrashTest {
             boolean here = step.side.equals(side) && step.call.equals(call) && calls.incrementAndGet() == step.nth;
             if (here && step.afterDriver) {
                 driver.run();
+            }
+            if (here && fails) {
+                arrived.countDown();
+                throw new DriverException("injected: the " + side + "'s " + call + " failed");
             }
             if (here) {
                 arrived.countDown();
@@ -286,6 +298,42 @@ class MigrationCrashTest {
     @EnumSource(TestDatabase.class)
     void anotherNodeTakesOverADeadNodesMigrationOnceItsLeaseRanOut(TestDatabase database) throws Exception {
         runToTheEnd(database.create(), Step.LAST_PASS, "node-2");
+    }
+
+    /**
+     * A step that fails for good (here the destination's create, after it made the share) ends the migration in
+     * migration_error: the source as it was and writable, nothing on the destination, its reservation given back.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aMigrationThatFailsLeavesTheSourceAsItWasAndNothingOnTheDestination(TestDatabase database) throws Exception {
+        DataSource dataSource = database.create();
+        Gate gate = new Gate(Step.PREPARE_AFTER, true);
+        Node node = new Node(dataSource, "node-1", new CrashRecoveryTest.MovableClock(), gate);
+        try {
+            String id = node.shares.create(ADMIN, new NewShare("NFS", 1, "failing", null, null, null, false, Map.of()))
+                    .share().id();
+            String from = await(node.jdbi, id, s -> s.status().equals("available"), "available").host();
+            String to = from.equals("manila@first#pool0") ? "manila@second#pool0" : "manila@first#pool0";
+            Path source = storage.resolve(backendOf(from)).resolve(id);
+            fill(source);
+            Map<String, String> expected = MigrationChecks.checksums(source);
+            gate.sourceBackend = backendOf(from);
+            node.migrations.start(ADMIN, id, new MigrationRequest(to, false, false, false, false, false, null));
+            Share ended = await(node.jdbi, id, s -> !s.status().equals("migrating"), "migration_error");
+            assertThat(ended.taskState()).isEqualTo("migration_error");
+            assertThat(ended.status()).isEqualTo("available");
+            assertThat(ended.host()).isEqualTo(from);
+            awaitGone(node.jdbi, id);
+            assertThat(MigrationChecks.checksums(source)).isEqualTo(expected);
+            Files.writeString(source.resolve("after.txt"), "writable again");
+            assertThat(sharesIn(backendOf(to))).as("the destination's copy is removed").isEmpty();
+            Map<String, Long> allocated = node.jdbi.withExtension(PoolDao.class, PoolDao::list).stream()
+                    .collect(Collectors.toMap(PoolRow::name, PoolRow::allocatedCapacityGb));
+            assertThat(allocated).containsEntry(from, 1L).containsEntry(to, 0L);
+        } finally {
+            node.stop();
+        }
     }
 
     private void runToTheEnd(DataSource dataSource, Step step, String restartedAs) throws Exception {
