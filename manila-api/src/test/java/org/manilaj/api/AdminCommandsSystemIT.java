@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin commands of the packaged jar against the packaged jar running as a service (two local backends):
  * {@code pools}, {@code rebalance --dry-run}, {@code drain --dry-run} and its plan carried out by
- * {@code rebalance-apply} and followed, {@code drain} applied at once,
- * {@code rebalance-status}, {@code --json}, a drain that cannot empty its backend, and the exit codes and
+ * {@code rebalance-apply} and followed, {@code drain} applied at once, {@code rebalance --apply} followed to its end,
+ * {@code rebalance-cancel --json} of a running drain (and of one that ended), {@code rebalance-status} (and with
+ * {@code --json}, listing and one plan), {@code --json}, a drain that cannot empty its backend, and the exit codes and
  * messages of a wrong URL, no token, a bad option, a refused request, a tenant's token and an unknown token.
  */
 class AdminCommandsSystemIT {
@@ -67,6 +68,78 @@ class AdminCommandsSystemIT {
             }
             Run status = run(work, null, concat(List.of("rebalance-status"), auth));
             assertThat(status.out()).contains("drain", "done");
+            String drainId = plan.path("id").asText();
+            Run statusJson = run(work, null, concat(List.of("rebalance-status", "--json"), auth));
+            assertThat(statusJson.exit()).as(statusJson.err()).isZero();
+            assertThat(JSON.readTree(statusJson.out()).path("rebalance_plans")).anySatisfy(listed -> {
+                assertThat(listed.path("id").asText()).isEqualTo(drainId);
+                assertThat(listed.path("status").asText()).isEqualTo("done");
+            });
+            Run oneJson = run(work, null, concat(List.of("rebalance-status", drainId, "--json"), auth));
+            assertThat(oneJson.exit()).as(oneJson.err()).isZero();
+            JsonNode one = JSON.readTree(oneJson.out());
+            assertThat(one.path("status").asText()).isEqualTo("done");
+            assertThat(one.path("moves")).hasSize(3).allSatisfy(move -> assertThat(move.path("status").asText()).isEqualTo("done"));
+
+            // rebalance --apply: local enabled again and empty, the plan levels the two pools and is followed to its end
+            client.put("/v2/services/enable", "{\"host\": \"manila@local\", \"binary\": \"manila-share\"}");
+            Run apply = run(work, null, concat(List.of("rebalance", "--apply", "--band", "0.5"), auth));
+            assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
+            assertThat(apply.out()).contains("SHARE", "FROM BEFORE -> AFTER", "spread");
+            java.util.regex.Matcher applied = java.util.regex.Pattern
+                    .compile("plan ([0-9a-f-]{36}) done: (\\d+) done, 0 running, 0 left, 0 failed; (\\d+) GiB moved")
+                    .matcher(apply.out());
+            assertThat(applied.find()).as(apply.out()).isTrue();
+            assertThat(Integer.parseInt(applied.group(2))).as("moves done").isPositive();
+            assertThat(MigrationChecks.allocated(client, TwoBackendConfig.FIRST)).as("moved back to local")
+                    .isEqualTo(Long.parseLong(applied.group(3))).isPositive();
+            assertThat(client.get("/v2/admin/rebalance-plans/" + applied.group(1)).object("rebalance_plan"))
+                    .containsEntry("status", "done");
+
+            // rebalance-cancel --json: a drain of local with many moves (one at a time onto second), cancelled while it
+            // runs; the move under way finishes (the default), the others are cancelled
+            client.put("/v2/services/disable", "{\"host\": \"manila@second\", \"binary\": \"manila-share\"}");
+            List<String> extra = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = client.createShare(1);
+                assertThat(client.awaitStatus(id, "available")).containsEntry("host", TwoBackendConfig.FIRST);
+                extra.add(id);
+            }
+            client.put("/v2/services/enable", "{\"host\": \"manila@second\", \"binary\": \"manila-share\"}");
+            ManilaClient.Reply draining = client.post("/v2/admin/backends/local/drain", "{\"drain\": {\"dry_run\": false}}");
+            assertThat(draining.status()).as(draining.raw().body()).isEqualTo(202);
+            String drainingId = (String) draining.object("rebalance_plan").get("id");
+            Run cancel = run(work, null, concat(List.of("rebalance-cancel", drainingId, "--json"), auth));
+            Map<String, Object> ended = awaitEnded(client, drainingId);
+            if (cancel.exit() == 0) {
+                JsonNode cancelled = JSON.readTree(cancel.out());
+                assertThat(cancelled.path("id").asText()).isEqualTo(drainingId);
+                assertThat(cancelled.path("status").asText()).isIn("cancelling", "cancelled");
+                assertThat(ended).containsEntry("status", "cancelled");
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> moves = (List<Map<String, Object>>) ended.get("moves");
+                assertThat(moves).as("the moves under way finish, the others are cancelled")
+                        .allSatisfy(move -> assertThat(move.get("status")).isIn("done", "cancelled"));
+                Run cancelledStatus = run(work, null, concat(List.of("rebalance-status", drainingId, "--json"), auth));
+                assertThat(cancelledStatus.exit()).as(cancelledStatus.err()).isZero();
+                assertThat(JSON.readTree(cancelledStatus.out()).path("status").asText()).isEqualTo("cancelled");
+            } else { // the drain (a few seconds of moves) ended before the command's JVM came up: refused, not running
+                assertThat(cancel.exit()).as(cancel.out() + cancel.err()).isEqualTo(1);
+                assertThat(cancel.err()).contains("409", "not running");
+                assertThat(ended).containsEntry("status", "done");
+            }
+            Run again = run(work, null, concat(List.of("rebalance-cancel", drainingId), auth));
+            assertThat(again.exit()).as("a plan that ended cannot be cancelled").isEqualTo(1);
+            assertThat(again.err()).contains("409", "not running");
+            Run finish = run(work, null, concat(List.of("drain", "local"), auth)); // what the cancel left, moved now
+            assertThat(finish.exit()).as(finish.out() + finish.err()).isZero();
+            for (String id : extra) {
+                assertThat(client.deleteWhenIdle("/v2/shares/" + id).status()).isEqualTo(202);
+                client.awaitStatus(id, "gone");
+            }
+            for (String id : ids) {
+                assertThat(client.get("/v2/shares/" + id).object("share")).containsEntry("host", TwoBackendConfig.SECOND);
+            }
             Run stranded = run(work, null, concat(List.of("drain", "second"), auth)); // local is disabled: nowhere to go
             assertThat(stranded.exit()).as("a drain that leaves shares behind fails").isEqualTo(1);
             assertThat(stranded.out()).contains("stays: " + ids.get(0));
@@ -122,6 +195,19 @@ class AdminCommandsSystemIT {
         } finally {
             service.close();
         }
+    }
+
+    private static Map<String, Object> awaitEnded(ManilaClient client, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        Map<String, Object> plan;
+        do {
+            plan = client.get("/v2/admin/rebalance-plans/" + id).object("rebalance_plan");
+            if ("cancelled".equals(plan.get("status")) || "done".equals(plan.get("status"))) {
+                return plan;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("plan " + id + " did not end: " + plan);
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged jar draining a backend through an applied plan, killed with SIGKILL at random moments and
  * restarted: the plan finishes after the restarts, every share is on the other backend with its data, the pools'
- * books match; then a plan cancelled with its moves in flight stops cleanly, nothing left half-moved.
+ * books match; then a plan cancelled with its moves in flight stops cleanly, nothing left half-moved: each backend's
+ * storage root holds exactly the directories of the shares it holds, with their data.
  */
 class RebalanceKillNineSystemIT {
     private static final int SHARES = 6;
@@ -88,6 +89,23 @@ class RebalanceKillNineSystemIT {
             }
             assertThat(MigrationChecks.allocated(client, TwoBackendConfig.FIRST)).isEqualTo(onFirst);
             assertThat(MigrationChecks.allocated(client, TwoBackendConfig.SECOND)).isEqualTo(5L * SHARES - onFirst);
+            // on disk too: each storage root holds exactly the directories of the shares its backend holds (a cancelled
+            // move's half-copied destination is gone, a finished move's source too), each with its data
+            java.util.Set<String> firstHolds = new java.util.TreeSet<>();
+            java.util.Set<String> secondHolds = new java.util.TreeSet<>();
+            for (String id : ids) {
+                String host = (String) client.get("/v2/shares/" + id).object("share").get("host");
+                (TwoBackendConfig.FIRST.equals(host) ? firstHolds : secondHolds).add(id);
+                assertThat(host).isIn(TwoBackendConfig.FIRST, TwoBackendConfig.SECOND);
+            }
+            assertThat(RebalanceThreeBackendsTest.shareDirectories(work.resolve("var/shares")))
+                    .as("directories under local's storage root").containsExactlyElementsOf(firstHolds);
+            assertThat(RebalanceThreeBackendsTest.shareDirectories(work.resolve("var/second")))
+                    .as("directories under second's storage root").containsExactlyElementsOf(secondHolds);
+            for (String id : ids) {
+                Path held = work.resolve(firstHolds.contains(id) ? "var/shares" : "var/second").resolve(id);
+                assertThat(MigrationChecks.sha256(held.resolve("data.bin"))).as("data of " + id).isEqualTo(before.get(id));
+            }
         } finally {
             service.close();
         }

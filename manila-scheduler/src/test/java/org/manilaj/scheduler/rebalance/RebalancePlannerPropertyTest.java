@@ -146,6 +146,8 @@ class RebalancePlannerPropertyTest {
         cluster.shares().stream().filter(share -> share.pool().startsWith("manila@b0#"))
                 .forEach(share -> assertThat(accounted).as("every share of the drained backend").contains(share.id()));
         assertThat(plan.complete()).isEqualTo(plan.unmovable().isEmpty());
+        assertThat(RebalancePlanner.drain("b0", cluster.pools(), cluster.shares(), PlanOptions.DEFAULTS))
+                .as("the same input, the same plan").isEqualTo(plan);
     }
 
     @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)

@@ -49,6 +49,8 @@ class RebalancePlannerTest {
         List<PlanShare> shares = new ArrayList<>(shares("a", 3, 100));
         shares.addAll(shares("b", 1, 100));
         RebalancePlan plan = RebalancePlanner.drain("a", pools, shares, PlanOptions.DEFAULTS);
+        assertThat(RebalancePlanner.drain("a", pools, shares, PlanOptions.DEFAULTS)).as("the same input, the same plan")
+                .isEqualTo(plan);
         assertThat(plan.complete()).isTrue();
         assertThat(plan.moves()).extracting(Move::from).containsOnly("manila@a#pool0");
         assertThat(plan.after()).containsEntry("manila@a#pool0", 0.0).containsEntry("manila@b#pool0", 0.2)
@@ -76,6 +78,32 @@ class RebalancePlannerTest {
                 pool("b", 1000, 0, "z1", "gold", true), pool("c", 1000, 0, "z2", "platinum", true),
                 pool("d", 100000, 0, "z1", "platinum", false));
         RebalancePlan plan = RebalancePlanner.drain("a", pools, List.of(share), PlanOptions.DEFAULTS);
+        assertThat(plan.moves()).isEmpty();
+        assertThat(plan.complete()).isFalse();
+        assertThat(plan.unmovable()).containsExactly(new Unmovable(share.id(), "manila@a#pool0", reason));
+    }
+
+    /**
+     * What a rebalance says of the shares it leaves on a pool above the band: a 900 GiB share alone on a full pool
+     * (90 % of 1000 GiB) and two empty pools (mean 30 %, band up to 40 %): moved anywhere it would end at 90 %.
+     */
+    static Stream<Arguments> sharesARebalanceLeaves() {
+        return Stream.of(
+                Arguments.of(new PlanShare("whole", 900, Map.of(), "z1", "manila@a#pool0", "available", false),
+                        PlanOptions.DEFAULTS,
+                        "no pool in its zone can take it without ending above the band or above its pool"),
+                Arguments.of(new PlanShare("whole", 900, Map.of(), "z1", "manila@a#pool0", "available", false),
+                        new PlanOptions(10, 1000, 500), RebalancePlanner.LIMIT),
+                Arguments.of(new PlanShare("busy", 900, Map.of(), "z1", "manila@a#pool0", "extending", false),
+                        PlanOptions.DEFAULTS, "busy: its status is extending"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("sharesARebalanceLeaves")
+    void aRebalanceSaysWhyAShareStays(PlanShare share, PlanOptions options, String reason) {
+        List<PlanPool> pools = List.of(pool("a", 1000, 900, "z1", "gold", true), pool("b", 1000, 0, "z1", "gold", true),
+                pool("c", 1000, 0, "z1", "gold", true));
+        RebalancePlan plan = RebalancePlanner.rebalance(pools, List.of(share), options);
         assertThat(plan.moves()).isEmpty();
         assertThat(plan.complete()).isFalse();
         assertThat(plan.unmovable()).containsExactly(new Unmovable(share.id(), "manila@a#pool0", reason));
