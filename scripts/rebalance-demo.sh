@@ -4,6 +4,7 @@
 # Prints the apply's wall-clock time and checks every file's checksum on the share's new backend.
 #   scripts/rebalance-demo.sh [path/to/manila-api.jar ...]   (default: manila-api/target/manila-api.jar)
 # Several jars run one after the other, each on a fresh working directory, for a comparison in one run.
+# DRAIN=1 then drains storage3 (dry run, then for real) and prints the commands' output.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JARS=("$@")
@@ -77,6 +78,11 @@ for jar in "${JARS[@]}"; do
   sort -k2 "$work/before.sha256" | diff - "$work/after.sha256" >/dev/null && checks="identical" || checks="DIFFERENT"
   printf '%s: rebalance --apply of %s move(s) took %.1f s; checksums %s (%s)\n' "$jar" "$moved" \
     "$(python3 -c "print($end - $start)")" "$checks" "$work"
+  if [ -n "${DRAIN:-}" ]; then # then empty storage3, as the README's drain example shows
+    MANILA_TOKEN=$TOKEN java -jar "$jar" drain storage3 --dry-run --url "$URL" | tee "$work/drain-dry-run.txt"
+    MANILA_TOKEN=$TOKEN java -jar "$jar" drain storage3 --url "$URL" | tee "$work/drain.txt"
+    MANILA_TOKEN=$TOKEN java -jar "$jar" pools --url "$URL" | tee "$work/pools-after-drain.txt"
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   trap - EXIT
 done
