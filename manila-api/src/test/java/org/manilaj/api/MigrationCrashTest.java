@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.manilaj.core.RequestContext;
+import org.manilaj.core.access.AccessService;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
@@ -82,25 +83,30 @@ class MigrationCrashTest {
      * with {@code writable: false} and again for the cut-over), and whether the driver acted first.
      */
     enum Step {
-        PREPARE_BEFORE("destination", "create", 1, false, false),
-        PREPARE_AFTER("destination", "create", 1, true, false),
-        FIRST_PASS("source", "files", 2, false, false),
-        SEAL_SOURCE("source", "access", 2, false, false),
-        LAST_PASS("source", "files", 3, false, false),
-        FINISH_DESTINATION("destination", "create", 2, true, false),
-        DESTINATION_RULES("destination", "access", 1, false, false),
-        REMOVE_SOURCE_BEFORE("source", "delete", 1, false, false),
-        REMOVE_SOURCE_AFTER("source", "delete", 1, true, false),
-        CANCEL_BEFORE("destination", "delete", 1, false, true),
-        CANCEL_AFTER("destination", "delete", 1, true, true);
+        PREPARE_BEFORE("destination", "create", 1, false, false, "starting"),
+        PREPARE_AFTER("destination", "create", 1, true, false, "starting"),
+        FIRST_PASS("source", "files", 2, false, false, "copying"),
+        WITHDRAW_DESTINATION("destination", "access", 1, false, false, "completing"),
+        SEAL_SOURCE("source", "access", 2, false, false, "completing"),
+        LAST_PASS("source", "files", 3, false, false, "completing"),
+        FINISH_DESTINATION("destination", "create", 2, true, false, "completing"),
+        DESTINATION_RULES("destination", "access", 2, false, false, "completing"),
+        DESTINATION_RULES_AFTER("destination", "access", 2, true, false, "completing"),
+        REMOVE_SOURCE_BEFORE("source", "delete", 1, false, false, "removing_source"),
+        REMOVE_SOURCE_AFTER("source", "delete", 1, true, false, "removing_source"),
+        CANCEL_BEFORE("destination", "delete", 1, false, true, "cancelling"),
+        CANCEL_AFTER("destination", "delete", 1, true, true, "cancelling");
 
         final String side;
         final String call;
         final int nth;
         final boolean afterDriver;
         final boolean cancelled;
+        /** The migration's recorded phase when the process dies there (so a changed count cannot move the crash unseen). */
+        final String phase;
 
-        Step(String side, String call, int nth, boolean afterDriver, boolean cancelled) {
+        Step(String side, String call, int nth, boolean afterDriver, boolean cancelled, String phase) {
+            this.phase = phase;
             this.side = side;
             this.call = call;
             this.nth = nth;
@@ -125,6 +131,8 @@ class MigrationCrashTest {
         final CountDownLatch arrived = new CountDownLatch(1);
         /** Instead of dying there, the driver call fails (and the process lives on). */
         final boolean fails;
+        /** The calls made since the migration started: side, call and, for access, how many rules. */
+        final List<String> journal = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile String sourceBackend;
 
         Gate(Step step) {
@@ -138,7 +146,11 @@ class MigrationCrashTest {
 
         void at(String backend, String call, Runnable driver) {
             String side = sourceBackend == null ? null : backend.equals(sourceBackend) ? "source" : "destination";
-            boolean here = step.side.equals(side) && step.call.equals(call) && calls.incrementAndGet() == step.nth;
+            if (side != null) {
+                journal.add(side + " " + call);
+            }
+            boolean here = step != null && step.side.equals(side) && call.startsWith(step.call)
+                    && calls.incrementAndGet() == step.nth;
             if (here && step.afterDriver) {
                 driver.run();
             }
@@ -185,7 +197,7 @@ class MigrationCrashTest {
 
         @Override
         public void applyAccess(ShareRef share, List<AccessGrant> rules) {
-            gate.at(backend, "access", () -> real.applyAccess(share, rules));
+            gate.at(backend, "access " + rules.size(), () -> real.applyAccess(share, rules));
         }
 
         @Override
@@ -228,6 +240,7 @@ class MigrationCrashTest {
         final BackendRegistry registry;
         final OperationRunner operations;
         final ShareService shares;
+        final AccessService access;
         final MigrationRunner runner;
         final MigrationService migrations;
 
@@ -261,6 +274,7 @@ class MigrationCrashTest {
                     new WorkSettings(name, 2, LEASE, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
             shares = new ShareService(jdbi, types, operations, quotas, clock);
+            access = new AccessService(jdbi, operations, clock);
             runner = new MigrationRunner(jdbi, registry, placement, name, LEASE, 2, clock);
             migrations = new MigrationService(jdbi, registry, placement, types, runner::submit, clock);
         }
@@ -349,6 +363,8 @@ class MigrationCrashTest {
         Path source = storage.resolve(fromBackend).resolve(id);
         fill(source);
         Map<String, String> expected = MigrationChecks.checksums(source);
+        String rule = dying.access.allow(ADMIN, id, "ip", "10.0.0.7", "rw").id();
+        awaitRuleActive(dying.jdbi, rule);
 
         gate.sourceBackend = fromBackend;
         dying.migrations.start(ADMIN, id, new MigrationRequest(to, false, false, false, false, false, null));
@@ -361,6 +377,8 @@ class MigrationCrashTest {
         }
         assertThat(gate.arrived.await(20, TimeUnit.SECONDS)).as("the migration reached " + step).isTrue();
         dying.die();
+        assertThat(dying.jdbi.withExtension(MigrationDao.class, dao -> dao.findByShare(id)).orElseThrow().phase())
+                .as("where " + step + " stopped it").isEqualTo(step.phase);
 
         if (!restartedAs.equals("node-1")) {
             Node early = new Node(dataSource, restartedAs, clock, null);
@@ -368,7 +386,9 @@ class MigrationCrashTest {
             early.stop();
             clock.advance(LEASE.plusSeconds(1));
         }
-        Node restarted = new Node(dataSource, restartedAs, clock, null);
+        Gate watch = new Gate(null);
+        watch.sourceBackend = fromBackend;
+        Node restarted = new Node(dataSource, restartedAs, clock, watch);
         try {
             restarted.reconcile();
             String outcome = step.cancelled ? "migration_cancelled" : "migration_success";
@@ -379,6 +399,12 @@ class MigrationCrashTest {
                 ended = await(restarted.jdbi, id, s -> !s.status().equals("migrating"), outcome);
             }
             assertThat(ended.taskState()).isEqualTo(outcome);
+            if (step.phase.equals("completing")) {
+                // the destination may be exported with the share's rules already: none while the last pass writes there
+                assertThat(watch.journal).as("calls after the restart").containsSubsequence("destination access 0",
+                        "source files", "destination access 1");
+                assertThat(watch.journal.indexOf("destination access 0")).isLessThan(watch.journal.indexOf("source files"));
+            }
             assertThat(ended.status()).isEqualTo("available");
             String home = step.cancelled ? fromBackend : toBackend;
             assertThat(ended.host()).isEqualTo("manila@" + home + "#pool0");
@@ -453,6 +479,15 @@ class MigrationCrashTest {
             Thread.sleep(20);
         }
         throw new AssertionError("share " + id + " reached neither " + taskState + " nor the gate");
+    }
+
+    private static void awaitRuleActive(Jdbi jdbi, String ruleId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!jdbi.withHandle(handle -> handle.createQuery("SELECT state FROM access_rules WHERE id = :id")
+                .bind("id", ruleId).mapTo(String.class).one()).equals("active")) {
+            assertThat(System.nanoTime()).as("rule " + ruleId + " active").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     /** The migration's row goes last (after the source copy is deleted, or the destination's after a cancel). */

@@ -39,6 +39,14 @@ public interface CopyEngine {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether passes write into the destination share itself (rather than into snapshots the share is made from at the
+     * end): then nobody may have access to it while they run.
+     */
+    default boolean copiesIntoDestinationShare() {
+        return true;
+    }
+
     /** Stops (or allows again) writes to the source's data itself, beyond its exports. */
     default void sealSource(CopyEnds ends, boolean readOnly) {
     }

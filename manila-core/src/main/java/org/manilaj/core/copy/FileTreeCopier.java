@@ -10,12 +10,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.FileSystemException;
 import org.apache.commons.vfs2.cache.NullFilesCache;
@@ -26,22 +31,28 @@ import org.manilaj.driver.ShareFiles;
  * The file-level copy engine: one pass makes the destination tree equal to the source tree. Contents move
  * through Commons VFS; what a file is (file, directory, symbolic link) is always read without following
  * links, and nothing is ever deleted through a link, so a link a tenant planted cannot make the copy read
- * or remove anything outside the share. Files whose size and modification time already match are skipped;
- * files gone from the source are removed. Modes, modification times and symbolic links are kept; owners
- * and extended attributes are not (so {@code preserve_metadata} is refused for it).
+ * or remove anything outside the share; the destination is written without following links either (a copy
+ * takes its file's name by a rename). Files whose size and modification time already match are skipped
+ * (their mode is still brought over); files gone from the source are removed, also when they go during the
+ * pass. Permission bits (and a directory's set-group-id and sticky bits), modification times and symbolic
+ * links are kept; owners, set-user-id and set-group-id on files, and extended attributes are not (so
+ * {@code preserve_metadata} is refused for it).
  *
- * <p>Only trees on this machine ({@code file://}) for now: over SFTP, Commons VFS cannot tell a link from
- * the file it points to, so {@link MigrationService} does not offer this engine there yet.
+ * <p>Only trees on this machine ({@code file://}): over SFTP, Commons VFS cannot tell a link from the file it
+ * points to, so {@link CopyEngines} chooses the archive stream there.
  */
 final class FileTreeCopier {
     /**
-     * Below glibc's mmap threshold (128 KiB): the JDK mallocs a buffer this size for each read and write of a
-     * byte array, and a megabyte came from mmap every time (page faults, unmapping): 1 GiB took 3 s instead of 0.4.
+     * Below glibc's mmap threshold (128 KiB): the JDK allocates a native buffer of this size for each write of a
+     * byte array (Commons VFS writes through a FileOutputStream); with 1 MiB, copying a 1 GiB file spent about
+     * 3 s in the kernel, mapping and faulting that buffer in, against 0.6 s now.
      */
     private static final int BUFFER = 64 << 10;
-    /** Generous: the storage host's clock, which stamps the files, may differ a little from ours. */
+    /** Generous: the file system's clock (a network file system's server stamps the files) may differ from ours. */
     static final long UNSETTLED_MILLIS = 10_000;
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    /** The name a file's copy is written under before it takes the file's own (the next pass removes one left over). */
+    static final String PARTIAL = ".manila-partial-";
 
     /**
      * One pass; {@code control} hears its total and the bytes copied so far. A file modified shortly before
@@ -124,59 +135,72 @@ final class FileTreeCopier {
             for (Path child : children.toList()) {
                 Path name = child.getFileName();
                 names.add(name);
-                Path copy = target.resolve(name);
-                PosixFileAttributes attributes = Files.readAttributes(child, PosixFileAttributes.class, NO_FOLLOW);
-                if (attributes.isSymbolicLink()) {
-                    copyLink(child, copy);
-                } else if (attributes.isDirectory()) {
-                    if (Files.exists(copy, NO_FOLLOW) && !Files.isDirectory(copy, NO_FOLLOW)) {
-                        remove(copy);
+                try {
+                    syncEntry(child, target.resolve(name), counter);
+                } catch (NoSuchFileException e) {
+                    if (Files.exists(child, NO_FOLLOW)) {
+                        throw e;
                     }
-                    Files.createDirectories(copy);
-                    sync(child, copy, counter);
-                    keepAttributes(copy, attributes, attributes.lastModifiedTime());
-                } else if (attributes.isRegularFile()) {
-                    counter.files++;
-                    copyFile(child, copy, attributes, counter);
+                    names.remove(name); // deleted since it was listed: its copy goes with the extras below
                 }
             }
         }
         try (var extras = Files.list(target)) {
             for (Path extra : extras.toList()) {
                 if (!names.contains(extra.getFileName())) {
-                    remove(extra); // gone from the source since the last pass
+                    remove(extra); // gone from the source since the last pass (or a copy cut short)
                 }
             }
         }
-        keepMode(source, target); // the share's top directory too
+        keepDirectoryMode(source, target); // the share's top directory too
+    }
+
+    private void syncEntry(Path child, Path copy, Counter counter) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(child, PosixFileAttributes.class, NO_FOLLOW);
+        if (attributes.isSymbolicLink()) {
+            copyLink(child, copy);
+        } else if (attributes.isDirectory()) {
+            if (Files.exists(copy, NO_FOLLOW) && !Files.isDirectory(copy, NO_FOLLOW)) {
+                remove(copy);
+            }
+            Files.createDirectories(copy);
+            sync(child, copy, counter);
+            setTime(copy, attributes.lastModifiedTime());
+        } else if (attributes.isRegularFile()) {
+            counter.files++;
+            copyFile(child, copy, attributes, counter);
+        }
     }
 
     private void copyFile(Path source, Path target, PosixFileAttributes attributes, Counter counter) throws IOException {
         long size = attributes.size();
         long modified = attributes.lastModifiedTime().toMillis();
         PosixFileAttributes existing = attributesOrNull(target);
-        boolean sameData = existing != null && existing.isRegularFile() && existing.size() == size;
-        if (sameData && existing.lastModifiedTime().toMillis() == modified) {
+        boolean sameSize = existing != null && existing.isRegularFile() && existing.size() == size;
+        if (sameSize && existing.lastModifiedTime().toMillis() == modified) {
             if (!existing.permissions().equals(attributes.permissions())) {
-                Files.setPosixFilePermissions(target, attributes.permissions()); // a chmod changes no time or size
+                setMode(target, attributes); // a chmod changes no time or size
             }
             counter.control.progress(counter.copied); // a pass of unchanged files still hears of a cancel
             return;
         }
-        if (sameData && existing.lastModifiedTime().toMillis() == modified - 1000) {
+        if (sameSize && existing.lastModifiedTime().toMillis() == modified - 1000) {
             counter.rechecked += size;
         }
-        if (existing != null && !existing.isRegularFile()) {
-            remove(target);
+        if (existing != null && existing.isDirectory()) {
+            remove(target); // a file renamed over does not replace a directory
         }
         // listed as a regular file: if it became anything else since (a link, a FIFO that would block the
         // read for ever), it waits for the next pass
         BasicFileAttributes now = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
-        if (!now.isRegularFile() || !java.util.Objects.equals(now.fileKey(), attributes.fileKey())) {
+        if (!now.isRegularFile() || !Objects.equals(now.fileKey(), attributes.fileKey())) {
             return;
         }
         requireInside(source.getParent(), counter);
-        FileObject to = counter.vfs.resolveFile(target.toUri());
+        // written under a new name, then renamed over the copy: the rename replaces whatever is there (a link
+        // included) without following it, and a copy cut short never stands under the file's name
+        Path partial = target.resolveSibling(PARTIAL + UUID.randomUUID());
+        FileObject to = counter.vfs.resolveFile(partial.toUri());
         byte[] buffer = counter.buffer;
         // O_NOFOLLOW: a file swapped for a link since it was listed is refused, not followed
         try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
@@ -187,17 +211,24 @@ final class FileTreeCopier {
                 counter.control.progress(counter.copied);
             }
         } catch (FileSystemException e) {
+            Files.deleteIfExists(partial);
             throw new IOException(e);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
         }
         counter.filesCopied++;
-        boolean unsettled = false;
-        if (!counter.last) { // the last pass reads a read-only source: its copies are final
-            BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
-            boolean changedWhileCopied = after.size() != size || after.lastModifiedTime().toMillis() != modified;
-            unsettled = changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS;
+        BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
+        boolean changedWhileCopied = after.size() != size || after.lastModifiedTime().toMillis() != modified;
+        if (counter.last && changedWhileCopied) {
+            Files.deleteIfExists(partial);
+            throw new IOException(source + " changed during the last pass, while the source should be read-only");
         }
+        boolean unsettled = !counter.last && (changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS);
+        setMode(partial, attributes);
         // the time from before the copy: if the file changed meanwhile, the copy must not look current
-        keepAttributes(target, attributes, FileTime.fromMillis(unsettled ? modified - 1000 : modified));
+        setTime(partial, FileTime.fromMillis(unsettled ? modified - 1000 : modified));
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static PosixFileAttributes attributesOrNull(Path path) throws IOException {
@@ -219,14 +250,25 @@ final class FileTreeCopier {
         }
     }
 
-    /** The source's mode (as listed), and {@code modified}. */
-    private static void keepAttributes(Path target, PosixFileAttributes source, FileTime modified) throws IOException {
-        Files.setPosixFilePermissions(target, source.permissions());
-        Files.setLastModifiedTime(target, modified);
+    /**
+     * A file's permission bits (never set-user-id or set-group-id: owners are not kept, so the copy belongs to the
+     * service's user), on the copy itself even if a link stands there now.
+     */
+    private static void setMode(Path target, PosixFileAttributes source) throws IOException {
+        Files.getFileAttributeView(target, PosixFileAttributeView.class, NO_FOLLOW).setPermissions(source.permissions());
     }
 
-    private static void keepMode(Path source, Path target) throws IOException {
-        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(source, NO_FOLLOW));
+    private static void setTime(Path target, FileTime modified) throws IOException {
+        Files.getFileAttributeView(target, BasicFileAttributeView.class, NO_FOLLOW).setTimes(modified, null, null);
+    }
+
+    /**
+     * A directory's mode with its set-group-id and sticky bits (a group's shared directory, a shared scratch space),
+     * read now; never set-user-id.
+     */
+    private static void keepDirectoryMode(Path source, Path target) throws IOException {
+        int mode = (Integer) Files.getAttribute(source, "unix:mode", NO_FOLLOW);
+        Files.setAttribute(target, "unix:mode", mode & 03777, NO_FOLLOW);
     }
 
     private static void copyLink(Path source, Path target) throws IOException {

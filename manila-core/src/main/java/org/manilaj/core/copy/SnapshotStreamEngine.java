@@ -39,6 +39,11 @@ public final class SnapshotStreamEngine implements CopyEngine {
     }
 
     @Override
+    public boolean copiesIntoDestinationShare() {
+        return false; // it receives snapshots; the share is made from the last one by finish()
+    }
+
+    @Override
     public void prepare(CopyEnds ends) {
         clean(ends);
         // a share of this id on the destination is never the share's data yet (it lives on the source)

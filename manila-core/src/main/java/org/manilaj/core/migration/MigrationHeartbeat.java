@@ -23,11 +23,14 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationHeartbeat.class);
     /** How long a pass may move nothing before it counts as stuck (and is retried). */
     static final Duration STALL = Duration.ofMinutes(10);
-    private static final ScheduledExecutorService BEATS = Executors.newScheduledThreadPool(1, runnable -> {
-        Thread thread = new Thread(runnable, "migration-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The heartbeats' thread of a node: closed with it, so a stopped node renews nothing more. */
+    static ScheduledExecutorService beats() {
+        return Executors.newScheduledThreadPool(1, runnable -> {
+            Thread thread = new Thread(runnable, "migration-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
     /** What the heartbeat does through the node's database. */
     interface Ledger {
@@ -42,6 +45,9 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     private final Ledger ledger;
     private final BooleanSupplier stillCopying;
     private final Duration stall;
+    /** How long renewals may fail before the pass stops: a node cut off from the database lost its lease meanwhile. */
+    private final long unrenewedNanos;
+    private volatile long renewed = System.nanoTime();
     private final List<AutoCloseable> streams = new ArrayList<>();
     private final ScheduledFuture<?> task;
     private volatile boolean inPass;
@@ -55,12 +61,18 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     private long lastMoved;
     private volatile RuntimeException stop;
 
-    MigrationHeartbeat(String migrationId, Ledger ledger, BooleanSupplier stillCopying, Duration stall) {
+    /**
+     * @param lease how long the migration stays this node's without a renewal: once renewals have failed for most
+     *              of it, the pass stops, before another node may take the migration over and copy beside it
+     */
+    MigrationHeartbeat(String migrationId, Ledger ledger, BooleanSupplier stillCopying, Duration stall, Duration lease,
+                       ScheduledExecutorService beats) {
         this.migrationId = migrationId;
         this.ledger = ledger;
         this.stillCopying = stillCopying;
         this.stall = stall;
-        this.task = BEATS.scheduleWithFixedDelay(this::beat, 1, 1, TimeUnit.SECONDS);
+        this.unrenewedNanos = lease.toNanos() * 2 / 3;
+        this.task = beats.scheduleWithFixedDelay(this::beat, 1, 1, TimeUnit.SECONDS);
     }
 
     /** A pass begins; a reason to stop left by the pass before (but not a lost lease) is forgotten. */
@@ -118,6 +130,7 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     private void beat() {
         try {
             ledger.renew();
+            renewed = System.nanoTime();
             if (!inPass) {
                 return;
             }
@@ -142,6 +155,9 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
             stop(e);
         } catch (RuntimeException e) {
             LOG.warn("migration {}: lease or progress not recorded this time: {}", migrationId, e.getMessage());
+            if (System.nanoTime() - renewed > unrenewedNanos) {
+                stop(new MigrationRunner.LeaseLostException(migrationId));
+            }
         }
     }
 

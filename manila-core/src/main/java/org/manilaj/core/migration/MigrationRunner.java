@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -62,6 +63,7 @@ public final class MigrationRunner {
     private final Map<String, ShareMigration> settled = new ConcurrentHashMap<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
     private final ExecutorService copies;
+    private final ScheduledExecutorService beats = MigrationHeartbeat.beats();
     private final String node;
     private final Duration lease;
     private final Clock clock;
@@ -143,9 +145,13 @@ public final class MigrationRunner {
         }
     }
 
-    /** Stops taking migrations; those copying now end with the process (each resumes after the restart). */
+    /**
+     * Stops taking migrations and renewing leases; those copying now end with the process (each resumes after the
+     * restart, or on another node once its lease has run out).
+     */
     public void close() {
         copies.shutdown();
+        beats.shutdownNow();
     }
 
 
@@ -210,7 +216,7 @@ public final class MigrationRunner {
             }
         };
         try (MigrationHeartbeat heartbeat = new MigrationHeartbeat(migrationId, ledger,
-                () -> stillIn(migrationId, MigrationPhase.COPYING), MigrationHeartbeat.STALL)) {
+                () -> stillIn(migrationId, MigrationPhase.COPYING), MigrationHeartbeat.STALL, lease, beats)) {
             advance(migrationId, heartbeat);
         } catch (LeaseLostException e) {
             LOG.warn("migration {}: {}; leaving it to the node that holds it now", migrationId, e.getMessage());
@@ -390,6 +396,11 @@ public final class MigrationRunner {
         BackendRegistry.PoolEntry destination = ends.destination();
         CopyEngine engine = engine(migration);
         long started = System.nanoTime();
+        if (engine.copiesIntoDestinationShare()) {
+            // a cut-over run again after a crash finds the destination exported with the share's rules: the last pass
+            // must not copy into a tree the tenant can reach (a link planted there would be written through)
+            destination.driver().applyAccess(ends.destinationRef(), List.of());
+        }
         applyAccess(source, share, true);
         engine.sealSource(ends, true);
         int lastPass = migration.pass() + 1;

@@ -20,11 +20,35 @@ import org.manilaj.driver.ByteStream;
  * migration is cancelled, and when nothing moved for the stall time, the heartbeat closes its streams.
  */
 class MigrationHeartbeatTest {
+    private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final java.util.concurrent.ScheduledExecutorService BEATS = MigrationHeartbeat.beats();
+
+    /**
+     * A node cut off from the database cannot renew; its lease runs out and another node may take the migration and
+     * copy beside it: the pass stops once renewals have failed for most of the lease.
+     */
+    @Test
+    void aPassStopsWhenItsLeaseCannotBeRenewed() throws Exception {
+        MigrationHeartbeat.Ledger unreachable = new MigrationHeartbeat.Ledger() {
+            @Override
+            public void renew() {
+                throw new IllegalStateException("connection refused");
+            }
+
+            @Override
+            public void record(long copied, long total) {
+            }
+        };
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", unreachable, () -> true, Duration.ofHours(1),
+                Duration.ofSeconds(3), BEATS)) {
+            assertThat(blockedPass(heartbeat).get(30, TimeUnit.SECONDS)).isInstanceOf(MigrationRunner.LeaseLostException.class);
+        }
+    }
 
     @Test
     void aCancelEndsAPassBlockedOnASilentHost() throws Exception {
         AtomicBoolean copying = new AtomicBoolean(true);
-        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), copying::get, Duration.ofHours(1))) {
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), copying::get, Duration.ofHours(1), LEASE, BEATS)) {
             CompletableFuture<Throwable> pass = blockedPass(heartbeat);
             copying.set(false); // migration_cancel
             assertThat(pass.get(30, TimeUnit.SECONDS)).isInstanceOf(MigrationRunner.PassStoppedException.class);
@@ -33,7 +57,7 @@ class MigrationHeartbeatTest {
 
     @Test
     void aStreamThatMovesNothingForTheStallTimeIsStopped() throws Exception {
-        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), () -> true, Duration.ofSeconds(2))) {
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", ledger(), () -> true, Duration.ofSeconds(2), LEASE, BEATS)) {
             Throwable stuck = blockedPass(heartbeat).get(30, TimeUnit.SECONDS);
             assertThat(stuck).isInstanceOf(IllegalStateException.class).hasMessageContaining("stuck");
         }
