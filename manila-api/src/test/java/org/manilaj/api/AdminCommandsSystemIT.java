@@ -110,7 +110,7 @@ class AdminCommandsSystemIT {
             assertThat(draining.status()).as(draining.raw().body()).isEqualTo(202);
             String drainingId = (String) draining.object("rebalance_plan").get("id");
             Run cancel = run(work, null, concat(List.of("rebalance-cancel", drainingId, "--json"), auth));
-            Map<String, Object> ended = awaitEnded(client, drainingId);
+            Map<String, Object> ended = client.awaitPlanEnded(drainingId);
             if (cancel.exit() == 0) {
                 JsonNode cancelled = JSON.readTree(cancel.out());
                 assertThat(cancelled.path("id").asText()).isEqualTo(drainingId);
@@ -195,19 +195,6 @@ class AdminCommandsSystemIT {
         } finally {
             service.close();
         }
-    }
-
-    private static Map<String, Object> awaitEnded(ManilaClient client, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-        Map<String, Object> plan;
-        do {
-            plan = client.get("/v2/admin/rebalance-plans/" + id).object("rebalance_plan");
-            if ("cancelled".equals(plan.get("status")) || "done".equals(plan.get("status"))) {
-                return plan;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("plan " + id + " did not end: " + plan);
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

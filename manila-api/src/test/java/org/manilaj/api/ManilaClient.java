@@ -178,6 +178,25 @@ final class ManilaClient {
         return (String) reply.object("share").get("id");
     }
 
+    /** Polls a rebalance plan until it is done or cancelled; fails after 120 s. */
+    Map<String, Object> awaitPlanEnded(String planId) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        Map<String, Object> plan;
+        do {
+            plan = get("/v2/admin/rebalance-plans/" + planId).object("rebalance_plan");
+            if ("cancelled".equals(plan.get("status")) || "done".equals(plan.get("status"))) {
+                return plan;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("plan " + planId + " did not end: " + plan);
+    }
+
     /** Polls a share until it reaches {@code status} ("gone" for a 404); fails after 20 s. */
     Map<String, Object> awaitStatus(String shareId, String status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

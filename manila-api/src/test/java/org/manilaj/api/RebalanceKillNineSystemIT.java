@@ -75,7 +75,7 @@ class RebalanceKillNineSystemIT {
             ManilaClient.Reply cancelled = client.post("/v2/admin/rebalance-plans/" + backId + "/cancel",
                     "{\"cancel\": {\"in_flight\": \"cancel\"}}");
             assertThat(cancelled.status()).as(cancelled.raw().body()).isIn(202, 409); // 409: it finished first
-            Map<String, Object> ended = awaitEnded(client, backId);
+            Map<String, Object> ended = client.awaitPlanEnded(backId);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> moves = (List<Map<String, Object>>) ended.get("moves");
             long onFirst = 0;
@@ -123,18 +123,5 @@ class RebalanceKillNineSystemIT {
             Thread.sleep(20);
         }
         throw new AssertionError("no move of plan " + id + " started");
-    }
-
-    private static Map<String, Object> awaitEnded(ManilaClient client, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-        Map<String, Object> plan;
-        do {
-            plan = client.get("/v2/admin/rebalance-plans/" + id).object("rebalance_plan");
-            if ("cancelled".equals(plan.get("status")) || "done".equals(plan.get("status"))) {
-                return plan;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("plan " + id + " did not end: " + plan);
     }
 }
