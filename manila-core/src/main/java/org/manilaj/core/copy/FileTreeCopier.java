@@ -124,6 +124,14 @@ final class FileTreeCopier {
                 }
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // deleted since its directory was read: nothing to count
+                }
+                throw e;
+            }
         });
         return total[0];
     }
@@ -138,8 +146,8 @@ final class FileTreeCopier {
                 try {
                     syncEntry(child, target.resolve(name), counter);
                 } catch (NoSuchFileException e) {
-                    if (Files.exists(child, NO_FOLLOW)) {
-                        throw e;
+                    if (counter.last || e.getFile() == null || !Path.of(e.getFile()).startsWith(child)) {
+                        throw e; // the destination's side, or a source the last pass must find as it was listed
                     }
                     names.remove(name); // deleted since it was listed: its copy goes with the extras below
                 }
@@ -187,13 +195,18 @@ final class FileTreeCopier {
         if (sameSize && existing.lastModifiedTime().toMillis() == modified - 1000) {
             counter.rechecked += size;
         }
-        if (existing != null && existing.isDirectory()) {
-            remove(target); // a file renamed over does not replace a directory
+        if (existing != null) {
+            // a directory is not replaced by a rename; an old copy goes first so that the new one fits where the
+            // share has a hard size limit (a reader of a replica misses the file meanwhile, never sees half of it)
+            remove(target);
         }
         // listed as a regular file: if it became anything else since (a link, a FIFO that would block the
         // read for ever), it waits for the next pass
         BasicFileAttributes now = Files.readAttributes(source, BasicFileAttributes.class, NO_FOLLOW);
         if (!now.isRegularFile() || !Objects.equals(now.fileKey(), attributes.fileKey())) {
+            if (counter.last) {
+                throw new IOException(source + " was replaced during the last pass, while the source should be read-only");
+            }
             return;
         }
         requireInside(source.getParent(), counter);
@@ -225,9 +238,10 @@ final class FileTreeCopier {
             throw new IOException(source + " changed during the last pass, while the source should be read-only");
         }
         boolean unsettled = !counter.last && (changedWhileCopied || System.currentTimeMillis() - modified < UNSETTLED_MILLIS);
-        setMode(partial, attributes);
-        // the time from before the copy: if the file changed meanwhile, the copy must not look current
+        // the time from before the copy: if the file changed meanwhile, the copy must not look current (set before
+        // the mode, which may leave the owner unable to open it)
         setTime(partial, FileTime.fromMillis(unsettled ? modified - 1000 : modified));
+        setMode(partial, attributes);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -252,7 +266,9 @@ final class FileTreeCopier {
 
     /**
      * A file's permission bits (never set-user-id or set-group-id: owners are not kept, so the copy belongs to the
-     * service's user), on the copy itself even if a link stands there now.
+     * service's user). Through the entry itself (opened without following links): a link standing there now fails
+     * the pass rather than changing what it points to. A service that is not root cannot open a copy its owner
+     * may not read: a mode without the owner's read bit changed after the copy fails the pass there.
      */
     private static void setMode(Path target, PosixFileAttributes source) throws IOException {
         Files.getFileAttributeView(target, PosixFileAttributeView.class, NO_FOLLOW).setPermissions(source.permissions());

@@ -48,6 +48,8 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     /** How long renewals may fail before the pass stops: a node cut off from the database lost its lease meanwhile. */
     private final long unrenewedNanos;
     private volatile long renewed = System.nanoTime();
+    /** The stop is for renewals that failed, not for a lease another node holds: a renewal that succeeds lifts it. */
+    private volatile boolean silenced;
     private final List<AutoCloseable> streams = new ArrayList<>();
     private final ScheduledFuture<?> task;
     private volatile boolean inPass;
@@ -111,6 +113,10 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
     public void progress(long bytes) { // every report is a sign of life: a stream's bytes, a file copy's files
         copied = bytes;
         reports++; // only the copying thread writes it; cheaper than reading a clock for every buffer
+        if ((reports & 0xff) == 0 && System.nanoTime() - renewed > unrenewedNanos) {
+            // a renewal that hangs (a cut-off connection) never reaches the heartbeat's own check
+            stopForSilence();
+        }
         RuntimeException reason = stop;
         if (reason != null) {
             throw reason;
@@ -131,6 +137,10 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
         try {
             ledger.renew();
             renewed = System.nanoTime();
+            if (silenced) { // the database answers again and the lease is still ours: the next pass may run
+                silenced = false;
+                stop = null;
+            }
             if (!inPass) {
                 return;
             }
@@ -156,8 +166,16 @@ final class MigrationHeartbeat implements PassControl, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("migration {}: lease or progress not recorded this time: {}", migrationId, e.getMessage());
             if (System.nanoTime() - renewed > unrenewedNanos) {
-                stop(new MigrationRunner.LeaseLostException(migrationId));
+                stopForSilence();
             }
+        }
+    }
+
+    /** Renewals failed (or hang) for most of the lease: the pass stops before another node may take over. */
+    private synchronized void stopForSilence() {
+        if (stop == null) {
+            silenced = true;
+            stop(new MigrationRunner.LeaseLostException(migrationId));
         }
     }
 

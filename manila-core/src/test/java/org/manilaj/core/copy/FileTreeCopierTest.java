@@ -64,6 +64,26 @@ class FileTreeCopierTest {
         assertThat(target.resolve("dir")).isEmptyDirectory();
     }
 
+    /** The last pass runs with the source read-only: a file that goes under it fails the pass, as a change does. */
+    @Test
+    void theLastPassFailsWhenAFileGoesUnderIt() throws IOException {
+        Path source = Files.createDirectories(root.resolve("source/dir"));
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(source.resolve("file-" + i), "data " + i);
+        }
+        boolean[] deleted = {false};
+        assertThatThrownBy(() -> pass(root.resolve("source"), root.resolve("target"), true, () -> {
+            if (!deleted[0]) {
+                deleted[0] = true;
+                try (Stream<Path> files = Files.list(source)) {
+                    files.forEach(file -> file.toFile().delete());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        })).isInstanceOf(UncheckedIOException.class);
+    }
+
     /** A group's shared directory and a shared scratch space keep their set-group-id and sticky bits; files never keep set-id bits. */
     @Test
     void directoriesKeepSetGroupIdAndStickyBitsAndFilesLoseSetIdBits() throws IOException {

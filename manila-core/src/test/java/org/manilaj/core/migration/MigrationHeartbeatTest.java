@@ -63,6 +63,43 @@ class MigrationHeartbeatTest {
         }
     }
 
+    /** A renewal that hangs (a connection cut off without an error) stops a pass that keeps copying all the same. */
+    @Test
+    void aPassStopsWhenItsRenewalHangs() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        MigrationHeartbeat.Ledger hanging = new MigrationHeartbeat.Ledger() {
+            @Override
+            public void renew() {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void record(long copied, long total) {
+            }
+        };
+        java.util.concurrent.ScheduledExecutorService beats = MigrationHeartbeat.beats();
+        try (MigrationHeartbeat heartbeat = new MigrationHeartbeat("m", hanging, () -> true, Duration.ofHours(1),
+                Duration.ofSeconds(3), beats)) {
+            heartbeat.startPass(false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Throwable stopped = null;
+            for (long bytes = 0; stopped == null && System.nanoTime() < deadline; bytes++) {
+                try {
+                    heartbeat.progress(bytes);
+                } catch (RuntimeException e) {
+                    stopped = e;
+                }
+            }
+            assertThat(stopped).isInstanceOf(MigrationRunner.LeaseLostException.class);
+        } finally {
+            beats.shutdownNow();
+        }
+    }
+
     /** A relay from a source that never writes, run as the runner runs a pass: what it ended with. */
     private static CompletableFuture<Throwable> blockedPass(MigrationHeartbeat heartbeat) throws IOException {
         PipedOutputStream silent = new PipedOutputStream();
