@@ -53,8 +53,32 @@ public final class DatabaseMigrator {
      *
      * @return whether Liquibase ran (false: the stamp showed the database up to date with this changelog)
      */
-    @SuppressWarnings("deprecation")
     public static boolean migrate(DataSourceFactory settings) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrateOnce(settings);
+            } catch (IllegalStateException e) {
+                if (attempt >= MIGRATION_TRIES) {
+                    throw e;
+                }
+                // Liquibase creates its own tables before it takes its lock: two nodes starting together on a new
+                // database both create them, and one fails; its next try finds them and waits for the lock
+                LOG.warn("database migration failed (try {} of {}; another node may be migrating at once): {}", attempt,
+                        MIGRATION_TRIES, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int MIGRATION_TRIES = 3;
+
+    @SuppressWarnings("deprecation")
+    private static boolean migrateOnce(DataSourceFactory settings) {
         try (Connection connection = DriverManager.getConnection(settings.getUrl(), settings.getUser(), settings.getPassword())) {
             String changelogDigest = changelogDigest();
             if (changelogDigest != null && upToDate(connection, changelogDigest)) {

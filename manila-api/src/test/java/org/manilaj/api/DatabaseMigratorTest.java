@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.manilaj.core.testing.TestDatabase;
 
 /** The start-up migration skips Liquibase only while its stamp shows the database exactly as Liquibase left it. */
 class DatabaseMigratorTest {
@@ -57,6 +59,32 @@ class DatabaseMigratorTest {
         assertThat(DatabaseMigrator.migrate(database())).isFalse();
         assertThat(DatabaseMigrator.migrate(database())).isFalse();
         assertThat(count("SELECT COUNT(*) FROM databasechangelog")).isEqualTo(changeSets);
+    }
+
+    /**
+     * The production database: two nodes starting at once on a new PostgreSQL database both migrate it (Liquibase's
+     * lock takes them in turn; a stamp one of them loses to the other only costs a later Liquibase run), and the
+     * starts after skip Liquibase.
+     */
+    @Test
+    void nodesStartingTogetherOnPostgresMigrateOnceAndThenSkip() throws Exception {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setUrl(TestDatabase.postgresUrl(TestDatabase.POSTGRES.empty()));
+        database.setUser("postgres");
+        database.setPassword("");
+        java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(2); // at once, really
+        java.util.concurrent.Future<Boolean> first = nodes.submit(() -> DatabaseMigrator.migrate(database));
+        java.util.concurrent.Future<Boolean> second = nodes.submit(() -> DatabaseMigrator.migrate(database));
+        nodes.shutdown();
+        assertThat(first.get(120, TimeUnit.SECONDS) || second.get(120, TimeUnit.SECONDS)).as("one of them ran Liquibase").isTrue();
+        try (Connection connection = DriverManager.getConnection(database.getUrl(), "postgres", "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM schema_stamp")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isLessThanOrEqualTo(1);
+        }
+        DatabaseMigrator.migrate(database); // stamps, if both stamps were lost
+        assertThat(DatabaseMigrator.migrate(database)).as("the next start").isFalse();
     }
 
     @Test

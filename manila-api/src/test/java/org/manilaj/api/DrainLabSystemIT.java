@@ -77,8 +77,7 @@ class DrainLabSystemIT {
         writer.start();
         ManilaClient.Reply applied = client.post("/v2/admin/backends/lab1/drain", "{\"drain\": {\"dry_run\": false}}");
         assertThat(applied.status()).as(applied.raw().body()).isEqualTo(202);
-        Map<String, Object> plan = RebalancePlanTest.awaitPlan(client, (String) applied.object("rebalance_plan").get("id"),
-                "done");
+        Map<String, Object> plan = client.awaitPlan((String) applied.object("rebalance_plan").get("id"), "done");
         stop.set(true);
         writer.join(60_000);
 

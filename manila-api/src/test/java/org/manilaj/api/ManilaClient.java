@@ -180,11 +180,16 @@ final class ManilaClient {
 
     /** Polls a rebalance plan until it is done or cancelled; fails after 120 s. */
     Map<String, Object> awaitPlanEnded(String planId) {
+        return awaitPlan(planId, "done", "cancelled");
+    }
+
+    /** Polls a rebalance plan until its status is one of {@code statuses}; fails after 120 s. */
+    Map<String, Object> awaitPlan(String planId, String... statuses) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
         Map<String, Object> plan;
         do {
             plan = get("/v2/admin/rebalance-plans/" + planId).object("rebalance_plan");
-            if ("cancelled".equals(plan.get("status")) || "done".equals(plan.get("status"))) {
+            if (java.util.Arrays.asList(statuses).contains(plan.get("status"))) {
                 return plan;
             }
             try {
@@ -194,7 +199,7 @@ final class ManilaClient {
                 throw new IllegalStateException(e);
             }
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("plan " + planId + " did not end: " + plan);
+        throw new AssertionError("plan " + planId + " did not become " + String.join(" or ", statuses) + ": " + plan);
     }
 
     /** Polls a share until it reaches {@code status} ("gone" for a 404); fails after 20 s. */

@@ -51,7 +51,7 @@ class RebalanceKillNineSystemIT {
                 service.start();
                 client = new ManilaClient(service.port());
             }
-            Map<String, Object> done = RebalancePlanTest.awaitPlan(client, planId, "done");
+            Map<String, Object> done = client.awaitPlan(planId, "done");
             assertThat(done).extracting(plan -> plan.get("moves_by_status")).isEqualTo(Map.of("pending", 0, "running", 0,
                     "done", SHARES, "failed", 0, "skipped", 0, "cancelled", 0));
             for (String id : ids) {

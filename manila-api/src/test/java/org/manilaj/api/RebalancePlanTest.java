@@ -82,7 +82,7 @@ class RebalancePlanTest {
                 .as("one plan at a time").isEqualTo(409);
         assertThat(client.post("/v2/admin/rebalance-plans/" + scoped.get("id") + "/apply", "").status())
                 .as("one plan at a time, proposed or not").isEqualTo(409);
-        Map<String, Object> done = awaitPlan(client, planId, "done");
+        Map<String, Object> done = client.awaitPlan(planId, "done");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> carried = (List<Map<String, Object>>) done.get("moves");
         assertThat(carried).extracting(move -> move.get("share_id") + " -> " + move.get("to"))
@@ -119,24 +119,6 @@ class RebalancePlanTest {
         dataSource.setURL("jdbc:h2:file:" + VAR.resolve("db/manila"));
         dataSource.setUser("manila");
         return Jdbi.create(dataSource);
-    }
-
-    static Map<String, Object> awaitPlan(ManilaClient client, String id, String status) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-        Map<String, Object> plan;
-        do {
-            plan = client.get("/v2/admin/rebalance-plans/" + id).object("rebalance_plan");
-            if (status.equals(plan.get("status"))) {
-                return plan;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("plan " + id + " did not become " + status + ": " + plan);
     }
 
     @Test

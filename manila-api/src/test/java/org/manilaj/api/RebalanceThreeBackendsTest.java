@@ -83,7 +83,7 @@ class RebalanceThreeBackendsTest {
         String planId = (String) plan.get("id");
         ManilaClient.Reply applied = client.post("/v2/admin/rebalance-plans/" + planId + "/apply", "");
         assertThat(applied.status()).as(applied.raw().body()).isEqualTo(202);
-        Map<String, Object> done = RebalancePlanTest.awaitPlan(client, planId, "done");
+        Map<String, Object> done = client.awaitPlan(planId, "done");
         assertThat(done).containsEntry("band", 10.0);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> carried = (List<Map<String, Object>>) done.get("moves");

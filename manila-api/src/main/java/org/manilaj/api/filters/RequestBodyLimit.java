@@ -31,9 +31,9 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > maxBytes) {
             throw tooLarge();
         }
-        if (request.hasEntity()) {
-            request.setEntityStream(new Bounded(request.getEntityStream()));
-        }
+        // not hasEntity(): on a chunked body it waits for the first byte, before authentication, so a client that
+        // sent its headers and nothing more held a request thread until the idle timeout (then a 500)
+        request.setEntityStream(new Bounded(request.getEntityStream()));
     }
 
     private ManilaException tooLarge() {

@@ -33,9 +33,14 @@ public enum TestDatabase {
 
     /** A new, empty, migrated database. */
     public DataSource create() {
-        DataSource dataSource = this == H2 ? newH2() : newPostgres();
+        DataSource dataSource = empty();
         migrate(dataSource);
         return dataSource;
+    }
+
+    /** A new database with nothing in it, not even Liquibase's tables. */
+    public DataSource empty() {
+        return this == H2 ? newH2() : newPostgres();
     }
 
     public static Jdbi jdbi(DataSource dataSource) {
