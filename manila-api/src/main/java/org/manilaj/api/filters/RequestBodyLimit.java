@@ -3,6 +3,8 @@ package org.manilaj.api.filters;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.FilterInputStream;
@@ -18,7 +20,8 @@ import org.manilaj.core.ManilaException;
  */
 @PreMatching
 @Priority(50)
-public final class RequestBodyLimit implements ContainerRequestFilter {
+public final class RequestBodyLimit implements ContainerRequestFilter, ContainerResponseFilter {
+    private static final String BODY = RequestBodyLimit.class.getName() + ".body";
     private final long maxBytes;
 
     public RequestBodyLimit(long maxBytes) {
@@ -33,7 +36,27 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
         }
         // not hasEntity(): on a chunked body it waits for the first byte, before authentication, so a client that
         // sent its headers and nothing more held a request thread until the idle timeout (then a 500)
-        request.setEntityStream(new Bounded(request.getEntityStream()));
+        Bounded body = new Bounded(request.getEntityStream());
+        request.setEntityStream(body);
+        request.setProperty(BODY, body);
+    }
+
+    /**
+     * A body the service did not read to its end (a refusal before the resource, say a 401) may still be on its way:
+     * the connection then closes after the answer, and says so, so that a client does not send its next request on a
+     * connection about to close (Jetty closes it when the rest of the body has not arrived yet).
+     */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(BODY) instanceof Bounded body)) {
+            return;
+        }
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        boolean unread = length != null && length.matches("\\d{1,18}") ? body.read < Long.parseLong(length)
+                : request.getHeaderString("Transfer-Encoding") != null && !body.ended;
+        if (unread) {
+            response.getHeaders().putSingle("Connection", "close");
+        }
     }
 
     private ManilaException tooLarge() {
@@ -44,6 +67,7 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
     /** Counts what is read; past the limit, the read fails with the 413. A body cut short is a 400, not an I/O error. */
     private final class Bounded extends FilterInputStream {
         private long read;
+        private volatile boolean ended;
 
         Bounded(InputStream body) {
             super(body);
@@ -54,6 +78,8 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
             int b = guarded(() -> super.read());
             if (b >= 0) {
                 count(1);
+            } else {
+                ended = true;
             }
             return b;
         }
@@ -63,6 +89,8 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
             int n = guarded(() -> super.read(buffer, offset, length));
             if (n > 0) {
                 count(n);
+            } else if (n < 0) {
+                ended = true;
             }
             return n;
         }
