@@ -97,7 +97,7 @@ final class FileTreeCopier {
         final boolean last;
         /** The source share's real path: no directory the copy enters may resolve outside it. */
         final Path sourceRoot;
-        /** One buffer for the whole pass (a new megabyte per file cost more than copying a small file). */
+        /** One buffer for the whole pass, reused by every file. */
         final byte[] buffer = new byte[BUFFER];
         long copied;
         long rechecked;
