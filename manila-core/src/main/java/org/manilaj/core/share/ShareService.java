@@ -272,7 +272,10 @@ public final class ShareService {
         if (pending.isEmpty()) {
             return;
         }
-        if (runner.isInFlight(shareId) || operations.discardUnlessLeased(shareId, runner.nodeName(), clock.instant()) == 0) {
+        // withdrawn: no run here had started it, and a run that starts now waits for this transaction
+        boolean withdrawn = runner.withdraw(pending.get().id());
+        if (!withdrawn && runner.isInFlight(shareId)
+                || operations.discardUnlessLeased(shareId, runner.nodeName(), clock.instant()) == 0) {
             throw ManilaException.conflict("Share " + shareId + " has a " + pending.get().kind().wireName()
                     + " operation running on " + pending.get().owner() + "; try again when it ends or its lease expires.");
         }

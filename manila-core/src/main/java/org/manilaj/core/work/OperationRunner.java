@@ -276,13 +276,16 @@ public final class OperationRunner implements AutoCloseable {
     boolean process(String shareId) {
         StepTimes steps = new StepTimes();
         Instant now = clock.instant(); // the run's start, for its hand-off
-        // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
-        Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
-        if (pending.isEmpty()) {
-            return false;
+        Optional<Operation> claimed = freshHere(shareId, now);
+        if (claimed.isEmpty()) {
+            // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
+            Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
+            if (pending.isEmpty()) {
+                return false;
+            }
+            recordedHere.remove(pending.get().id());
+            claimed = claim(pending.get(), now);
         }
-        boolean fresh = recordedHere.remove(pending.get().id()) && isFreshAndOurs(pending.get(), now);
-        Optional<Operation> claimed = fresh ? pending : claim(pending.get(), now);
         Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId));
         if (claimed.isEmpty() || share.isEmpty()) {
             return false;
@@ -321,6 +324,27 @@ public final class OperationRunner implements AutoCloseable {
             timings.accept(new OperationTimings(kind.kind(), total, all));
         }
         return after.filter(left -> nodeName().equals(left.owner())).isPresent();
+    }
+
+    /**
+     * The share's operation when this process recorded it a moment ago and nothing has run or withdrawn it since: it
+     * is run without reading it under its row's lock, a transaction of its own (each commit a synchronous write). An
+     * admin's takeover {@linkplain #withdraw withdraws} it first, so a run that finds it withdrawn takes the locked
+     * path and waits for the takeover; one that took it first is in flight, and the takeover gives up.
+     */
+    private Optional<Operation> freshHere(String shareId, Instant now) {
+        Optional<Operation> seen = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
+        return seen.filter(operation -> recordedHere.remove(operation.id()) && isFreshAndOurs(operation, now));
+    }
+
+    /**
+     * In an admin's takeover, with the operation's row locked: makes sure this process will not run the operation
+     * as one it just recorded (its run then claims it under the row's lock, waiting for the takeover to end).
+     *
+     * @return true when no run here had started it; false when one had, or it was not recorded here
+     */
+    public boolean withdraw(String operationId) {
+        return recordedHere.remove(operationId);
     }
 
     /**

@@ -65,6 +65,46 @@ class OperationRunnerTest {
         }
     }
 
+    /**
+     * A run of an operation this process just recorded skips the locked read (a commit of its own), so an admin's
+     * takeover must not be raced past: one that withdrew the operation, and holds its row while it discards it, is
+     * waited for, and the run then finds nothing to do. A run that takes the operation first makes the takeover's
+     * withdrawal fail (the takeover answers 409).
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aTakeoverThatWithdrewAFreshOperationIsWaitedFor(TestDatabase database) throws Exception {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        String shareId = insertShare(jdbi);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        WorkSettings settings = new WorkSettings("node-a", 2, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(1));
+        try (OperationRunner runner = new OperationRunner(jdbi, settings, Clock.systemUTC());
+             org.jdbi.v3.core.Handle takeover = jdbi.open()) {
+            runner.register(List.of(new Finishing(jdbi, OperationKind.DELETE, lease -> runs.incrementAndGet())));
+            jdbi.useTransaction(handle -> runner.startNew(handle, shareId, OperationKind.DELETE));
+            String operationId = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId)).orElseThrow().id();
+
+            takeover.begin();
+            OperationDao operations = takeover.attach(OperationDao.class);
+            assertThat(operations.lockForShare(shareId)).isPresent();
+            assertThat(runner.withdraw(operationId)).as("no run had started it").isTrue();
+            assertThat(operations.discardUnlessLeased(shareId, "node-a", Instant.now())).isEqualTo(1);
+            java.util.concurrent.CompletableFuture<Boolean> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> runner.process(shareId));
+            Thread.sleep(300); // the run reads, finds the operation withdrawn, and waits for the row
+            takeover.commit();
+            assertThat(run.get(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(runs).as("the discarded operation never ran").hasValue(0);
+
+            // the other order: the run takes it first, and a takeover after it cannot withdraw it
+            jdbi.useTransaction(handle -> runner.startNew(handle, shareId, OperationKind.DELETE));
+            String second = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId)).orElseThrow().id();
+            runner.process(shareId);
+            assertThat(runs).hasValue(1);
+            assertThat(runner.withdraw(second)).isFalse();
+        }
+    }
+
     /** An operation that ends itself, then does {@code after} (still on the worker's thread). */
     private record Finishing(Jdbi jdbi, OperationKind kind, Consumer<Lease> after) implements ShareOperation {
         @Override
