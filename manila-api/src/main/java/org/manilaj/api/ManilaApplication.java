@@ -246,9 +246,10 @@ public class ManilaApplication extends Application<ManilaConfiguration> {
         UserMessages messages = new UserMessages(jdbi, clock);
         QuotaService quotas = new QuotaService(jdbi, config.getQuotas());
         List<HookSpec> hookSpecs = config.hookSpecs();
+        PreHooks preHooks = new PreHooks(hookSpecs, clock);
         OperationRunner runner = ShareOperations.runner(jdbi, registry, placement, shareTypes, messages, quotas, settings,
-                TransientRetry.defaults(), new PreHooks(hookSpecs, clock), clock);
-        ShareService shares = new ShareService(jdbi, shareTypes, runner, quotas, clock);
+                TransientRetry.defaults(), preHooks, clock);
+        ShareService shares = new ShareService(jdbi, shareTypes, runner, quotas, placement, preHooks, clock);
         ShareResizeService resize = new ShareResizeService(jdbi, runner, quotas, clock);
         AccessService access = new AccessService(jdbi, runner, clock);
         QuartzJobs jobs = new QuartzJobs(quartzDataSource, postgres, work.getSchedulerName(), work.isClustered(),

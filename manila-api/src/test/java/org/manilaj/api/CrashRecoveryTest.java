@@ -252,7 +252,7 @@ class CrashRecoveryTest {
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, lease, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
-            shares = new ShareService(jdbi, types, runner, quotas, clock);
+            shares = new ShareService(jdbi, types, runner, quotas, placement, org.manilaj.core.hooks.PreHooks.NONE, clock);
             resize = new ShareResizeService(jdbi, runner, quotas, clock);
             access = new AccessService(jdbi, runner, clock);
         }

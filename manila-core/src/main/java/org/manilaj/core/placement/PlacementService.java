@@ -93,6 +93,45 @@ public final class PlacementService {
     }
 
     /**
+     * Before a create request's transaction: the pool the request may reserve on itself ({@link #reserveInRequest}),
+     * the best of the recent snapshot; empty when none fits it (the run then places as {@link #placeShare} does, and
+     * tells the tenant when no pool can take the share).
+     */
+    public Optional<BackendRegistry.PoolEntry> firstChoice(Share share, Map<String, String> extraSpecs) {
+        PlacementRequest request = PlacementRequest.create(share.sizeGb(), extraSpecs, share.availabilityZone());
+        Snapshot kept = recent.get();
+        List<PoolState> pools = kept == null || System.nanoTime() - kept.readAt() > SNAPSHOT_NANOS ? snapshot() : kept.pools();
+        return scheduler.rank(request, pools, 1).stream().findFirst()
+                .flatMap(best -> registry.pool(best.pool().name()));
+    }
+
+    /**
+     * In a create request's transaction, which inserted the share: reserves its size on {@code pool} and records the
+     * pool on the share, so that the run that makes the share has no placement (a transaction, a commit) of its own.
+     * One pool only, so that a request locks one backend's row at most (no two requests can wait on each other).
+     *
+     * @return false when the pool cannot take it now (nothing was changed: the run places the share)
+     */
+    public boolean reserveInRequest(Handle handle, Share share, BackendRegistry.PoolEntry pool, Map<String, String> extraSpecs) {
+        if (!reserveNew(handle, pool, share.sizeGb(), extraSpecs)) {
+            return false;
+        }
+        if (handle.attach(ShareDao.class).place(share.id(), pool.fullName(), availabilityZoneOf(pool), share.sizeGb(),
+                clock.instant()) == 0) {
+            throw new IllegalStateException("share " + share.id() + " was placed before its request ended");
+        }
+        handle.afterCommit(() -> counted(pool, share.sizeGb()));
+        return true;
+    }
+
+    /** In the caller's transaction: the capacity rule's reservation of a new share's or replica's size on the pool. */
+    private static boolean reserveNew(Handle handle, BackendRegistry.PoolEntry pool, int size, Map<String, String> extraSpecs) {
+        boolean thin = ThinProvisioning.useThinLogic(extraSpecs) && pool.config().thinProvisioning();
+        return CapacityLedger.reserveForNew(handle, pool.fullName(), size, thin, pool.config().maxOverSubscriptionRatio(),
+                pool.config().reservedPercentage() / 100.0);
+    }
+
+    /**
      * Places on the recent snapshot; when that finds no pool, on a fresh one (a pool that came up, was enabled or had
      * space freed since). A pool that got a reservation is counted in the recent snapshot at once.
      */
@@ -154,7 +193,6 @@ public final class PlacementService {
     private Optional<BackendRegistry.PoolEntry> reserveOnFirst(List<WeighedPool> ranked, Share share,
                                                                Map<String, String> extraSpecs, Lease lease,
                                                                PlacementRecord record) {
-        boolean thinLogic = ThinProvisioning.useThinLogic(extraSpecs);
         int attempts = 0;
         for (WeighedPool candidate : ranked) {
             if (attempts++ == maxAttempts) {
@@ -165,9 +203,7 @@ public final class PlacementService {
                 if (!lease.hold(handle, "placing", 20)) {
                     throw new Lease.LeaseLostException(lease.operation());
                 }
-                boolean thin = thinLogic && pool.config().thinProvisioning();
-                if (!CapacityLedger.reserveForNew(handle, pool.fullName(), share.sizeGb(), thin,
-                        pool.config().maxOverSubscriptionRatio(), pool.config().reservedPercentage() / 100.0)) {
+                if (!reserveNew(handle, pool, share.sizeGb(), extraSpecs)) {
                     return false;
                 }
                 if (record.record(handle, pool) == 0) {

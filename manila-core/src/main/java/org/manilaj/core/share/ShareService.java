@@ -16,7 +16,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.manilaj.core.ManilaException;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessRules;
+import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.replication.ReplicaDao;
 import org.manilaj.core.replication.ReplicationType;
@@ -46,9 +48,22 @@ public final class ShareService {
     private final ShareTypeAccess typeAccess;
     private final OperationRunner runner;
     private final QuotaService quotas;
+    private final PlacementService placement;
+    private final PreHooks preHooks;
     private final Clock clock;
 
     public ShareService(Jdbi jdbi, ShareTypeService shareTypes, OperationRunner runner, QuotaService quotas, Clock clock) {
+        this(jdbi, shareTypes, runner, quotas, null, PreHooks.NONE, clock);
+    }
+
+    /**
+     * @param placement when not null, a create reserves on its first choice of pool in its own transaction unless a
+     *                  pre-hook must be asked first (see {@link #placeInRequest})
+     */
+    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, OperationRunner runner, QuotaService quotas,
+                        PlacementService placement, PreHooks preHooks, Clock clock) {
+        this.placement = placement;
+        this.preHooks = preHooks;
         this.jdbi = jdbi;
         this.shareTypes = shareTypes;
         this.typeAccess = new ShareTypeAccess(jdbi, shareTypes);
@@ -85,7 +100,8 @@ public final class ShareService {
                 .toList();
         boolean replicated = ReplicationType.of(type.extraSpecs()).isPresent();
         quotas.prepare(context.projectId());
-        jdbi.useTransaction(handle -> {
+        Optional<BackendRegistry.PoolEntry> firstChoice = placeInRequest(share, type);
+        String placedOn = jdbi.inTransaction(handle -> {
             quotas.reserveShare(handle, context.projectId(), share.sizeGb());
             handle.attach(ShareDao.class).insert(share);
             if (replicated) {
@@ -97,12 +113,29 @@ public final class ShareService {
             if (!metadata.isEmpty()) {
                 handle.attach(ShareMetadataDao.class).insert(metadata);
             }
+            return firstChoice.filter(pool -> placement.reserveInRequest(handle, share, pool, type.extraSpecs()))
+                    .map(BackendRegistry.PoolEntry::fullName).orElse(null);
         });
+        if (placedOn != null) {
+            LOG.info("share {} ({} GiB) placed on {}", share.id(), share.sizeGb(), placedOn);
+        }
         LOG.info("share {} requested by project {}: {} GiB {} of type {}", share.id(), context.projectId(),
                 share.sizeGb(), protocol, type.name());
         runner.submit(share.id());
         return new ShareDetails(share, request.metadata(), List.of(), type.extraSpecs().get(ReplicationType.EXTRA_SPEC),
                 false);
+    }
+
+    /**
+     * The pool a create reserves on in its own transaction, sparing its run a transaction and a commit; empty when
+     * this service places in the run only, when a pre-hook is to be asked first (before anything is reserved), or
+     * when no pool fits (the run then tries the others and tells the tenant when none can take the share).
+     */
+    private Optional<BackendRegistry.PoolEntry> placeInRequest(Share share, ShareType type) {
+        if (placement == null || preHooks.asks("share.create")) {
+            return Optional.empty();
+        }
+        return placement.firstChoice(share, type.extraSpecs());
     }
 
     public ShareDetails get(RequestContext context, String shareId) {

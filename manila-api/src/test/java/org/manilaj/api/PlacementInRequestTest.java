@@ -1,0 +1,120 @@
+package org.manilaj.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.manilaj.core.RequestContext;
+import org.manilaj.core.config.BackendConfig;
+import org.manilaj.core.config.PoolConfig;
+import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.hooks.HookSpec;
+import org.manilaj.core.hooks.PreHooks;
+import org.manilaj.core.messages.UserMessages;
+import org.manilaj.core.placement.PlacementService;
+import org.manilaj.core.pool.BackendRegistry;
+import org.manilaj.core.pool.PoolDao;
+import org.manilaj.core.pool.PoolHealth;
+import org.manilaj.core.pool.PoolRow;
+import org.manilaj.core.pool.PoolStatsCollector;
+import org.manilaj.core.quota.QuotaService;
+import org.manilaj.core.share.NewShare;
+import org.manilaj.core.share.Share;
+import org.manilaj.core.share.ShareOperations;
+import org.manilaj.core.share.ShareReadDao;
+import org.manilaj.core.share.ShareService;
+import org.manilaj.core.testing.TestDatabase;
+import org.manilaj.core.types.ShareTypeService;
+import org.manilaj.core.work.OperationRunner;
+import org.manilaj.core.work.TransientRetry;
+import org.manilaj.driver.linux.LinuxShareDriverFactory;
+import org.manilaj.scheduler.PoolScheduler;
+
+/**
+ * A create reserves on its pool in its own transaction (its run then has no placement of its own), except when a
+ * pre-hook must be asked first: nothing is reserved before the hook allows it.
+ */
+class PlacementInRequestTest {
+    private static final RequestContext CALLER = new RequestContext("user", "0123abcd", false);
+
+    @TempDir
+    Path storage;
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void theRequestReservesAndRecordsItsPool(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        try (Wiring wiring = new Wiring(jdbi, PreHooks.NONE)) {
+            Share share = wiring.create(3);
+            // the runner is closed: nothing but the request ran
+            Share recorded = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(share.id())).orElseThrow();
+            assertThat(recorded.status()).isEqualTo("creating");
+            assertThat(recorded.host()).isEqualTo("manila@local#pool0");
+            assertThat(recorded.reservedGb()).isEqualTo(3);
+            assertThat(allocated(jdbi)).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void withAPreHookNothingIsReservedBeforeTheRun(TestDatabase database) {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        HookSpec hook = new HookSpec("ask", "webhook", List.of("share.create"), URI.create("http://127.0.0.1:1/"),
+                "0123456789abcdef", null, Duration.ofSeconds(1), 1, "pre", "allow", null);
+        try (Wiring wiring = new Wiring(jdbi, new PreHooks(List.of(hook), Clock.systemUTC()))) {
+            Share share = wiring.create(3);
+            Share recorded = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(share.id())).orElseThrow();
+            assertThat(recorded.host()).isNull();
+            assertThat(recorded.reservedGb()).isZero();
+            assertThat(allocated(jdbi)).isZero();
+        }
+    }
+
+    private static long allocated(Jdbi jdbi) {
+        return jdbi.withExtension(PoolDao.class, PoolDao::list).stream().mapToLong(PoolRow::allocatedCapacityGb).sum();
+    }
+
+    /** One local backend with one pool, and a share service whose runner is closed before any create. */
+    private final class Wiring implements AutoCloseable {
+        private final BackendRegistry registry;
+        private final ShareService shares;
+
+        Wiring(Jdbi jdbi, PreHooks preHooks) {
+            Clock clock = Clock.systemUTC();
+            BackendConfig backend = new BackendConfig("local", "linux", List.of(new PoolConfig("pool0")),
+                    Map.of("storage_root", storage.toString(), "export_address", "127.0.0.1"));
+            registry = new BackendRegistry("manila", List.of(backend), Map.of("linux", new LinuxShareDriverFactory()));
+            PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
+            stats.registerConfiguredPools();
+            stats.refreshAll();
+            ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
+            types.create("default", null, true, Map.of("driver_handles_share_servers", false));
+            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
+                    new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+            QuotaService quotas = new QuotaService(jdbi, Map.of());
+            OperationRunner runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
+                    quotas, new WorkSettings("node-a", 1, Duration.ofMinutes(10), Duration.ofSeconds(30),
+                            Duration.ofSeconds(60)), TransientRetry.defaults(), preHooks, clock);
+            runner.close();
+            shares = new ShareService(jdbi, types, runner, quotas, placement, preHooks, clock);
+        }
+
+        Share create(int sizeGb) {
+            return shares.create(CALLER, new NewShare("NFS", sizeGb, "s", null, null, null, false, Map.of())).share();
+        }
+
+        @Override
+        public void close() {
+            registry.close();
+        }
+    }
+}
