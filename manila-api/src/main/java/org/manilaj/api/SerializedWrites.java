@@ -48,11 +48,12 @@ final class SerializedWrites {
             Pattern.DOTALL);
     /**
      * Statements classified so far. The service prepares a few hundred distinct texts, each thousands of times, and
-     * the patterns above cost more than the statement itself (a fifth of the service's CPU under load); past the
-     * limit (texts made of varying lists) a text is classified again each time.
+     * the patterns above cost more than the statement itself (a fifth of the service's CPU under load). Long texts
+     * (lists of ids bound one by one) and any past the limit are classified again each time, so the map stays small.
      */
     private static final Map<String, Boolean> CLASSIFIED = new ConcurrentHashMap<>();
-    private static final int CLASSIFIED_LIMIT = 4_096;
+    private static final int CLASSIFIED_LIMIT = 1_024;
+    private static final int CLASSIFIED_MAX_LENGTH = 2_048;
 
     private SerializedWrites() {
     }
@@ -81,10 +82,15 @@ final class SerializedWrites {
             return known;
         }
         boolean writes = classify(sql);
-        if (CLASSIFIED.size() < CLASSIFIED_LIMIT) {
+        if (sql.length() <= CLASSIFIED_MAX_LENGTH && CLASSIFIED.size() < CLASSIFIED_LIMIT) {
             CLASSIFIED.put(sql, writes);
         }
         return writes;
+    }
+
+    /** How many statement texts are remembered (for tests). */
+    static int remembered() {
+        return CLASSIFIED.size();
     }
 
     private static boolean classify(String sql) {

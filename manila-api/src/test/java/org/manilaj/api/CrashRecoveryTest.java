@@ -30,6 +30,7 @@ import org.manilaj.core.access.AccessService;
 import org.manilaj.core.config.BackendConfig;
 import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
+import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.messages.MessageDetail;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.placement.PlacementService;
@@ -252,7 +253,7 @@ class CrashRecoveryTest {
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, lease, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
-            shares = new ShareService(jdbi, types, runner, quotas, placement, org.manilaj.core.hooks.PreHooks.NONE, clock);
+            shares = new ShareService(jdbi, types, runner, quotas, placement, PreHooks.NONE, clock);
             resize = new ShareResizeService(jdbi, runner, quotas, clock);
             access = new AccessService(jdbi, runner, clock);
         }

@@ -273,7 +273,7 @@ class MigrationCrashTest {
             operations = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, LEASE, Duration.ofSeconds(30), Duration.ofSeconds(60)),
                     TransientRetry.defaults(), clock);
-            shares = new ShareService(jdbi, types, operations, quotas, clock);
+            shares = new ShareService(jdbi, types, operations, quotas, placement, org.manilaj.core.hooks.PreHooks.NONE, clock);
             access = new AccessService(jdbi, operations, clock);
             runner = new MigrationRunner(jdbi, registry, placement, name, LEASE, 2, clock);
             migrations = new MigrationService(jdbi, registry, placement, types, runner::submit, clock);

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,7 @@ import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.hooks.HookSpec;
 import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.messages.UserMessages;
+import org.manilaj.core.placement.CapacityLedger;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolDao;
@@ -79,16 +82,61 @@ class PlacementInRequestTest {
         }
     }
 
+    /**
+     * A create request takes its project's quota rows, then the backend's and the pool's; a delete's record of the
+     * same project and pool took the pool's row first, then the quota rows, and the two deadlocked (PostgreSQL aborted
+     * one after a second). Every transaction now takes the quota rows first.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDeleteRecordsBesideACreateOfTheSameProjectOnTheSamePool(TestDatabase database) throws Exception {
+        Jdbi jdbi = TestDatabase.jdbi(database.create());
+        try (Wiring wiring = new Wiring(jdbi, PreHooks.NONE, true)) {
+            Share first = wiring.create(3);
+            awaitStatus(jdbi, first.id(), "available");
+            try (Handle create = jdbi.open()) {
+                // a create request's transaction, in its order
+                create.begin();
+                wiring.quotas.reserveShare(create, CALLER.projectId(), 2);
+                wiring.shares.delete(CALLER, first.id());
+                Thread.sleep(500); // the delete's run records, and waits for the quota rows
+                boolean reserved = CapacityLedger.reserveForNew(create, "manila@local#pool0", 2, false, 1.0, 0);
+                create.commit();
+                assertThat(reserved).isTrue();
+            }
+            awaitStatus(jdbi, first.id(), "gone");
+            assertThat(allocated(jdbi)).isEqualTo(2);
+        }
+    }
+
+    private static void awaitStatus(Jdbi jdbi, String id, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Share share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(id)).orElse(null);
+            if (status.equals("gone") ? share == null : share != null && share.status().equals(status)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("share " + id + " did not become " + status);
+    }
+
     private static long allocated(Jdbi jdbi) {
         return jdbi.withExtension(PoolDao.class, PoolDao::list).stream().mapToLong(PoolRow::allocatedCapacityGb).sum();
     }
 
-    /** One local backend with one pool, and a share service whose runner is closed before any create. */
+    /** One local backend with one pool, and a share service whose runner is closed before any create unless running. */
     private final class Wiring implements AutoCloseable {
         private final BackendRegistry registry;
         private final ShareService shares;
+        private final QuotaService quotas;
+        private final OperationRunner runner;
 
         Wiring(Jdbi jdbi, PreHooks preHooks) {
+            this(jdbi, preHooks, false);
+        }
+
+        Wiring(Jdbi jdbi, PreHooks preHooks, boolean running) {
             Clock clock = Clock.systemUTC();
             BackendConfig backend = new BackendConfig("local", "linux", List.of(new PoolConfig("pool0")),
                     Map.of("storage_root", storage.toString(), "export_address", "127.0.0.1"));
@@ -100,11 +148,13 @@ class PlacementInRequestTest {
             types.create("default", null, true, Map.of("driver_handles_share_servers", false));
             PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
                     new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
-            QuotaService quotas = new QuotaService(jdbi, Map.of());
-            OperationRunner runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
+            quotas = new QuotaService(jdbi, Map.of());
+            runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
                     quotas, new WorkSettings("node-a", 1, Duration.ofMinutes(10), Duration.ofSeconds(30),
                             Duration.ofSeconds(60)), TransientRetry.defaults(), preHooks, clock);
-            runner.close();
+            if (!running) {
+                runner.close();
+            }
             shares = new ShareService(jdbi, types, runner, quotas, placement, preHooks, clock);
         }
 
@@ -114,6 +164,7 @@ class PlacementInRequestTest {
 
         @Override
         public void close() {
+            runner.close();
             registry.close();
         }
     }

@@ -162,4 +162,16 @@ class SerializedWritesTest {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Texts with long lists of ids vary without end: they are classified each time, never kept (tens of MB). */
+    @Test
+    void longStatementTextsAreNotRemembered() {
+        int before = SerializedWrites.remembered();
+        String ids = String.join(", ", java.util.Collections.nCopies(600, ":id"));
+        for (int i = 0; i < 200; i++) {
+            assertThat(SerializedWrites.writes("SELECT * FROM shares WHERE id IN (" + ids + ") AND size_gb > " + i)).isFalse();
+        }
+        assertThat(SerializedWrites.remembered()).isEqualTo(before);
+        assertThat(SerializedWrites.writes("DELETE FROM shares WHERE id IN (" + ids + ")")).isTrue();
+    }
 }

@@ -13,6 +13,10 @@ import org.manilaj.core.db.DuplicateKeys;
 /**
  * Per-project quotas with Manila's keys and semantics. Usage is reserved in the same transaction as the
  * share row it accounts for, with a conditional UPDATE, so that it stays exact under concurrency.
+ *
+ * <p>Lock order: a transaction that changes both a project's quota rows and a pool's row (a create request that
+ * reserves its pool, a delete's or resize's record) takes the quota rows first, then the backend's and the pool's;
+ * the other order, against a create of the same project on the same pool, deadlocks on PostgreSQL.
  */
 public final class QuotaService {
     private final Jdbi jdbi;

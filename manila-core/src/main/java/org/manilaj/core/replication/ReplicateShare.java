@@ -288,8 +288,9 @@ public final class ReplicateShare implements ShareOperation {
                 throw new Lease.LeaseLostException(lease.operation());
             }
             if (handle.attach(ReplicaDao.class).delete(replica.id()) == 1) {
-                PlacementService.releaseReplica(handle, replica);
+                // quota rows before the pool's row, as a create request takes them (see QuotaService)
                 quotas.releaseReplica(handle, share.projectId(), share.sizeGb());
+                PlacementService.releaseReplica(handle, replica);
             }
         });
         LOG.info("share {}: replica {} on {} deleted", share.id(), replica.id(), replica.host());

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code creating -> available | error}: place (reserve capacity on a pool and record it on the
- * share), provision on the backend, record the export locations. A placement recorded before a crash
- * is kept; provisioning again is harmless (drivers create idempotently).
+ * share) unless the request did so already, provision on the backend, record the export locations. A
+ * placement recorded before a crash is kept; provisioning again is harmless (drivers create idempotently).
  */
 public final class CreateShare implements ShareOperation {
     private static final Logger LOG = LoggerFactory.getLogger(CreateShare.class);

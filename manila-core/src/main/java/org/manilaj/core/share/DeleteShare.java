@@ -82,15 +82,16 @@ public final class DeleteShare implements ShareOperation {
             if (!lease.hold(handle, "recording", 90)) {
                 return false;
             }
-            placement.release(handle, share.id());
+            // the project's quota rows before the pool's row, as a create request takes them (see QuotaService)
+            quotas.release(handle, share.projectId(), 1, share.sizeGb());
             for (ShareReplica replica : handle.attach(ReplicaDao.class).forShare(share.id())) {
                 quotas.releaseReplica(handle, share.projectId(), share.sizeGb()); // the rows go with the share
             }
+            placement.release(handle, share.id());
             if (handle.attach(ShareDao.class).deleteFinished(share.id()) == 0) {
                 handle.rollback();
                 return false;
             }
-            quotas.release(handle, share.projectId(), 1, share.sizeGb());
             // the operation row goes with the share (foreign key, on delete cascade): the delete's event is written here
             ShareEvents.deleted(handle, share.id(), share.projectId(), share.sizeGb(), clock.instant());
             return true;

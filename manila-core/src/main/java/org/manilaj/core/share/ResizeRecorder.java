@@ -58,11 +58,7 @@ final class ResizeRecorder {
             if (!lease.hold(handle, "recording", 90)) {
                 return false;
             }
-            PlacementService.reduceReservation(handle, share.id(), size);
             List<ShareReplica> replicas = handle.attach(ReplicaDao.class).forShare(share.id());
-            for (ShareReplica replica : replicas) {
-                PlacementService.reduceReplicaReservation(handle, replica, size); // the secondaries' own pools
-            }
             if (handle.attach(ShareDao.class).finishResize(share.id(), share.status(), to.wireName(), newSize,
                     clock.instant()) == 1) {
                 // extends took the new size from the quota when requested; shrinks give back once done
@@ -72,6 +68,11 @@ final class ResizeRecorder {
                 if (action != null) {
                     messages.recordForShare(handle, share.projectId(), share.id(), action, detail);
                 }
+            }
+            // the pools' rows after the project's quota rows, as a create request takes them (see QuotaService)
+            PlacementService.reduceReservation(handle, share.id(), size);
+            for (ShareReplica replica : replicas) {
+                PlacementService.reduceReplicaReservation(handle, replica, size); // the secondaries' own pools
             }
             if (action == null) {
                 lease.finish(handle);

@@ -52,13 +52,9 @@ public final class ShareService {
     private final PreHooks preHooks;
     private final Clock clock;
 
-    public ShareService(Jdbi jdbi, ShareTypeService shareTypes, OperationRunner runner, QuotaService quotas, Clock clock) {
-        this(jdbi, shareTypes, runner, quotas, null, PreHooks.NONE, clock);
-    }
-
     /**
-     * @param placement when not null, a create reserves on its first choice of pool in its own transaction unless a
-     *                  pre-hook must be asked first (see {@link #placeInRequest})
+     * @param placement a create reserves on its first choice of pool in its own transaction unless a pre-hook must be
+     *                  asked first (see {@link #placeInRequest})
      */
     public ShareService(Jdbi jdbi, ShareTypeService shareTypes, OperationRunner runner, QuotaService quotas,
                         PlacementService placement, PreHooks preHooks, Clock clock) {
@@ -100,7 +96,6 @@ public final class ShareService {
                 .toList();
         boolean replicated = ReplicationType.of(type.extraSpecs()).isPresent();
         quotas.prepare(context.projectId());
-        Optional<BackendRegistry.PoolEntry> firstChoice = placeInRequest(share, type);
         String placedOn = jdbi.inTransaction(handle -> {
             quotas.reserveShare(handle, context.projectId(), share.sizeGb());
             handle.attach(ShareDao.class).insert(share);
@@ -113,14 +108,14 @@ public final class ShareService {
             if (!metadata.isEmpty()) {
                 handle.attach(ShareMetadataDao.class).insert(metadata);
             }
-            return firstChoice.filter(pool -> placement.reserveInRequest(handle, share, pool, type.extraSpecs()))
+            // ranked here, once the quota allowed it: on an H2 file, after the creates before it committed (one writer
+            // at a time), so that a burst of creates spreads over the pools as their runs' placements did
+            return placeInRequest(share, type)
+                    .filter(pool -> placement.reserveInRequest(handle, share, pool, type.extraSpecs()))
                     .map(BackendRegistry.PoolEntry::fullName).orElse(null);
         });
-        if (placedOn != null) {
-            LOG.info("share {} ({} GiB) placed on {}", share.id(), share.sizeGb(), placedOn);
-        }
-        LOG.info("share {} requested by project {}: {} GiB {} of type {}", share.id(), context.projectId(),
-                share.sizeGb(), protocol, type.name());
+        LOG.info("share {} requested by project {}: {} GiB {} of type {}{}", share.id(), context.projectId(),
+                share.sizeGb(), protocol, type.name(), placedOn == null ? "" : ", placed on " + placedOn);
         runner.submit(share.id());
         return new ShareDetails(share, request.metadata(), List.of(), type.extraSpecs().get(ReplicationType.EXTRA_SPEC),
                 false);
@@ -128,11 +123,11 @@ public final class ShareService {
 
     /**
      * The pool a create reserves on in its own transaction, sparing its run a transaction and a commit; empty when
-     * this service places in the run only, when a pre-hook is to be asked first (before anything is reserved), or
+     * a pre-hook is to be asked first (before anything is reserved), or
      * when no pool fits (the run then tries the others and tells the tenant when none can take the share).
      */
     private Optional<BackendRegistry.PoolEntry> placeInRequest(Share share, ShareType type) {
-        if (placement == null || preHooks.asks("share.create")) {
+        if (preHooks.asks("share.create")) {
             return Optional.empty();
         }
         return placement.firstChoice(share, type.extraSpecs());
@@ -307,7 +302,7 @@ public final class ShareService {
         }
         // withdrawn: no run here had started it, and a run that starts now waits for this transaction
         boolean withdrawn = runner.withdraw(pending.get().id());
-        if (!withdrawn && runner.isInFlight(shareId)
+        if ((!withdrawn && runner.isInFlight(shareId))
                 || operations.discardUnlessLeased(shareId, runner.nodeName(), clock.instant()) == 0) {
             throw ManilaException.conflict("Share " + shareId + " has a " + pending.get().kind().wireName()
                     + " operation running on " + pending.get().owner() + "; try again when it ends or its lease expires.");

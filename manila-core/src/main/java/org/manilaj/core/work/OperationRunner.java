@@ -276,21 +276,21 @@ public final class OperationRunner implements AutoCloseable {
     boolean process(String shareId) {
         StepTimes steps = new StepTimes();
         Instant now = clock.instant(); // the run's start, for its hand-off
-        Optional<Operation> claimed = freshHere(shareId, now);
-        if (claimed.isEmpty()) {
+        Optional<Operation> ours = freshHere(shareId, now);
+        if (ours.isEmpty()) {
             // Read under the row's lock: an admin's takeover in progress is waited for, not raced past.
             Optional<Operation> pending = jdbi.inTransaction(handle -> handle.attach(OperationDao.class).lockForShare(shareId));
             if (pending.isEmpty()) {
                 return false;
             }
             recordedHere.remove(pending.get().id());
-            claimed = claim(pending.get(), now);
+            ours = claim(pending.get(), now);
         }
         Optional<Share> share = jdbi.withExtension(ShareReadDao.class, shares -> shares.find(shareId));
-        if (claimed.isEmpty() || share.isEmpty()) {
+        if (ours.isEmpty() || share.isEmpty()) {
             return false;
         }
-        Operation operation = claimed.get();
+        Operation operation = ours.get();
         ShareOperation kind = operations.get(operation.kind());
         Lease lease = new Lease(operation, nodeName(), clock, steps);
         if (operation.attempt() > MAX_ATTEMPTS) {
@@ -330,7 +330,9 @@ public final class OperationRunner implements AutoCloseable {
      * The share's operation when this process recorded it a moment ago and nothing has run or withdrawn it since: it
      * is run without reading it under its row's lock, a transaction of its own (each commit a synchronous write). An
      * admin's takeover {@linkplain #withdraw withdraws} it first, so a run that finds it withdrawn takes the locked
-     * path and waits for the takeover; one that took it first is in flight, and the takeover gives up.
+     * path and waits for the takeover; one that took it first is in flight, and the takeover gives up. A takeover on
+     * another node waits for the lease to expire by its own clock, and a fresh run needs half the lease left by this
+     * node's: clocks further apart than half a lease (30 s by default) would let both act.
      */
     private Optional<Operation> freshHere(String shareId, Instant now) {
         Optional<Operation> seen = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
