@@ -25,14 +25,22 @@ final class GaneshaExportIds {
     /**
      * Shell fragment that finds the share's claim or makes one: the first free id from {@code FIRST} up
      * whose link {@code ln -s} can create (creating a link is atomic, so a race with another node just
-     * moves on to the next id). Reads {@code $dir $share $id $last}; leaves the claimed id in {@code $id}.
+     * moves on to the next id). Reads {@code $dir $share $id $last}; leaves the claimed id in {@code $id}, and
+     * in {@code $mine} too when the claim was made before (empty when it was made just now).
      */
     static final String CLAIM = String.join("\n",
-            "mkdir -p -- \"$dir\"",
+            "[ -d \"$dir\" ] || mkdir -p -- \"$dir\"",
             "claims=$(find \"$dir\" -mindepth 1 -maxdepth 1 -type l -printf '%f %l\\n')",
-            "mine=$(printf '%s\\n' \"$claims\" | awk -v s=\"$share\" '$2 == s {print $1; exit}')",
+            // read by the shell itself: each program started costs milliseconds on a storage host
+            "mine=; used=' '",
+            "while read -r claimed target; do",
+            "  [ -n \"$claimed\" ] || continue",
+            "  used=\"$used$claimed \"",
+            "  if [ -z \"$mine\" ] && [ \"$target\" = \"$share\" ]; then mine=$claimed; fi",
+            "done <<CLAIMS",
+            "$claims",
+            "CLAIMS",
             "if [ -n \"$mine\" ]; then id=$mine; else",
-            "used=\" $(printf '%s\\n' \"$claims\" | awk '{print $1}' | tr '\\n' ' ') \"",
             "while [ \"$id\" -le \"$last\" ]; do",
             "  case \"$used\" in *\" $id \"*) id=$((id + 1)); continue;; esac",
             "  ln -s -- \"$share\" \"$dir/$id\" 2>/dev/null && break",
