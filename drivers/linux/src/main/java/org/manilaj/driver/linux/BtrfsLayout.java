@@ -2,6 +2,7 @@ package org.manilaj.driver.linux;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.Map;
@@ -34,14 +35,22 @@ final class BtrfsLayout implements StorageLayout {
 
     @Override
     public String create(ShareLocation share, int sizeGib, String rootMode) {
+        CreateStep create = createStep(share, sizeGib, rootMode).orElseThrow();
+        host.runInTurn(List.of(create.step()), timeout);
+        return create.exportPath();
+    }
+
+    @Override
+    public Optional<CreateStep> createStep(ShareLocation share, int sizeGib, String rootMode) {
         String mountPoint = mountPoint(share);
-        checkSpace(host.run(HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
-                Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode, Long.toString(minFreeBytes)),
-                timeout));
-        if (rootMode != null) {
-            requireMode(share, rootMode);
-        }
-        return mountPoint;
+        List<String> argv = HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
+                Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode, Long.toString(minFreeBytes));
+        return Optional.of(new CreateStep(new HostStep(argv, null, result -> {
+            checkSpace(result);
+            if (rootMode != null) {
+                requireMode(share, rootMode);
+            }
+        }), mountPoint));
     }
 
     /**
@@ -60,7 +69,13 @@ final class BtrfsLayout implements StorageLayout {
 
     @Override
     public void delete(ShareLocation share) {
-        host.check(HostScripts.argv(HostScripts.DELETE_SHARE, share.root(), share.directory(), mountPoint(share)), timeout);
+        host.runInTurn(List.of(deleteStep(share).orElseThrow()), timeout);
+    }
+
+    @Override
+    public Optional<HostStep> deleteStep(ShareLocation share) {
+        return Optional.of(new HostStep(HostScripts.argv(HostScripts.DELETE_SHARE, share.root(), share.directory(),
+                mountPoint(share)), null, result -> result.orThrow(host.describe())));
     }
 
     @Override

@@ -16,6 +16,19 @@ interface ExportHelper {
     /** Removes the share's export; succeeds when there is none. */
     void unexport(String shareId);
 
+    /**
+     * The one host command {@link #export} runs, so that it can share an invocation with the layout's; empty for a
+     * helper whose export is not one host command.
+     */
+    default java.util.Optional<HostStep> exportStep(String shareId, String exportPath, List<AccessGrant> grants) {
+        return java.util.Optional.empty();
+    }
+
+    /** The one host command {@link #unexport} runs, as {@link #exportStep} for an export. */
+    default java.util.Optional<HostStep> unexportStep(String shareId) {
+        return java.util.Optional.empty();
+    }
+
     /** Whether grants reach a real NFS server. */
     boolean enforcesAccess();
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.ExportPath;
 import org.slf4j.Logger;
@@ -41,21 +42,35 @@ final class GaneshaExportHelper implements ExportHelper {
     /** One remote invocation per export change ({@link HostScripts#APPLY_EXPORT}). */
     @Override
     public void export(String shareId, String exportPath, List<AccessGrant> grants) {
+        host.runInTurn(List.of(exportStep(shareId, exportPath, grants).orElseThrow()), timeout);
+    }
+
+    @Override
+    public Optional<HostStep> exportStep(String shareId, String exportPath, List<AccessGrant> grants) {
         ShareIds.require(shareId);
         byte[] block = GaneshaExportBlock.render(exportPath, grants, squash).getBytes(StandardCharsets.UTF_8);
         List<String> arguments = new ArrayList<>(List.of(configFile(shareId)));
         arguments.addAll(exportIds.claimArguments(shareId));
         List<String> argv = HostScripts.argv(HostScripts.APPLY_EXPORT, arguments.toArray(String[]::new));
-        String exportId = host.run(argv, block, timeout).orThrow(host.describe()).stdout().trim();
-        LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s)", host.describe(), exportId, shareId,
-                exportPath, grants.size());
+        return Optional.of(new HostStep(argv, block, result -> {
+            // the script prints the export's id last (steps run in turn share one output)
+            String[] lines = result.orThrow(host.describe()).stdout().strip().split("\n");
+            LOG.info("ganesha on {}: export {} of share {} at {} for {} client rule(s)", host.describe(),
+                    lines[lines.length - 1], shareId, exportPath, grants.size());
+        }));
     }
 
     /** Removes the export, its file and its id claim in one remote invocation ({@link HostScripts#REMOVE_EXPORT}). */
     @Override
     public void unexport(String shareId) {
+        host.runInTurn(List.of(unexportStep(shareId).orElseThrow()), timeout);
+    }
+
+    @Override
+    public Optional<HostStep> unexportStep(String shareId) {
         ShareIds.require(shareId);
-        host.check(HostScripts.argv(HostScripts.REMOVE_EXPORT, exportIds.directory(), shareId, configFile(shareId)), timeout);
+        return Optional.of(new HostStep(HostScripts.argv(HostScripts.REMOVE_EXPORT, exportIds.directory(), shareId,
+                configFile(shareId)), null, result -> result.orThrow(host.describe())));
     }
 
     @Override

@@ -88,9 +88,7 @@ public final class HostScripts {
             "flock 9");
 
     /** The snapshot directory, made root's alone: what snapshots hold (tenants' files) is no other host user's. */
-    private static final String SNAPSHOTS_MADE = String.join("\n",
-            "mkdir -p \"$snaps\"",
-            "chmod 700 \"$snaps\"");
+    private static final String SNAPSHOTS_MADE = "[ -d \"$snaps\" ] || mkdir -p -m 700 \"$snaps\""; // mode set as it is made
 
     /**
      * Removes snapshot {@code $snaps/$name} if it exists, without waiting for btrfs's cleaner (a pass must not
@@ -173,6 +171,7 @@ public final class HostScripts {
                 "if [ -e \"$mnt\" ]; then rmdir -- \"$mnt\"; fi",
                 // the share's snapshots on this host go with it (those a copy or a crash left too)
                 "for s in \"$root/" + SNAPSHOT_DIR + "/${dir##*/}@\"*; do",
+                "  [ -e \"$s\" ] || continue", // the pattern itself, when nothing matched
                 "  if btrfs subvolume show \"$s\" >/dev/null 2>&1; then btrfs -q subvolume delete -c \"$s\"; fi",
                 "done",
                 // a script waiting for the lock holds the old file: it finds no snapshot and stops
@@ -424,7 +423,11 @@ public final class HostScripts {
                 "conf=$1; dir=$2; share=$3; id=$4; last=$5",
                 CONFINE,
                 GaneshaExportIds.CLAIM,
-                "sed \"s/@EXPORT_ID@/$id/\" > \"$conf.new\"",
+                // the block from the input with its id filled in, by the shell (no sed to start)
+                "while IFS= read -r line || [ -n \"$line\" ]; do",
+                "  case \"$line\" in *@EXPORT_ID@*) line=\"${line%%@EXPORT_ID@*}$id${line#*@EXPORT_ID@}\";; esac",
+                "  printf '%s\\n' \"$line\"",
+                "done > \"$conf.new\"",
                 "check_block \"$conf.new\"",
                 "mv -f -- \"$conf.new\" \"$conf\"",
                 "mgr='org.ganesha.nfsd.exportmgr'",
@@ -453,8 +456,7 @@ public final class HostScripts {
                 "    case \"$out\" in *'not found'*) ;; *) echo \"$out\" >&2; exit 1;; esac",
                 "  fi",
                 "fi",
-                "rm -f -- \"$conf\" \"$conf.new\"",
-                "[ -z \"$id\" ] || rm -f -- \"$ids/$id\""));
+                "rm -f -- \"$conf\" \"$conf.new\" ${id:+\"$ids/$id\"}"));
     }
 
     private HostScripts() {

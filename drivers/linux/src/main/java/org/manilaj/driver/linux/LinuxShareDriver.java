@@ -3,6 +3,7 @@ package org.manilaj.driver.linux;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.BackendStats;
@@ -55,8 +56,16 @@ final class LinuxShareDriver implements ShareDriver {
     @Override
     public ShareExport create(ShareSpec spec) {
         ShareLocation share = locate(spec.ref());
-        String exportPath = layout.create(share, spec.sizeGib(), spec.rootMode());
-        exports.export(spec.shareId(), exportPath, List.of());
+        Optional<StorageLayout.CreateStep> make = layout.createStep(share, spec.sizeGib(), spec.rootMode());
+        Optional<HostStep> publish = make.flatMap(made -> exports.exportStep(spec.shareId(), made.exportPath(), List.of()));
+        String exportPath;
+        if (publish.isPresent()) {
+            host.runInTurn(List.of(make.get().step(), publish.get()), timeout); // one invocation on the host
+            exportPath = make.get().exportPath();
+        } else {
+            exportPath = layout.create(share, spec.sizeGib(), spec.rootMode());
+            exports.export(spec.shareId(), exportPath, List.of());
+        }
         LOG.info("created share {} at {} on {}", spec.shareId(), share.directory(), host.describe());
         return new ShareExport(List.of(exports.location(exportPath)));
     }
@@ -64,8 +73,14 @@ final class LinuxShareDriver implements ShareDriver {
     @Override
     public void delete(ShareRef ref) {
         ShareLocation share = locate(ref);
-        exports.unexport(ref.shareId());
-        layout.delete(share);
+        Optional<HostStep> withdraw = exports.unexportStep(ref.shareId());
+        Optional<HostStep> remove = withdraw.flatMap(unexport -> layout.deleteStep(share));
+        if (remove.isPresent()) {
+            host.runInTurn(List.of(withdraw.get(), remove.get()), timeout); // one invocation on the host
+        } else {
+            exports.unexport(ref.shareId());
+            layout.delete(share);
+        }
         LOG.info("deleted share {} at {} on {}", ref.shareId(), share.directory(), host.describe());
     }
 

@@ -23,6 +23,18 @@ public interface RemoteHost extends AutoCloseable {
         return run(argv, null, timeout);
     }
 
+    /**
+     * Runs the steps one after the other and gives each its result, stopping at the first that fails (its check
+     * throws). A host reached over a connection runs them as one invocation: on a storage host each invocation
+     * costs a channel, a shell and {@code timeout} before the command even starts. Only the last step may read
+     * input.
+     */
+    default void runInTurn(List<HostStep> steps, Duration timeout) {
+        for (HostStep step : steps) {
+            step.check().accept(run(step.argv(), step.stdin(), timeout));
+        }
+    }
+
     /** Runs {@code argv} and throws {@link CommandFailedException} unless it exits with 0. */
     default CommandResult check(List<String> argv, Duration timeout) {
         return run(argv, null, timeout).orThrow(describe());

@@ -96,10 +96,59 @@ public final class SshHost implements RemoteHost {
     private static final int KILL_AFTER_SECONDS = 5;
     /** {@code timeout}'s exit status when it had to stop the command. */
     private static final int TIMED_OUT = 124;
+    /** The last line of the error output of steps run in turn when one failed, followed by its index. */
+    static final String STEP_FAILED = "manila-j: failed step ";
 
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
-        String command = ShellQuoting.join(remoteArgv(argv, timeout));
+        return exec(argv, ShellQuoting.join(remoteArgv(argv, timeout)), stdin, timeout, 1);
+    }
+
+    /**
+     * One channel for all the steps: each as {@link #run} would send it, joined by the remote shell so that a step
+     * that fails stops the rest and names itself on the error output ({@link #STEP_FAILED}); the steps before the
+     * last read no input. The output of every step is the last result's (the checks read only the exit status and
+     * the error output of a step that failed).
+     */
+    @Override
+    public void runInTurn(List<HostStep> steps, Duration timeout) {
+        if (steps.size() < 2) {
+            RemoteHost.super.runInTurn(steps, timeout);
+            return;
+        }
+        StringBuilder command = new StringBuilder();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            HostStep step = steps.get(i);
+            boolean last = i == steps.size() - 1;
+            if (!last && step.stdin() != null) {
+                throw new IllegalArgumentException("only the last step may read input");
+            }
+            command.append(ShellQuoting.join(remoteArgv(step.argv(), timeout)));
+            if (!last) {
+                command.append(" </dev/null || { s=$?; echo '").append(STEP_FAILED).append(i).append("' >&2; exit $s; }; ");
+            }
+            all.addAll(step.argv());
+        }
+        CommandResult together = exec(all, command.toString(), steps.get(steps.size() - 1).stdin(), timeout, steps.size());
+        String stderr = together.stderr().stripTrailing();
+        int marker = stderr.lastIndexOf(STEP_FAILED);
+        int failed = together.succeeded() || marker < 0 ? steps.size() - 1
+                : Integer.parseInt(stderr.substring(marker + STEP_FAILED.length()).strip());
+        for (int i = 0; i <= failed; i++) {
+            HostStep step = steps.get(i);
+            CommandResult result = i < failed ? new CommandResult(step.argv(), 0, "", "")
+                    : new CommandResult(step.argv(), together.exitStatus(), together.stdout(),
+                    marker < 0 ? together.stderr() : stderr.substring(0, marker).stripTrailing());
+            step.check().accept(result);
+        }
+        if (failed < steps.size() - 1) {
+            // a step failed in a way its check accepts: the rest never ran, so they run now
+            RemoteHost.super.runInTurn(steps.subList(failed + 1, steps.size()), timeout);
+        }
+    }
+
+    private CommandResult exec(List<String> argv, String command, byte[] stdin, Duration timeout, int commands) {
         long start = System.nanoTime();
         acquirePermit(command);
         Session session = null;
@@ -107,7 +156,7 @@ public final class SshHost implements RemoteHost {
         try {
             session = borrowSession();
             CommandResult result = execute(session, argv, stdin, command,
-                    timeout.plusSeconds(KILL_AFTER_SECONDS + settings.connectTimeout()));
+                    timeout.plusSeconds(KILL_AFTER_SECONDS + settings.connectTimeout()).multipliedBy(commands));
             if (result.exitStatus() == TIMED_OUT) {
                 // the session goes too: what hung on the host may have left its connection in any state
                 throw new TimedOutException(describe() + ": timed out after " + timeout + " and was stopped: "

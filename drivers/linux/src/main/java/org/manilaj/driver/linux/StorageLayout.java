@@ -12,6 +12,23 @@ interface StorageLayout {
      */
     String create(ShareLocation share, int sizeGib, String rootMode);
 
+    /** What {@link #create} runs, when that is one host command, and the path it exports. */
+    record CreateStep(HostStep step, String exportPath) {
+    }
+
+    /**
+     * The one host command {@link #create} runs, so that the export's can share its invocation; empty for a layout
+     * whose create is not one host command.
+     */
+    default java.util.Optional<CreateStep> createStep(ShareLocation share, int sizeGib, String rootMode) {
+        return java.util.Optional.empty();
+    }
+
+    /** The one host command {@link #delete} runs, as {@link #createStep} for a create. */
+    default java.util.Optional<HostStep> deleteStep(ShareLocation share) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Removes the share's directory and its data, and undoes {@link #exportPath}; succeeds when it is
      * already gone.

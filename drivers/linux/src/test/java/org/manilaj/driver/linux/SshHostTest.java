@@ -56,6 +56,44 @@ class SshHostTest {
         assertThat(local.stdout()).isEqualTo("local");
     }
 
+    /**
+     * Steps run in turn share one exec request: each gets its own result (the one that failed its exit status and
+     * error output, without the marker), the last its input, and a failed step stops the ones after it.
+     */
+    @Test
+    void runsStepsInTurnAsOneInvocation() {
+        Path first = directory.resolve("first");
+        Path second = directory.resolve("second");
+        List<CommandResult> seen = new java.util.ArrayList<>();
+        java.util.function.Consumer<CommandResult> keep = seen::add;
+        try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
+            int before = server.received().size();
+            host.runInTurn(List.of(new HostStep(List.of("touch", first.toString()), null, keep),
+                    new HostStep(List.of("tee", second.toString()), "input\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            keep)), Duration.ofSeconds(10));
+            assertThat(server.received()).hasSize(before + 1);
+            assertThat(first).exists();
+            assertThat(second).hasContent("input\n");
+            assertThat(seen).extracting(CommandResult::exitStatus).containsExactly(0, 0);
+            assertThat(seen.get(1).stdout()).isEqualTo("input\n");
+
+            seen.clear();
+            Path third = directory.resolve("third");
+            host.runInTurn(List.of(new HostStep(List.of("sh", "-c", "echo no room >&2; exit 28"), null, keep),
+                    new HostStep(List.of("touch", third.toString()), null, keep)), Duration.ofSeconds(10));
+            assertThat(seen).hasSize(2).extracting(CommandResult::exitStatus).containsExactly(28, 0);
+            assertThat(seen.get(0).stderr()).isEqualTo("no room");
+            assertThat(third).as("the step after a failed one ran only once the failure was accepted").exists();
+
+            java.util.function.Consumer<CommandResult> strict = result -> result.orThrow(host.describe());
+            Path fourth = directory.resolve("fourth");
+            assertThatThrownBy(() -> host.runInTurn(List.of(new HostStep(List.of("false"), null, strict),
+                    new HostStep(List.of("touch", fourth.toString()), null, strict)), Duration.ofSeconds(10)))
+                    .isInstanceOf(CommandFailedException.class).hasMessageContaining("false");
+            assertThat(fourth).doesNotExist();
+        }
+    }
+
     @Test
     void reportsExitStatusAndStandardError() {
         try (SshHost host = new SshHost(server.settings(server.knownHosts))) {
