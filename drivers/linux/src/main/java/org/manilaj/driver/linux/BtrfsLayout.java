@@ -35,22 +35,24 @@ final class BtrfsLayout implements StorageLayout {
 
     @Override
     public String create(ShareLocation share, int sizeGib, String rootMode) {
-        CreateStep create = createStep(share, sizeGib, rootMode).orElseThrow();
-        host.runInTurn(List.of(create.step()), timeout);
-        return create.exportPath();
+        host.runInTurn(List.of(makeStep(share, sizeGib, rootMode)), timeout);
+        if (rootMode != null) {
+            requireMode(share, rootMode);
+        }
+        return mountPoint(share);
     }
 
+    /** A share that asks for a root mode is made alone: its mode is checked before anything exports it. */
     @Override
     public Optional<CreateStep> createStep(ShareLocation share, int sizeGib, String rootMode) {
-        String mountPoint = mountPoint(share);
-        List<String> argv = HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint,
+        return rootMode != null ? Optional.empty()
+                : Optional.of(new CreateStep(makeStep(share, sizeGib, null), mountPoint(share)));
+    }
+
+    private HostStep makeStep(ShareLocation share, int sizeGib, String rootMode) {
+        List<String> argv = HostScripts.argv(HostScripts.CREATE_SHARE, share.root(), share.directory(), mountPoint(share),
                 Long.toString(sizeGib * GIB), rootMode == null ? DEFAULT_ROOT_MODE : rootMode, Long.toString(minFreeBytes));
-        return Optional.of(new CreateStep(new HostStep(argv, null, result -> {
-            checkSpace(result);
-            if (rootMode != null) {
-                requireMode(share, rootMode);
-            }
-        }), mountPoint));
+        return new HostStep(argv, null, this::checkSpace);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.manilaj.driver.linux;
 
+import java.util.Optional;
+
 import java.util.List;
 import org.manilaj.driver.AccessGrant;
 import org.manilaj.driver.ExportPath;
@@ -20,20 +22,20 @@ interface ExportHelper {
      * The one host command {@link #export} runs, so that it can share an invocation with the layout's; empty for a
      * helper whose export is not one host command.
      */
-    default java.util.Optional<HostStep> exportStep(String shareId, String exportPath, List<AccessGrant> grants) {
-        return java.util.Optional.empty();
+    default Optional<HostStep> exportStep(String shareId, String exportPath, List<AccessGrant> grants) {
+        return Optional.empty();
     }
 
     /** The one host command {@link #unexport} runs, as {@link #exportStep} for an export. */
-    default java.util.Optional<HostStep> unexportStep(String shareId) {
-        return java.util.Optional.empty();
+    default Optional<HostStep> unexportStep(String shareId) {
+        return Optional.empty();
     }
 
     /** Whether grants reach a real NFS server. */
     boolean enforcesAccess();
 
     /** The directory holding one {@code <shareId>.conf} per exported share, or empty when exports leave no files. */
-    default java.util.Optional<String> exportsDirectory() {
-        return java.util.Optional.empty();
+    default Optional<String> exportsDirectory() {
+        return Optional.empty();
     }
 }

@@ -26,23 +26,15 @@ final class GaneshaExportIds {
      * Shell fragment that finds the share's claim or makes one: the first free id from {@code FIRST} up
      * whose link {@code ln -s} can create (creating a link is atomic, so a race with another node just
      * moves on to the next id). Reads {@code $dir $share $id $last}; leaves the claimed id in {@code $id}, and
-     * in {@code $mine} too when the claim was made before (empty when it was made just now).
+     * in {@code $claimed_before} too when the claim was made before (empty when it was made just now).
      */
     static final String CLAIM = String.join("\n",
             "[ -d \"$dir\" ] || mkdir -p -- \"$dir\"",
-            "claims=$(find \"$dir\" -mindepth 1 -maxdepth 1 -type l -printf '%f %l\\n')",
-            // read by the shell itself: each program started costs milliseconds on a storage host
-            "mine=; used=' '",
-            "while read -r claimed target; do",
-            "  [ -n \"$claimed\" ] || continue",
-            "  used=\"$used$claimed \"",
-            "  if [ -z \"$mine\" ] && [ \"$target\" = \"$share\" ]; then mine=$claimed; fi",
-            "done <<CLAIMS",
-            "$claims",
-            "CLAIMS",
-            "if [ -n \"$mine\" ]; then id=$mine; else",
+            "claimed_before=$(find \"$dir\" -mindepth 1 -maxdepth 1 -type l -lname \"$share\" -printf '%f' -quit)",
+            "if [ -n \"$claimed_before\" ]; then id=$claimed_before; else",
+            // ids taken are skipped by the shell's own test (each program started costs milliseconds on a host)
             "while [ \"$id\" -le \"$last\" ]; do",
-            "  case \"$used\" in *\" $id \"*) id=$((id + 1)); continue;; esac",
+            "  if [ -L \"$dir/$id\" ] || [ -e \"$dir/$id\" ]; then id=$((id + 1)); continue; fi",
             "  ln -s -- \"$share\" \"$dir/$id\" 2>/dev/null && break",
             "  id=$((id + 1))",
             "done",

@@ -25,7 +25,7 @@ public final class HostScripts {
 
     /**
      * Mounts the subvolume at its export path unless it is mounted already; {@code $id} is the subvolume's id when the
-     * script read it already, or empty. On these hosts each program started costs 2-4 ms, so the scripts start none
+     * script read it already (every script that mounts sets it just before, to that or to nothing). On these hosts each program started costs 2-4 ms, so the scripts start none
      * that a shell test or a value at hand can stand for.
      */
     private static final String MOUNT = String.join("\n",
@@ -88,7 +88,9 @@ public final class HostScripts {
             "flock 9");
 
     /** The snapshot directory, made root's alone: what snapshots hold (tenants' files) is no other host user's. */
-    private static final String SNAPSHOTS_MADE = "[ -d \"$snaps\" ] || mkdir -p -m 700 \"$snaps\""; // mode set as it is made
+    private static final String SNAPSHOTS_MADE = String.join("\n",
+            "[ -d \"$snaps\" ] || mkdir -p -m 700 \"$snaps\"", // its mode set as it is made
+            "chmod 700 \"$snaps\""); // and put back on one made before that
 
     /**
      * Removes snapshot {@code $snaps/$name} if it exists, without waiting for btrfs's cleaner (a pass must not
@@ -436,8 +438,8 @@ public final class HostScripts {
                 "update() { send \"$mgr.UpdateExport\" \"string:$conf\" \"string:EXPORT(Export_Id=$id)\"; }",
                 // an id claimed just now cannot be Ganesha's yet (a claim is made before its export, removed after it):
                 // added without asking first; should Ganesha have it all the same, it is updated
-                "if [ -z \"$mine\" ]; then",
-                "  add 2>/dev/null || update",
+                "if [ -z \"$claimed_before\" ]; then",
+                "  if ! added=$(add 2>&1); then update || { echo \"$added\" >&2; exit 1; }; fi",
                 "elif send \"$mgr.DisplayExport\" \"uint16:$id\" 2>/dev/null; then",
                 "  update",
                 "else",
@@ -456,7 +458,8 @@ public final class HostScripts {
                 "    case \"$out\" in *'not found'*) ;; *) echo \"$out\" >&2; exit 1;; esac",
                 "  fi",
                 "fi",
-                "rm -f -- \"$conf\" \"$conf.new\" ${id:+\"$ids/$id\"}"));
+                "rm -f -- \"$conf\" \"$conf.new\"",
+                "[ -z \"$id\" ] || rm -f -- \"$ids/$id\"")); // the claim goes last, after its export and file
     }
 
     private HostScripts() {

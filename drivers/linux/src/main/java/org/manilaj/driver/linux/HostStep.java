@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One command of a driver operation on a host, with what makes of its result: {@code check} throws when the
+ * One command of a driver operation on a host, with what the driver makes of its result: {@code check} throws when the
  * command failed (or failed in a way that matters). Steps that follow each other can share one invocation on
  * the host ({@link RemoteHost#runInTurn}).
  *

@@ -74,7 +74,7 @@ final class LinuxShareDriver implements ShareDriver {
     public void delete(ShareRef ref) {
         ShareLocation share = locate(ref);
         Optional<HostStep> withdraw = exports.unexportStep(ref.shareId());
-        Optional<HostStep> remove = withdraw.flatMap(unexport -> layout.deleteStep(share));
+        Optional<HostStep> remove = withdraw.isPresent() ? layout.deleteStep(share) : Optional.<HostStep>empty();
         if (remove.isPresent()) {
             host.runInTurn(List.of(withdraw.get(), remove.get()), timeout); // one invocation on the host
         } else {

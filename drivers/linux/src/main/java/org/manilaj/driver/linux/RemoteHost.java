@@ -24,10 +24,11 @@ public interface RemoteHost extends AutoCloseable {
     }
 
     /**
-     * Runs the steps one after the other and gives each its result, stopping at the first that fails (its check
-     * throws). A host reached over a connection runs them as one invocation: on a storage host each invocation
-     * costs a channel, a shell and {@code timeout} before the command even starts. Only the last step may read
-     * input.
+     * Runs the steps one after the other and gives each its result; a command that fails stops the ones after it,
+     * and its check throws unless it accepts that failure (the rest then run). A host reached over a connection runs
+     * them as one invocation (on a storage host each costs a channel, a shell and {@code timeout} before the command
+     * even starts), so the checks run once the commands have: a check must not throw for a command that succeeded
+     * (a step that needs more than its exit status is run alone). Only the last step may read input.
      */
     default void runInTurn(List<HostStep> steps, Duration timeout) {
         for (HostStep step : steps) {

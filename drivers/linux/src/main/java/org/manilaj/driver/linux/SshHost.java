@@ -22,6 +22,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.manilaj.driver.TimedOutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +98,7 @@ public final class SshHost implements RemoteHost {
     private static final int KILL_AFTER_SECONDS = 5;
     /** {@code timeout}'s exit status when it had to stop the command. */
     private static final int TIMED_OUT = 124;
-    /** The last line of the error output of steps run in turn when one failed, followed by its index. */
+    /** What steps run in turn write to the error output when one failed: then a token of the call's, and its index. */
     static final String STEP_FAILED = "manila-j: failed step ";
 
     @Override
@@ -105,10 +107,10 @@ public final class SshHost implements RemoteHost {
     }
 
     /**
-     * One channel for all the steps: each as {@link #run} would send it, joined by the remote shell so that a step
-     * that fails stops the rest and names itself on the error output ({@link #STEP_FAILED}); the steps before the
-     * last read no input. The output of every step is the last result's (the checks read only the exit status and
-     * the error output of a step that failed).
+     * One channel for all the steps: each as {@link #run} would send it, joined into one {@code sh -c} (whatever the
+     * user's login shell) that stops at a step that fails and names it on the error output, with a token of this
+     * call's that no command's own output can know; the steps before the last read no input. Every step's output
+     * is the last result's, so only the last step's check may read it.
      */
     @Override
     public void runInTurn(List<HostStep> steps, Duration timeout) {
@@ -116,7 +118,8 @@ public final class SshHost implements RemoteHost {
             RemoteHost.super.runInTurn(steps, timeout);
             return;
         }
-        StringBuilder command = new StringBuilder();
+        String marker = STEP_FAILED + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + " ";
+        StringBuilder script = new StringBuilder();
         List<String> all = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             HostStep step = steps.get(i);
@@ -124,22 +127,30 @@ public final class SshHost implements RemoteHost {
             if (!last && step.stdin() != null) {
                 throw new IllegalArgumentException("only the last step may read input");
             }
-            command.append(ShellQuoting.join(remoteArgv(step.argv(), timeout)));
+            script.append(ShellQuoting.join(remoteArgv(step.argv(), timeout)));
             if (!last) {
-                command.append(" </dev/null || { s=$?; echo '").append(STEP_FAILED).append(i).append("' >&2; exit $s; }; ");
+                script.append(" </dev/null || { s=$?; echo '").append(marker).append(i).append("' >&2; exit $s; }; ");
             }
             all.addAll(step.argv());
         }
-        CommandResult together = exec(all, command.toString(), steps.get(steps.size() - 1).stdin(), timeout, steps.size());
-        String stderr = together.stderr().stripTrailing();
-        int marker = stderr.lastIndexOf(STEP_FAILED);
-        int failed = together.succeeded() || marker < 0 ? steps.size() - 1
-                : Integer.parseInt(stderr.substring(marker + STEP_FAILED.length()).strip());
+        CommandResult together = exec(all, ShellQuoting.join(List.of("sh", "-c", script.toString())),
+                steps.get(steps.size() - 1).stdin(), timeout, steps.size());
+        if (together.exitStatus() < 0) {
+            throw new CommandFailedException(describe() + ": the connection ended before the steps did: "
+                    + ShellQuoting.join(all));
+        }
+        Matcher named = Pattern.compile(Pattern.quote(marker) + "(\\d{1,3})\\n?")
+                .matcher(together.stderr());
+        int failed = steps.size() - 1;
+        String stderr = together.stderr();
+        if (!together.succeeded() && named.find() && Integer.parseInt(named.group(1)) < failed) {
+            failed = Integer.parseInt(named.group(1));
+            stderr = stderr.substring(0, named.start()) + stderr.substring(named.end());
+        }
         for (int i = 0; i <= failed; i++) {
             HostStep step = steps.get(i);
             CommandResult result = i < failed ? new CommandResult(step.argv(), 0, "", "")
-                    : new CommandResult(step.argv(), together.exitStatus(), together.stdout(),
-                    marker < 0 ? together.stderr() : stderr.substring(0, marker).stripTrailing());
+                    : new CommandResult(step.argv(), together.exitStatus(), together.stdout(), stderr);
             step.check().accept(result);
         }
         if (failed < steps.size() - 1) {

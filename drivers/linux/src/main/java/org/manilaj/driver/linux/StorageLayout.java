@@ -1,5 +1,7 @@
 package org.manilaj.driver.linux;
 
+import java.util.Optional;
+
 /** How a share is laid out on the host's file system. All methods are idempotent. */
 interface StorageLayout {
 
@@ -20,13 +22,13 @@ interface StorageLayout {
      * The one host command {@link #create} runs, so that the export's can share its invocation; empty for a layout
      * whose create is not one host command.
      */
-    default java.util.Optional<CreateStep> createStep(ShareLocation share, int sizeGib, String rootMode) {
-        return java.util.Optional.empty();
+    default Optional<CreateStep> createStep(ShareLocation share, int sizeGib, String rootMode) {
+        return Optional.empty();
     }
 
     /** The one host command {@link #delete} runs, as {@link #createStep} for a create. */
-    default java.util.Optional<HostStep> deleteStep(ShareLocation share) {
-        return java.util.Optional.empty();
+    default Optional<HostStep> deleteStep(ShareLocation share) {
+        return Optional.empty();
     }
 
     /**

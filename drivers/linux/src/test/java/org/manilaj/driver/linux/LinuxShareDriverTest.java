@@ -201,4 +201,17 @@ class LinuxShareDriverTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    /**
+     * A btrfs share that asks for a root mode is made alone, and its mode checked, before anything exports it: run in
+     * turn with the export, a check after the invocation would find the export made already (review).
+     */
+    @Test
+    void aBtrfsShareWithARootModeIsNotMadeInTurnWithItsExport() {
+        BtrfsLayout layout = new BtrfsLayout(new LocalHost(), java.time.Duration.ofSeconds(5), "/srv/exports", 0);
+        ShareLocation share = ShareLocation.of("/srv/storage", UUID.randomUUID().toString());
+        assertThat(layout.createStep(share, 1, "0750")).isEmpty();
+        assertThat(layout.createStep(share, 1, null)).hasValueSatisfying(step ->
+                assertThat(step.exportPath()).isEqualTo("/srv/exports/" + share.shareId()));
+    }
 }
