@@ -27,8 +27,6 @@ import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessRepair;
 import org.manilaj.core.access.AccessRuleDao;
 import org.manilaj.core.access.AccessService;
-import org.manilaj.core.config.BackendConfig;
-import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.hooks.PreHooks;
 import org.manilaj.core.messages.MessageDetail;
@@ -37,7 +35,6 @@ import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolDao;
 import org.manilaj.core.pool.PoolHealth;
-import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaResource;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.NewShare;
@@ -65,7 +62,6 @@ import org.manilaj.driver.ShareSpec;
 import org.manilaj.driver.TimedOutException;
 import org.manilaj.driver.TransientDriverException;
 import org.manilaj.driver.linux.LinuxShareDriverFactory;
-import org.manilaj.scheduler.PoolScheduler;
 import org.mockito.Mockito;
 
 /**
@@ -237,18 +233,10 @@ class CrashRecoveryTest {
                     return driver;
                 }
             };
-            BackendConfig backend = new BackendConfig("local", "linux", List.of(new PoolConfig("pool0")),
-                    Map.of("storage_root", storage.toString(), "export_address", "127.0.0.1"));
-            registry = new BackendRegistry("manila", List.of(backend), Map.of("linux", factory));
-            PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-            stats.registerConfiguredPools();
-            stats.refreshAll();
-            ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
-            if (types.findDefault().isEmpty()) {
-                types.create("default", null, true, Map.of("driver_handles_share_servers", false));
-            }
-            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                    new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+            registry = new BackendRegistry("manila", List.of(LocalPools.backend("local", storage)), Map.of("linux", factory));
+            LocalPools pools = new LocalPools(jdbi, clock, registry);
+            ShareTypeService types = pools.types;
+            PlacementService placement = pools.placement;
             quotas = new QuotaService(jdbi, Map.of());
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, lease, Duration.ofSeconds(30), Duration.ofSeconds(60)),

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +13,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.config.BackendConfig;
-import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.migration.MigrationListener;
 import org.manilaj.core.migration.MigrationRequest;
 import org.manilaj.core.migration.MigrationRunner;
@@ -23,15 +20,12 @@ import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.migration.ShareMigration;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
-import org.manilaj.core.pool.PoolHealth;
-import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.share.Share;
 import org.manilaj.core.share.ShareDao;
 import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.driver.ShareSpec;
-import org.manilaj.scheduler.PoolScheduler;
 
 /**
  * A migration completed by its listener as soon as its first phase is done (as the rebalancing job does): the
@@ -47,14 +41,11 @@ class MigrationCompletedByItsListenerTest {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         Clock clock = Clock.systemUTC();
         Path root = TestPaths.tempDirectory("manila-listener-complete");
-        BackendRegistry registry = BackendRegistry.load("manila", List.of(backend("a", root), backend("b", root)));
-        PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-        stats.registerConfiguredPools();
-        stats.refreshAll();
-        ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
-        String typeId = types.create("default", null, true, Map.of("driver_handles_share_servers", false)).id();
-        PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+        LocalPools pools = LocalPools.of(jdbi, clock, root, "a", "b");
+        BackendRegistry registry = pools.registry;
+        ShareTypeService types = pools.types;
+        String typeId = pools.defaultTypeId;
+        PlacementService placement = pools.placement;
         String shareId = UUID.randomUUID().toString();
         registry.pool("manila@a#pool0").orElseThrow().driver()
                 .create(new ShareSpec(shareId, "pool0", 1, "NFS", Map.of(), null));
@@ -94,10 +85,5 @@ class MigrationCompletedByItsListenerTest {
             runner.close();
             registry.close();
         }
-    }
-
-    private static BackendConfig backend(String name, Path root) {
-        return new BackendConfig(name, "linux", List.of(new PoolConfig("pool0")),
-                Map.of("storage_root", root.resolve(name).toString(), "export_address", "127.0.0.1"));
     }
 }

@@ -24,8 +24,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.manilaj.core.RequestContext;
 import org.manilaj.core.access.AccessService;
-import org.manilaj.core.config.BackendConfig;
-import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.messages.UserMessages;
 import org.manilaj.core.migration.MigrationDao;
@@ -35,9 +33,7 @@ import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolDao;
-import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
-import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.NewShare;
 import org.manilaj.core.share.Share;
@@ -60,7 +56,6 @@ import org.manilaj.driver.ShareFiles;
 import org.manilaj.driver.ShareRef;
 import org.manilaj.driver.ShareSpec;
 import org.manilaj.driver.linux.LinuxShareDriverFactory;
-import org.manilaj.scheduler.PoolScheduler;
 
 /**
  * A process dies at each step of a migration, as {@link CrashRecoveryTest} kills one: the step's driver call
@@ -259,16 +254,11 @@ class MigrationCrashTest {
                     return gate == null ? driver : new GatedDriver(driver, backend.name(), gate);
                 }
             };
-            registry = new BackendRegistry("manila", List.of(backend("first"), backend("second")), Map.of("linux", factory));
-            PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-            stats.registerConfiguredPools();
-            stats.refreshAll();
-            ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
-            if (types.findDefault().isEmpty()) {
-                types.create("default", null, true, Map.of("driver_handles_share_servers", false));
-            }
-            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                    new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+            registry = new BackendRegistry("manila", List.of(LocalPools.backend("first", storage.resolve("first")),
+                    LocalPools.backend("second", storage.resolve("second"))), Map.of("linux", factory));
+            LocalPools pools = new LocalPools(jdbi, clock, registry);
+            ShareTypeService types = pools.types;
+            PlacementService placement = pools.placement;
             QuotaService quotas = new QuotaService(jdbi, Map.of());
             operations = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock), quotas,
                     new WorkSettings(name, 2, LEASE, Duration.ofSeconds(30), Duration.ofSeconds(60)),
@@ -294,11 +284,6 @@ class MigrationCrashTest {
             die();
             registry.close();
         }
-    }
-
-    private BackendConfig backend(String name) {
-        return new BackendConfig(name, "linux", List.of(new PoolConfig("pool0")),
-                Map.of("storage_root", storage.resolve(name).toString(), "export_address", "127.0.0.1"));
     }
 
     @ParameterizedTest(name = "{0}: dies at {1}")

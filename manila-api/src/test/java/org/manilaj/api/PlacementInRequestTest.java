@@ -9,15 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.manilaj.core.RequestContext;
-import org.manilaj.core.config.BackendConfig;
-import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.config.WorkSettings;
 import org.manilaj.core.hooks.HookSpec;
 import org.manilaj.core.hooks.PreHooks;
@@ -26,9 +23,7 @@ import org.manilaj.core.placement.CapacityLedger;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
 import org.manilaj.core.pool.PoolDao;
-import org.manilaj.core.pool.PoolHealth;
 import org.manilaj.core.pool.PoolRow;
-import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.quota.QuotaService;
 import org.manilaj.core.share.NewShare;
 import org.manilaj.core.share.Share;
@@ -39,8 +34,6 @@ import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.core.work.OperationRunner;
 import org.manilaj.core.work.TransientRetry;
-import org.manilaj.driver.linux.LinuxShareDriverFactory;
-import org.manilaj.scheduler.PoolScheduler;
 
 /**
  * A create reserves on its pool in its own transaction (its run then has no placement of its own), except when a
@@ -138,16 +131,10 @@ class PlacementInRequestTest {
 
         Wiring(Jdbi jdbi, PreHooks preHooks, boolean running) {
             Clock clock = Clock.systemUTC();
-            BackendConfig backend = new BackendConfig("local", "linux", List.of(new PoolConfig("pool0")),
-                    Map.of("storage_root", storage.toString(), "export_address", "127.0.0.1"));
-            registry = new BackendRegistry("manila", List.of(backend), Map.of("linux", new LinuxShareDriverFactory()));
-            PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-            stats.registerConfiguredPools();
-            stats.refreshAll();
-            ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
-            types.create("default", null, true, Map.of("driver_handles_share_servers", false));
-            PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                    new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+            registry = BackendRegistry.load("manila", List.of(LocalPools.backend("local", storage)));
+            LocalPools pools = new LocalPools(jdbi, clock, registry);
+            ShareTypeService types = pools.types;
+            PlacementService placement = pools.placement;
             quotas = new QuotaService(jdbi, Map.of());
             runner = ShareOperations.runner(jdbi, registry, placement, types, new UserMessages(jdbi, clock),
                     quotas, new WorkSettings("node-a", 1, Duration.ofMinutes(10), Duration.ofSeconds(30),

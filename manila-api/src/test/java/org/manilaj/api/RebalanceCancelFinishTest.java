@@ -15,16 +15,12 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.manilaj.core.config.BackendConfig;
-import org.manilaj.core.config.PoolConfig;
 import org.manilaj.core.migration.MigrationDao;
 import org.manilaj.core.migration.MigrationRunner;
 import org.manilaj.core.migration.MigrationService;
 import org.manilaj.core.migration.ShareMigration;
 import org.manilaj.core.placement.PlacementService;
 import org.manilaj.core.pool.BackendRegistry;
-import org.manilaj.core.pool.PoolHealth;
-import org.manilaj.core.pool.PoolStatsCollector;
 import org.manilaj.core.rebalance.RebalanceDao;
 import org.manilaj.core.rebalance.RebalanceExecutor;
 import org.manilaj.core.share.Share;
@@ -33,7 +29,6 @@ import org.manilaj.core.share.ShareReadDao;
 import org.manilaj.core.testing.TestDatabase;
 import org.manilaj.core.types.ShareTypeService;
 import org.manilaj.driver.ShareSpec;
-import org.manilaj.scheduler.PoolScheduler;
 
 /**
  * A plan cancelled with {@code in_flight: finish} while a move's migration is under way, on both databases, with
@@ -51,14 +46,11 @@ class RebalanceCancelFinishTest {
         Jdbi jdbi = TestDatabase.jdbi(database.create());
         Clock clock = Clock.systemUTC();
         Path root = TestPaths.tempDirectory("manila-cancel-finish");
-        BackendRegistry registry = BackendRegistry.load("manila", List.of(backend("a", root), backend("b", root)));
-        PoolStatsCollector stats = new PoolStatsCollector(jdbi, registry, clock);
-        stats.registerConfiguredPools();
-        stats.refreshAll();
-        ShareTypeService types = new ShareTypeService(jdbi, clock, "default");
-        String typeId = types.create("default", null, true, Map.of("driver_handles_share_servers", false)).id();
-        PlacementService placement = new PlacementService(jdbi, registry, PoolScheduler.withDefaults(),
-                new PoolHealth(clock, Duration.ofMinutes(1), Duration.ofHours(1)), "nova", 10, clock);
+        LocalPools pools = LocalPools.of(jdbi, clock, root, "a", "b");
+        BackendRegistry registry = pools.registry;
+        ShareTypeService types = pools.types;
+        String typeId = pools.defaultTypeId;
+        PlacementService placement = pools.placement;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String shareId = UUID.randomUUID().toString();
@@ -119,10 +111,5 @@ class RebalanceCancelFinishTest {
             runner.close();
             registry.close();
         }
-    }
-
-    private static BackendConfig backend(String name, Path root) {
-        return new BackendConfig(name, "linux", List.of(new PoolConfig("pool0")),
-                Map.of("storage_root", root.resolve(name).toString(), "export_address", "127.0.0.1"));
     }
 }
