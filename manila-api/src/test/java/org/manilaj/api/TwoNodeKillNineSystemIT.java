@@ -75,9 +75,7 @@ class TwoNodeKillNineSystemIT {
             assertThat(load.serverErrors()).as("5xx answers under load").isEmpty();
             assertThat(takenOver).as("operations a killed node held").isPositive();
             assertThat(load.shares()).as("shares the load made").isNotEmpty();
-            List<String> left = jdbi.withHandle(handle -> handle.createQuery("SELECT kind || ' of ' || share_id || ' owned by '"
-                    + " || owner FROM operations").mapTo(String.class).list());
-            assertThat(left).as("operations left").isEmpty();
+            assertThat(operationsLeft(jdbi)).as("operations left").isEmpty();
             survivor.assertAuditClean();
             assertEachEffectOnce(jdbi, load);
         } finally {
@@ -85,6 +83,24 @@ class TwoNodeKillNineSystemIT {
                 node.close();
             }
         }
+    }
+
+    /**
+     * The operations still recorded once none has been for a moment within 30 s: the replicated shares' periodic
+     * syncs (every second here) come and go, and one caught in flight is not one left behind (a CI run saw four).
+     */
+    private static List<String> operationsLeft(Jdbi jdbi) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> left;
+        do {
+            left = jdbi.withHandle(handle -> handle.createQuery("SELECT kind || ' of ' || share_id || ' owned by '"
+                    + " || owner FROM operations").mapTo(String.class).list());
+            if (left.isEmpty()) {
+                return left;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return left;
     }
 
     /**
