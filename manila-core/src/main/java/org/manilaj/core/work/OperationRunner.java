@@ -335,6 +335,9 @@ public final class OperationRunner implements AutoCloseable {
      * node's: clocks further apart than half a lease (30 s by default) would let both act.
      */
     private Optional<Operation> freshHere(String shareId, Instant now) {
+        if (recordedHere.isEmpty()) {
+            return Optional.empty(); // resumes and later rounds: nothing of this life's to look for, no read
+        }
         Optional<Operation> seen = jdbi.withExtension(OperationDao.class, dao -> dao.forShare(shareId));
         return seen.filter(operation -> recordedHere.remove(operation.id()) && isFreshAndOurs(operation, now));
     }

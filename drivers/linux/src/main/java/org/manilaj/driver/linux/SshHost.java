@@ -143,8 +143,9 @@ public final class SshHost implements RemoteHost {
                 .matcher(together.stderr());
         int failed = steps.size() - 1;
         String stderr = together.stderr();
-        if (!together.succeeded() && named.find() && Integer.parseInt(named.group(1)) < failed) {
-            failed = Integer.parseInt(named.group(1));
+        int index = !together.succeeded() && named.find() ? Integer.parseInt(named.group(1)) : failed;
+        if (index < failed) {
+            failed = index;
             stderr = stderr.substring(0, named.start()) + stderr.substring(named.end());
         }
         for (int i = 0; i <= failed; i++) {
